@@ -1,0 +1,23 @@
+/**
+ * `npm run bench -- <area>`: prints one figure a line as `name: value unit`.
+ * Figures are measured on this machine, never asserted; tests check behaviour.
+ */
+import { runStoreBench } from './store';
+
+const areas: Record<string, () => Promise<void>> = {
+  store: runStoreBench,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  if (wanted.length === 0 || wanted.some((a) => !areas[a])) {
+    console.error(`usage: npm run bench -- <area…>   (areas: ${Object.keys(areas).join(', ')})`);
+    process.exit(2);
+  }
+  for (const area of wanted) await areas[area]!();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

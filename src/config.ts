@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { AppError } from './errors';
+
+const channelId = z.string().regex(/^[CG][A-Z0-9]{5,}$/, 'must be a Slack channel ID like C0123ABCD');
+const userIdList = z
+  .string()
+  .transform((s) => s.split(',').map((id) => id.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{5,}$/, 'must be Slack user IDs like U0123ABCD')));
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const timezone = z.string().refine(isTimeZone, 'must be an IANA time zone like Europe/London');
+
+/** Every environment key the app reads, with its rule. README's configuration table mirrors this. */
+const schema = z.object({
+  SLACK_BOT_TOKEN: z.string({ error: 'is required' }).startsWith('xoxb-', 'must start with xoxb-'),
+  SLACK_SIGNING_SECRET: z.string({ error: 'is required' }).min(1, 'is required'),
+  SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', 'must start with xapp-')),
+  SLACK_API_URL: optional(z.url('must be a URL')),
+  SLACK_INBOX_CHANNEL: z.string({ error: 'is required' }).pipe(channelId),
+  SLACK_ADMIN_CHANNEL: optional(channelId),
+  SLACK_LEADS: optional(userIdList),
+  SLACK_LEADS_GROUP: optional(z.string().regex(/^S[A-Z0-9]{5,}$/, 'must be a user group ID like S0123ABCD')),
+  MONGODB_URI: optional(z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')),
+  STORE: optional(z.enum(['memory'], { error: 'must be "memory" or unset' })),
+  MONGOMS_SYSTEM_BINARY: optional(z.string()),
+  DATA_DIR: optional(z.string()),
+  WHATSAPP_GATEWAY: optional(z.enum(['wwebjs', 'none'], { error: 'must be wwebjs or none' })),
+  WHATSAPP_DATA_PATH: optional(z.string()),
+  CHROMIUM_PATH: optional(z.string()),
+  PORT: optional(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535)),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  NODE_ENV: optional(z.string()),
+  TZ_REPORTS: optional(timezone),
+});
+
+export interface Config {
+  slack: {
+    botToken: string;
+    signingSecret: string;
+    /** Set → Socket Mode; unset → HTTP receiver on `port`. */
+    appToken?: string;
+    apiUrl?: string;
+    inboxChannel: string;
+    adminChannel?: string;
+    leads: string[];
+    leadsGroup?: string;
+  };
+  store: { mongodbUri?: string; inProcess: boolean; systemBinary?: string; dataDir: string };
+  whatsapp: { gateway: 'wwebjs' | 'none'; dataPath: string; chromiumPath: string };
+  port: number;
+  log: { level: string; pretty: boolean };
+  reportsTimezone: string;
+}
+
+/**
+ * Reads and validates the whole configuration at once. Throws one CONFIG_INVALID error listing
+ * every missing or invalid key, so an operator fixes them in one pass instead of one per restart.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
+    throw configError(problems);
+  }
+  const e = parsed.data;
+  if (e.MONGODB_URI && e.STORE) {
+    throw configError(['STORE=memory and MONGODB_URI are both set: choose one']);
+  }
+  const dataDir = e.DATA_DIR ?? 'data';
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+      inboxChannel: e.SLACK_INBOX_CHANNEL,
+      adminChannel: e.SLACK_ADMIN_CHANNEL,
+      leads: e.SLACK_LEADS ?? [],
+      leadsGroup: e.SLACK_LEADS_GROUP,
+    },
+    store: {
+      mongodbUri: e.MONGODB_URI,
+      inProcess: e.STORE === 'memory',
+      systemBinary: e.MONGOMS_SYSTEM_BINARY,
+      dataDir,
+    },
+    whatsapp: {
+      gateway: e.WHATSAPP_GATEWAY ?? 'wwebjs',
+      dataPath: e.WHATSAPP_DATA_PATH ?? `${dataDir}/whatsapp`,
+      chromiumPath: e.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    },
+    port: e.PORT ?? 3000,
+    log: { level: e.LOG_LEVEL ?? 'info', pretty: e.NODE_ENV === 'development' },
+    reportsTimezone: e.TZ_REPORTS ?? 'UTC',
+  };
+}
+
+function configError(problems: string[]): AppError {
+  return new AppError(
+    'CONFIG_INVALID',
+    `Configuration is incomplete or invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+      'See README.md → "Setup" and .env.example for what each key means.',
+    { problems },
+  );
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Known failures carry a code; handlers branch on the code, never on the message. Messages are
+ * written for the person who will read them (an operator at start-up, an agent in Slack).
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'STORE_UNAVAILABLE'
+  | 'SLACK_AUTH_FAILED';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export function isAppError(err: unknown, code?: ErrorCode): err is AppError {
+  return err instanceof AppError && (code === undefined || err.code === code);
+}

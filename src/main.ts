@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { loadConfig, type Config } from './config';
+import { isAppError } from './errors';
+import { createLogger, type Logger } from './logger';
+import { resolveStore } from './store/resolve-store';
+import { connectStore } from './store/connect';
+
+/**
+ * The composition root: the only place that reads the environment, owns the process and wires
+ * the parts together.
+ */
+async function main(): Promise<void> {
+  // A local .env is a convenience for development; real deployments set the environment.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.log);
+  const stop = await start(config, logger);
+  installShutdown(stop, logger);
+}
+
+async function start(config: Config, logger: Logger): Promise<() => Promise<void>> {
+  const store = await resolveStore({
+    logger,
+    mongodbUri: config.store.mongodbUri,
+    inProcess: config.store.inProcess,
+    systemBinary: config.store.systemBinary,
+    dataDir: config.store.dataDir,
+    mode: 'app',
+  });
+  const connection = await connectStore(store.uri);
+  logger.info({ store: store.kind }, 'store connected');
+  return async () => {
+    await connection.close();
+    await store.stop();
+  };
+}
+
+/** SIGTERM/SIGINT: stop taking work, finish what is in flight, close the store, exit 0 within 10 s. */
+function installShutdown(stop: () => Promise<void>, logger: Logger): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error('shutdown took longer than 10 s; exiting anyway');
+      process.exit(1);
+    }, 10_000);
+    deadline.unref();
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+main().catch((err: unknown) => {
+  // Known start-up failures are the operator's to fix: say what is wrong, without a stack trace.
+  if (isAppError(err)) {
+    process.stderr.write(`switchboard: ${err.message}\n`);
+  } else {
+    process.stderr.write(`switchboard: unexpected start-up failure: ${err instanceof Error ? err.stack : String(err)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+import { loadConfig } from '../../src/config';
+import { isAppError, type AppError } from '../../src/errors';
+import { validEnv } from '../support/env';
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (isAppError(err, 'CONFIG_INVALID')) return (err as AppError).details.problems as string[];
+    throw err;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  it('when the environment is empty, then every required key is listed in one error', () => {
+    const problems = problemsOf({});
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^SLACK_BOT_TOKEN /),
+        expect.stringMatching(/^SLACK_SIGNING_SECRET /),
+        expect.stringMatching(/^SLACK_INBOX_CHANNEL /),
+      ]),
+    );
+    expect(problems).toHaveLength(3);
+  });
+
+  it('when several keys are invalid, then each is named with its rule', () => {
+    const problems = problemsOf(
+      validEnv({ SLACK_BOT_TOKEN: 'xapp-wrong', PORT: 'eighty', TZ_REPORTS: 'Mars/Base', SLACK_LEADS: 'U0LEAD01,bob' }),
+    );
+    expect(problems).toEqual([
+      'SLACK_BOT_TOKEN must start with xoxb-',
+      'SLACK_LEADS must be Slack user IDs like U0123ABCD',
+      'PORT must be a port number',
+      'TZ_REPORTS must be an IANA time zone like Europe/London',
+    ]);
+  });
+
+  it('when the error is shown, then it points at the README setup section', () => {
+    expect(() => loadConfig({})).toThrow(/README\.md → "Setup"/);
+  });
+
+  it('when both MONGODB_URI and STORE=memory are set, then it refuses to guess', () => {
+    expect(problemsOf(validEnv({ MONGODB_URI: 'mongodb://db:27017/sb', STORE: 'memory' }))).toEqual([
+      'STORE=memory and MONGODB_URI are both set: choose one',
+    ]);
+  });
+
+  it('when only required keys are set, then defaults fill the rest', () => {
+    const config = loadConfig(validEnv());
+    expect(config.port).toBe(3000);
+    expect(config.slack.appToken).toBeUndefined();
+    expect(config.slack.leads).toEqual([]);
+    expect(config.store).toEqual({ mongodbUri: undefined, inProcess: false, systemBinary: undefined, dataDir: 'data' });
+    expect(config.whatsapp).toEqual({ gateway: 'wwebjs', dataPath: 'data/whatsapp', chromiumPath: '/usr/bin/chromium' });
+    expect(config.reportsTimezone).toBe('UTC');
+  });
+
+  it('when optional keys are empty strings (as in a copied .env.example), then they count as unset', () => {
+    const config = loadConfig(validEnv({ SLACK_APP_TOKEN: '', MONGODB_URI: '', STORE: '', PORT: '' }));
+    expect(config.slack.appToken).toBeUndefined();
+    expect(config.store.mongodbUri).toBeUndefined();
+    expect(config.port).toBe(3000);
+  });
+
+  it('when leads are listed with spaces, then they are trimmed into IDs', () => {
+    expect(loadConfig(validEnv({ SLACK_LEADS: ' U0LEAD01 , W0LEAD02,' })).slack.leads).toEqual(['U0LEAD01', 'W0LEAD02']);
+  });
+
+  it('when STORE=memory is set, then the in-process store is chosen', () => {
+    expect(loadConfig(validEnv({ STORE: 'memory' })).store.inProcess).toBe(true);
+  });
+});
