@@ -5,7 +5,10 @@
 export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'STORE_UNAVAILABLE'
-  | 'SLACK_AUTH_FAILED';
+  | 'SLACK_AUTH_FAILED'
+  | 'INVALID_PHONE'
+  | 'QUICK_REPLY_EXISTS'
+  | 'LABEL_EXISTS';
 
 export class AppError extends Error {
   constructor(

@@ -1,0 +1,33 @@
+export type ConsentEventType =
+  | 'opt_in_requested'
+  | 'opt_in_confirmed'
+  | 'opt_in_expired'
+  | 'opt_out'
+  | 'erased';
+
+/** One entry of the append-only consent ledger. */
+export interface ConsentEvent {
+  id: string;
+  /** The contact's WhatsApp id; after erasure, a hash that keeps the suppression. */
+  contact: string;
+  type: ConsentEventType;
+  /** Channel of the change: `whatsapp:keyword`, `slack:command`, `slack:button`, `job:expiry`, … */
+  source: string;
+  /** Who: a Slack user id, `contact` for the person themselves, or `system`. */
+  actor: string;
+  /** The exact words shown or received, or other evidence. */
+  evidence: string;
+  at: Date;
+}
+
+export type NewConsentEvent = Omit<ConsentEvent, 'id'>;
+
+/**
+ * The consent ledger. Append-only by construction: there is deliberately no update or delete
+ * here, and the store implementation offers none either.
+ */
+export interface ConsentLedger {
+  append(event: NewConsentEvent): Promise<ConsentEvent>;
+  /** Newest first. */
+  listForContact(contact: string, limit?: number): Promise<ConsentEvent[]>;
+}

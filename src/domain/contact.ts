@@ -1,0 +1,65 @@
+/** Where a contact stands on receiving messages from the business. */
+export type ConsentStatus = 'unknown' | 'pending' | 'opted_in' | 'opted_out';
+export const CONSENT_STATUSES: readonly ConsentStatus[] = ['unknown', 'pending', 'opted_in', 'opted_out'];
+
+/** List hygiene: inactive contacts are flagged; archived ones leave segments and broadcasts. */
+export type ActivityStatus = 'active' | 'inactive' | 'archived';
+
+export interface Consent {
+  status: ConsentStatus;
+  since?: Date;
+  /** How the current status came about, e.g. `keyword:STOP`, `slack:/wa optout`, `reply:YES`. */
+  source?: string;
+}
+
+export interface Activity {
+  status: ActivityStatus;
+  reason?: string;
+  since?: Date;
+}
+
+/** The Slack thread a conversation is mirrored into. */
+export interface SlackConversation {
+  channel: string;
+  threadTs: string;
+}
+
+export interface Contact {
+  id: string;
+  /** The WhatsApp id exactly as it arrived (`…@c.us` or `…@lid`); mappings are keyed on it. */
+  waId: string;
+  /** E.164 phone number; absent for `@lid` ids, which do not reveal the number. */
+  e164?: string;
+  name?: string;
+  labels: string[];
+  consent: Consent;
+  lastInboundAt?: Date;
+  lastOutboundAt?: Date;
+  activity: Activity;
+  slack?: SlackConversation;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What an inbound WhatsApp message tells us about its sender. */
+export interface InboundSighting {
+  waId: string;
+  name?: string;
+  at: Date;
+}
+
+/** Contacts as the core needs them; implemented in store/. */
+export interface ContactRepository {
+  /**
+   * Creates the contact on first sight, else refreshes its name and lastInboundAt; an inactive
+   * contact becomes active again (an inbound message is activity). Archived stays archived.
+   */
+  recordInbound(sighting: InboundSighting): Promise<Contact>;
+  findByWaId(waId: string): Promise<Contact | null>;
+  findByE164(e164: string): Promise<Contact | null>;
+  /** Remembers the thread the conversation lives in, unless one is already set (first wins). */
+  setSlackConversation(waId: string, conversation: SlackConversation): Promise<Contact | null>;
+  setConsent(waId: string, consent: Consent): Promise<Contact | null>;
+  addLabels(waId: string, labels: string[]): Promise<Contact | null>;
+  removeLabels(waId: string, labels: string[]): Promise<Contact | null>;
+}

@@ -1,0 +1,29 @@
+import type { Connection } from 'mongoose';
+import { contactSchema } from './schemas/contact-schema';
+import { consentEventSchema } from './schemas/consent-event-schema';
+import { messageSchema } from './schemas/message-schema';
+import { auditSchema, jobRunSchema, labelSchema, lockSchema, quickReplySchema } from './schemas/misc-schemas';
+
+/** Every model on one connection. Built per connection, never as module-level singletons. */
+export function createModels(connection: Connection) {
+  return {
+    Contact: connection.model('Contact', contactSchema),
+    ConsentEvent: connection.model('ConsentEvent', consentEventSchema),
+    Message: connection.model('Message', messageSchema),
+    QuickReply: connection.model('QuickReply', quickReplySchema),
+    Label: connection.model('Label', labelSchema),
+    Audit: connection.model('Audit', auditSchema),
+    JobRun: connection.model('JobRun', jobRunSchema),
+    Lock: connection.model('Lock', lockSchema),
+  };
+}
+
+export type Models = ReturnType<typeof createModels>;
+
+/**
+ * Builds every declared index (and drops ones no longer declared) before the app relies on them:
+ * a unique index that does not exist yet enforces nothing.
+ */
+export async function syncIndexes(models: Models): Promise<void> {
+  for (const model of Object.values(models)) await model.syncIndexes();
+}

@@ -1,0 +1,70 @@
+import type { Contact, ContactRepository, Consent, InboundSighting, SlackConversation } from '../../domain/contact';
+import { waIdToE164 } from '../../domain/phone';
+import type { Models } from '../models';
+import { isDuplicateKey } from './mongo-errors';
+
+type ContactDoc = Omit<Contact, 'id'> & { _id: { toString(): string } };
+
+function toContact(doc: ContactDoc | null): Contact | null {
+  if (!doc) return null;
+  const { _id, ...rest } = doc;
+  return { ...rest, id: _id.toString(), labels: rest.labels ?? [] } as Contact;
+}
+
+/** Contacts in MongoDB. Every write is a single atomic update keyed on the WhatsApp id. */
+export function createContactRepository(models: Models): ContactRepository {
+  const { Contact: model } = models;
+  const opts = { new: true, lean: true } as const;
+
+  const byWaId = async (waId: string, update: object) =>
+    toContact(await model.findOneAndUpdate({ waId: { $eq: waId } }, update, opts).lean<ContactDoc>());
+
+  return {
+    async recordInbound(sighting: InboundSighting) {
+      const filter = { waId: { $eq: sighting.waId } };
+      const update = {
+        $setOnInsert: {
+          waId: sighting.waId,
+          e164: waIdToE164(sighting.waId),
+          labels: [],
+          consent: { status: 'unknown' },
+          activity: { status: 'active', since: sighting.at },
+        },
+        $max: { lastInboundAt: sighting.at },
+        ...(sighting.name ? { $set: { name: sighting.name } } : {}),
+      };
+      try {
+        await model.updateOne(filter, update, { upsert: true });
+      } catch (err) {
+        // Two first messages from one contact at once: the loser's upsert hits the unique index; retry as an update.
+        if (!isDuplicateKey(err)) throw err;
+        await model.updateOne(filter, update);
+      }
+      // An inbound message is activity: inactive → active. Archived is a lead's decision; it stays.
+      await model.updateOne(
+        { waId: { $eq: sighting.waId }, 'activity.status': 'inactive' },
+        { $set: { activity: { status: 'active', reason: 'inbound message', since: sighting.at } } },
+      );
+      return (await this.findByWaId(sighting.waId))!;
+    },
+    async findByWaId(waId) {
+      return toContact(await model.findOne({ waId: { $eq: waId } }).lean<ContactDoc>());
+    },
+    async findByE164(e164) {
+      return toContact(await model.findOne({ e164: { $eq: e164 } }).lean<ContactDoc>());
+    },
+    async setSlackConversation(waId, conversation: SlackConversation) {
+      await model.updateOne({ waId: { $eq: waId }, slack: { $exists: false } }, { $set: { slack: conversation } });
+      return this.findByWaId(waId);
+    },
+    async setConsent(waId, consent: Consent) {
+      return byWaId(waId, { $set: { consent } });
+    },
+    async addLabels(waId, labels) {
+      return byWaId(waId, { $addToSet: { labels: { $each: labels } } });
+    },
+    async removeLabels(waId, labels) {
+      return byWaId(waId, { $pull: { labels: { $in: labels } } });
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { Clock } from '../../clock';
+import type { Models } from '../models';
+import { createAuditLog } from './audit-log';
+import { createConsentLedger } from './consent-ledger';
+import { createContactRepository } from './contact-repository';
+import { createJobRunRepository } from './job-run-repository';
+import { createLabelRepository } from './label-repository';
+import { createLeaseRepository } from './lease-repository';
+import { createMessageRepository } from './message-repository';
+import { createQuickReplyRepository } from './quick-reply-repository';
+
+/** Every repository the core uses, over one set of models. */
+export function createRepositories(models: Models, clock: Clock) {
+  return {
+    contacts: createContactRepository(models),
+    consentLedger: createConsentLedger(models),
+    messages: createMessageRepository(models),
+    quickReplies: createQuickReplyRepository(models),
+    labels: createLabelRepository(models),
+    audit: createAuditLog(models),
+    jobRuns: createJobRunRepository(models),
+    leases: createLeaseRepository(models, clock),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;

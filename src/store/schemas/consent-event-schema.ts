@@ -1,0 +1,19 @@
+import { Schema } from 'mongoose';
+
+export const consentEventSchema = new Schema(
+  {
+    contact: { type: String, required: true },
+    type: {
+      type: String,
+      enum: ['opt_in_requested', 'opt_in_confirmed', 'opt_in_expired', 'opt_out', 'erased'],
+      required: true,
+    },
+    source: { type: String, required: true },
+    actor: { type: String, required: true },
+    evidence: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'consent_events', versionKey: false },
+);
+
+consentEventSchema.index({ contact: 1, at: -1 });

@@ -1,0 +1,34 @@
+import { Schema } from 'mongoose';
+import { CONSENT_STATUSES } from '../../domain/contact';
+
+export const contactSchema = new Schema(
+  {
+    waId: { type: String, required: true },
+    e164: { type: String },
+    name: { type: String },
+    labels: { type: [String], default: [] },
+    consent: {
+      status: { type: String, enum: CONSENT_STATUSES, default: 'unknown', required: true },
+      since: Date,
+      source: String,
+    },
+    lastInboundAt: Date,
+    lastOutboundAt: Date,
+    activity: {
+      status: { type: String, enum: ['active', 'inactive', 'archived'], default: 'active', required: true },
+      reason: String,
+      since: Date,
+    },
+    slack: { type: new Schema({ channel: String, threadTs: String }, { _id: false }), default: undefined },
+  },
+  { collection: 'contacts', timestamps: true, minimize: false },
+);
+
+// One index per query the app runs against contacts.
+contactSchema.index({ waId: 1 }, { unique: true });
+contactSchema.index({ e164: 1 }, { sparse: true });
+contactSchema.index({ lastInboundAt: 1 });
+contactSchema.index({ labels: 1 });
+contactSchema.index({ 'consent.status': 1 });
+contactSchema.index({ 'activity.status': 1, lastInboundAt: 1 });
+contactSchema.index({ 'slack.channel': 1, 'slack.threadTs': 1 }, { sparse: true });

@@ -1,0 +1,60 @@
+import { Schema } from 'mongoose';
+
+export const quickReplySchema = new Schema(
+  {
+    shortcut: { type: String, required: true },
+    body: { type: String, required: true },
+    author: { type: String, required: true },
+    usageCount: { type: Number, default: 0 },
+  },
+  { collection: 'quick_replies', timestamps: true },
+);
+quickReplySchema.index({ shortcut: 1 }, { unique: true });
+
+export const labelSchema = new Schema(
+  {
+    name: { type: String, required: true },
+    emoji: String,
+    routeChannel: String,
+  },
+  { collection: 'labels', timestamps: { createdAt: true, updatedAt: false } },
+);
+labelSchema.index({ name: 1 }, { unique: true });
+
+export const auditSchema = new Schema(
+  {
+    actor: { type: String, required: true },
+    action: { type: String, required: true },
+    args: { type: Schema.Types.Mixed, default: {} },
+    outcome: { type: String, enum: ['ok', 'refused', 'failed'], required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'audit', versionKey: false, minimize: false },
+);
+auditSchema.index({ at: -1 });
+
+export const jobRunSchema = new Schema(
+  {
+    job: { type: String, required: true },
+    startedAt: { type: Date, required: true },
+    finishedAt: { type: Date, required: true },
+    durationMs: { type: Number, required: true },
+    counts: { type: Schema.Types.Mixed, default: {} },
+    outcome: { type: String, enum: ['ok', 'failed'], required: true },
+    error: String,
+  },
+  { collection: 'job_runs', versionKey: false, minimize: false },
+);
+jobRunSchema.index({ job: 1, startedAt: -1 });
+
+export const lockSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    holder: { type: String, required: true },
+    token: { type: Number, required: true },
+    expiresAt: { type: Date, required: true },
+  },
+  { collection: 'locks', versionKey: false },
+);
+// Abandoned leases disappear a day after they lapse; live ones are renewed long before.
+lockSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 86_400 });
