@@ -1,38 +1,20 @@
 import { existsSync } from 'node:fs';
-import { loadConfig, type Config } from './config';
+import { loadConfig } from './config';
 import { isAppError } from './errors';
 import { createLogger, type Logger } from './logger';
-import { resolveStore } from './store/resolve-store';
-import { connectStore } from './store/connect';
+import { startApp } from './start-app';
 
 /**
- * The composition root: the only place that reads the environment, owns the process and wires
- * the parts together.
+ * The process shell: the only place that reads the environment and owns signals and exit codes.
+ * Wiring the parts together is start-app.ts's job.
  */
 async function main(): Promise<void> {
   // A local .env is a convenience for development; real deployments set the environment.
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
   const logger = createLogger(config.log);
-  const stop = await start(config, logger);
-  installShutdown(stop, logger);
-}
-
-async function start(config: Config, logger: Logger): Promise<() => Promise<void>> {
-  const store = await resolveStore({
-    logger,
-    mongodbUri: config.store.mongodbUri,
-    inProcess: config.store.inProcess,
-    systemBinary: config.store.systemBinary,
-    dataDir: config.store.dataDir,
-    mode: 'app',
-  });
-  const connection = await connectStore(store.uri);
-  logger.info({ store: store.kind }, 'store connected');
-  return async () => {
-    await connection.close();
-    await store.stop();
-  };
+  const app = await startApp(config, logger);
+  installShutdown(app.stop, logger);
 }
 
 /** SIGTERM/SIGINT: stop taking work, finish what is in flight, close the store, exit 0 within 10 s. */

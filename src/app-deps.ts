@@ -1,0 +1,19 @@
+import type { Clock } from './clock';
+import type { Config } from './config';
+import type { Health } from './health';
+import type { Logger } from './logger';
+import type { Repositories } from './store/repositories';
+import type { WhatsAppGateway } from './whatsapp/gateway';
+
+/**
+ * What listeners, jobs and the bridge may depend on. Built once by the composition root; each
+ * factory takes the parts it needs from it, never a module-level singleton.
+ */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  repos: Repositories;
+  gateway: WhatsAppGateway;
+  health: Health;
+}

@@ -1,0 +1,88 @@
+import type { Server } from 'node:http';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
+import type { AppDeps } from '../app-deps';
+import { AppError } from '../errors';
+import { boltLogger } from './bolt-logger';
+import { healthRoutes } from './health-routes';
+import { registerListeners } from './listeners';
+import { requestContext } from './request-context';
+
+export interface SlackApp {
+  app: App;
+  /** Starts receiving; resolves with the HTTP port actually bound (the health routes are on it in both modes). */
+  start(): Promise<{ port: number }>;
+  stop(): Promise<void>;
+}
+
+export interface SlackAppOptions {
+  /** Overrides for the Web API client (tests turn retries off). */
+  clientOptions?: webApi.WebClientOptions;
+}
+
+/**
+ * Builds the Bolt app: checks the bot token (so a bad token fails start-up with one clear line),
+ * picks Socket Mode when an app token is configured and the signed HTTP receiver otherwise, and
+ * registers every listener.
+ */
+export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {}): Promise<SlackApp> {
+  const { slack } = deps.config;
+  const logger = boltLogger(deps.logger);
+  const clientOptions: webApi.WebClientOptions = {
+    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+    logger,
+    ...options.clientOptions,
+  };
+  const identity = await verifyToken(new webApi.WebClient(slack.botToken, clientOptions));
+  const customRoutes = healthRoutes(deps.health);
+  const receiver = slack.appToken
+    ? new SocketModeReceiver({ appToken: slack.appToken, customRoutes, installerOptions: { port: deps.config.port }, logger })
+    : new HTTPReceiver({ signingSecret: slack.signingSecret, customRoutes, logger, unhandledRequestTimeoutMillis: 2500 });
+  const app = new App({
+    token: slack.botToken,
+    receiver,
+    logger,
+    logLevel: LogLevel.INFO,
+    clientOptions,
+    // verifyToken above already ran auth.test; Bolt need not repeat it.
+    tokenVerificationEnabled: false,
+    botId: identity.botId,
+    botUserId: identity.botUserId,
+    ignoreSelf: true,
+  });
+  app.use(requestContext(deps.logger));
+  app.error(async (err) => {
+    deps.logger.error({ err }, 'unhandled error in a Slack listener');
+  });
+  registerListeners(app, deps);
+
+  return {
+    app,
+    async start() {
+      const started = (await app.start(deps.config.port)) as unknown;
+      return { port: boundPort(started, receiver) ?? deps.config.port };
+    },
+    stop: () => app.stop().then(() => undefined),
+  };
+}
+
+async function verifyToken(client: webApi.WebClient): Promise<{ botId: string; botUserId: string }> {
+  try {
+    const auth = await client.auth.test();
+    return { botId: String(auth.bot_id ?? ''), botUserId: String(auth.user_id ?? '') };
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    throw new AppError(
+      'SLACK_AUTH_FAILED',
+      code
+        ? `Slack rejected SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token again from your app's OAuth & Permissions page.`
+        : `Cannot reach Slack to check SLACK_BOT_TOKEN: ${err instanceof Error ? err.message : String(err)}`,
+      { slackError: code },
+    );
+  }
+}
+
+function boundPort(started: unknown, receiver: HTTPReceiver | SocketModeReceiver): number | undefined {
+  const server = (started as Server | undefined)?.address ? (started as Server) : (receiver as unknown as { httpServer?: Server }).httpServer;
+  const address = server?.address();
+  return address && typeof address === 'object' ? address.port : undefined;
+}

@@ -1,0 +1,46 @@
+import type { App } from '@slack/bolt';
+import type { AppDeps } from '../../../app-deps';
+import { isAppError } from '../../../errors';
+import { requestLog } from '../../request-context';
+import { helpText } from './help';
+import type { Subcommand } from './subcommand';
+
+/**
+ * `/wa <subcommand> …`: acknowledges at once (Slack allows 3 s), then runs the subcommand and
+ * answers through `respond()`. Known errors are shown to the caller; the rest are logged with
+ * the request id, and the caller gets that id to quote.
+ */
+export function registerWaCommand(app: App, deps: Pick<AppDeps, 'logger'>, subcommands: readonly Subcommand[]): void {
+  const byName = new Map(subcommands.map((s) => [s.name, s]));
+  app.command('/wa', async ({ command, ack, respond, context }) => {
+    await ack();
+    const log = requestLog(context, deps.logger);
+    const [name = 'help', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
+    const subcommand = byName.get(name.toLowerCase());
+    if (!subcommand) {
+      const shown = name.length > 30 ? `${name.slice(0, 30)}…` : name;
+      await respond({ response_type: 'ephemeral', text: `Unknown subcommand \`${shown}\`.\n\n${helpText(subcommands)}` });
+      return;
+    }
+    const rest = command.text.trim().slice(name.length).trim();
+    try {
+      await subcommand.run({
+        args,
+        rest,
+        userId: command.user_id,
+        teamId: command.team_id,
+        channelId: command.channel_id,
+        triggerId: command.trigger_id,
+        respond,
+        log,
+      });
+    } catch (err) {
+      if (isAppError(err)) {
+        await respond({ response_type: 'ephemeral', text: `${err.message}\nUsage: \`${subcommand.usage}\`` });
+        return;
+      }
+      log.error({ err }, 'command failed');
+      await respond({ response_type: 'ephemeral', text: `Sorry, that failed. Quote this reference to your admin: ${log.bindings().reqId}` });
+    }
+  });
+}

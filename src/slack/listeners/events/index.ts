@@ -1,0 +1,8 @@
+import type { App } from '@slack/bolt';
+import type { AppDeps } from '../../../app-deps';
+import { registerAppHome } from './app-home';
+
+/** Registers every Events API listener. */
+export function registerEvents(app: App, deps: AppDeps): void {
+  registerAppHome(app, deps);
+}

@@ -1,0 +1,10 @@
+import type { App } from '@slack/bolt';
+import type { AppDeps } from '../../app-deps';
+import { registerCommands } from './commands';
+import { registerEvents } from './events';
+
+/** Registers every listener, one factory per folder. manifest.yml declares exactly what these handle. */
+export function registerListeners(app: App, deps: AppDeps): void {
+  registerCommands(app, deps);
+  registerEvents(app, deps);
+}

@@ -1,0 +1,90 @@
+/**
+ * The WhatsApp side as the rest of the app sees it: domain types only. Only `wwebjs-*.ts` files
+ * know whatsapp-web.js; everything else depends on this interface and is tested with a fake.
+ */
+
+export type ConnectionState =
+  | 'stopped'
+  | 'starting'
+  | 'qr' // waiting for someone to scan the login QR
+  | 'authenticated'
+  | 'connected'
+  | 'disconnected'
+  | 'unreachable'
+  | 'standby'; // another instance holds the WhatsApp lease
+
+export interface GatewayStatus {
+  state: ConnectionState;
+  since: Date;
+  detail?: string;
+}
+
+export type InboundContent =
+  | { kind: 'text'; text: string }
+  | { kind: 'media'; mimetype: string; filename?: string; size?: number; caption?: string; fetch(): Promise<Buffer> }
+  | { kind: 'location'; latitude: number; longitude: number; name?: string; address?: string }
+  | { kind: 'contact_card'; vcards: string[] };
+
+export interface InboundMessage {
+  /** WhatsApp's id for the message (dedupe key). */
+  id: string;
+  /** The sender's chat id exactly as it arrived (`…@c.us` or `…@lid`). */
+  from: string;
+  /** The sender's WhatsApp display name, if known. */
+  pushName?: string;
+  content: InboundContent;
+  /** Id of the message this one replies to, with its text if known. */
+  quoted?: { id: string; text?: string };
+  at: Date;
+}
+
+/** WhatsApp's delivery acknowledgement levels, in order. */
+export type AckLevel = 'error' | 'pending' | 'server' | 'device' | 'read' | 'played';
+
+export type GatewayEvent =
+  | { type: 'message'; message: InboundMessage }
+  | { type: 'ack'; messageId: string; ack: AckLevel }
+  | { type: 'edit'; messageId: string; chatId: string; newText: string; at: Date }
+  | { type: 'revoke'; messageId: string; chatId: string; at: Date }
+  | { type: 'reaction'; messageId: string; chatId: string; from: string; emoji: string; at: Date }
+  | { type: 'state'; status: GatewayStatus }
+  | { type: 'qr'; qr: string };
+
+export interface SentMessage {
+  id: string;
+  at: Date;
+}
+
+export interface OutboundMedia {
+  mimetype: string;
+  filename?: string;
+  data: Buffer;
+  caption?: string;
+}
+
+/** Why a send failed, in terms the caller can act on. */
+export type SendFailureKind = 'not_connected' | 'rejected' | 'rate_limited' | 'unknown';
+
+export class GatewaySendError extends Error {
+  constructor(
+    readonly kind: SendFailureKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GatewaySendError';
+  }
+}
+
+export interface WhatsAppGateway {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): GatewayStatus;
+  /** Subscribes to gateway events; returns the unsubscribe function. */
+  on(listener: (event: GatewayEvent) => void): () => void;
+  sendText(chatId: string, text: string, options?: { quotedMessageId?: string }): Promise<SentMessage>;
+  sendMedia(chatId: string, media: OutboundMedia): Promise<SentMessage>;
+  react(messageId: string, emoji: string): Promise<void>;
+  edit(messageId: string, text: string): Promise<void>;
+  revoke(messageId: string): Promise<void>;
+  markRead(chatId: string): Promise<void>;
+}
