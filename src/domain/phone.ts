@@ -27,7 +27,7 @@ export function waIdToE164(waId: string): string | undefined {
   const match = /^(\d{6,15})@c\.us$/.exec(waId);
   if (!match) return undefined;
   const parsed = parsePhoneNumberFromString(`+${match[1]}`);
-  return parsed?.isValid() ? parsed.number : undefined;
+  return parsed?.isPossible() ? parsed.number : undefined;
 }
 
 /** The `@c.us` WhatsApp id for an E.164 number (the form whatsapp-web.js sends to). */

@@ -1,0 +1,114 @@
+import type { Clock } from '../../src/clock';
+import {
+  GatewaySendError,
+  type AckLevel,
+  type GatewayEvent,
+  type GatewayStatus,
+  type InboundMessage,
+  type OutboundMedia,
+  type SendFailureKind,
+  type SentMessage,
+  type WhatsAppGateway,
+} from '../../src/whatsapp/gateway';
+
+export interface RecordedSend {
+  kind: 'text' | 'media' | 'react' | 'edit' | 'revoke' | 'markRead';
+  chatId?: string;
+  messageId?: string;
+  text?: string;
+  media?: OutboundMedia;
+  quotedMessageId?: string;
+  /** The id the fake answered with, for sends. */
+  id?: string;
+}
+
+/**
+ * A WhatsApp gateway for tests: emits inbound traffic on demand, records every send, and fails
+ * sends when told to. Starts connected unless `startState` says otherwise.
+ */
+export class FakeWhatsAppGateway implements WhatsAppGateway {
+  readonly sent: RecordedSend[] = [];
+  private readonly listeners = new Set<(event: GatewayEvent) => void>();
+  private readonly failures: SendFailureKind[] = [];
+  private current: GatewayStatus;
+  private seq = 0;
+
+  constructor(
+    private readonly clock: Clock = () => new Date(),
+    startState: GatewayStatus['state'] = 'connected',
+  ) {
+    this.current = { state: startState, since: clock() };
+  }
+
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {
+    this.setState('stopped');
+  }
+  status(): GatewayStatus {
+    return this.current;
+  }
+  on(listener: (event: GatewayEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The next `times` sends fail with `kind` (queued in order). */
+  failNextSends(kind: SendFailureKind, times = 1): void {
+    for (let i = 0; i < times; i++) this.failures.push(kind);
+  }
+
+  setState(state: GatewayStatus['state'], detail?: string): void {
+    this.current = { state, since: this.clock(), ...(detail ? { detail } : {}) };
+    this.emit({ type: 'state', status: this.current });
+  }
+
+  /** Delivers an inbound message as WhatsApp would, with defaults for what the test leaves out. */
+  receive(overrides: Partial<InboundMessage> = {}): InboundMessage {
+    const message: InboundMessage = {
+      id: `false_447911123456@c.us_IN${++this.seq}`,
+      from: '447911123456@c.us',
+      pushName: 'Ana Lima',
+      content: { kind: 'text', text: 'Hello' },
+      at: this.clock(),
+      ...overrides,
+    };
+    this.emit({ type: 'message', message });
+    return message;
+  }
+
+  ack(messageId: string, ack: AckLevel): void {
+    this.emit({ type: 'ack', messageId, ack });
+  }
+
+  emit(event: GatewayEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  async sendText(chatId: string, text: string, options: { quotedMessageId?: string } = {}): Promise<SentMessage> {
+    return this.send({ kind: 'text', chatId, text, quotedMessageId: options.quotedMessageId });
+  }
+  async sendMedia(chatId: string, media: OutboundMedia): Promise<SentMessage> {
+    return this.send({ kind: 'media', chatId, media });
+  }
+  async react(messageId: string, emoji: string): Promise<void> {
+    await this.send({ kind: 'react', messageId, text: emoji });
+  }
+  async edit(messageId: string, text: string): Promise<void> {
+    await this.send({ kind: 'edit', messageId, text });
+  }
+  async revoke(messageId: string): Promise<void> {
+    await this.send({ kind: 'revoke', messageId });
+  }
+  async markRead(chatId: string): Promise<void> {
+    await this.send({ kind: 'markRead', chatId });
+  }
+
+  private async send(record: RecordedSend): Promise<SentMessage> {
+    if (this.current.state !== 'connected') throw new GatewaySendError('not_connected', `WhatsApp is ${this.current.state}`);
+    const failure = this.failures.shift();
+    if (failure) throw new GatewaySendError(failure, `scripted ${failure} failure`);
+    const sent = { id: `true_${record.chatId ?? 'x'}_OUT${++this.seq}`, at: this.clock() };
+    this.sent.push({ ...record, id: sent.id });
+    return sent;
+  }
+}
