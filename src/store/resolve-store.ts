@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { MongoMemoryServer } from 'mongodb-memory-server';
+import type { MongoMemoryServer } from 'mongodb-memory-server';
 import type { Logger } from 'pino';
 import { AppError } from '../errors';
-import { startStandin } from './standin';
 
 export type StoreKind = 'uri' | 'memory-server' | 'standin';
 
@@ -69,6 +68,8 @@ async function startMemoryServer(options: ResolveStoreOptions): Promise<MongoMem
   const persistent = options.mode === 'app';
   const dbPath = path.join(options.dataDir, 'mongodb');
   if (persistent) await mkdir(dbPath, { recursive: true });
+  // Loaded only when needed: most deployments use MONGODB_URI and never pay for it.
+  const { MongoMemoryServer } = await import('mongodb-memory-server');
   return MongoMemoryServer.create({
     instance: persistent ? { dbPath, storageEngine: 'wiredTiger', ip: '127.0.0.1' } : { ip: '127.0.0.1' },
     binary: options.systemBinary ? { systemBinary: options.systemBinary } : {},
@@ -76,6 +77,7 @@ async function startMemoryServer(options: ResolveStoreOptions): Promise<MongoMem
 }
 
 async function standin(options: ResolveStoreOptions, enableTestCommands: boolean): Promise<ResolvedStore> {
+  const { startStandin } = await import('./standin');
   const server = await startStandin({ logger: options.logger, enableTestCommands });
   return { kind: 'standin', uri: server.uri, stop: () => server.close() };
 }
