@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -28,14 +28,15 @@ export interface LoggerOptions {
 }
 
 /** Builds the one root logger; everything else gets a child of it. */
-export function createLogger(options: LoggerOptions): Logger {
-  return pino({
+export function createLogger(options: LoggerOptions, destination?: DestinationStream): Logger {
+  const pinoOptions = {
     level: options.level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     ...(options.pretty
       ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } }
       : {}),
-  });
+  };
+  return destination && !options.pretty ? pino(pinoOptions, destination) : pino(pinoOptions);
 }
 
 /** A logger that drops everything, for tests and tools that want silence. */
