@@ -77,7 +77,10 @@ async function startMemoryServer(options: ResolveStoreOptions): Promise<MongoMem
 }
 
 async function standin(options: ResolveStoreOptions, enableTestCommands: boolean): Promise<ResolvedStore> {
-  const { startStandin } = await import('./standin');
+  // Loaded on demand so `npm start` against a real MongoDB never loads the stand-in. A require, not
+  // import(): under node16 module resolution import() stays a real ESM import in CommonJS output.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startStandin } = require('./standin') as typeof import('./standin');
   const server = await startStandin({ logger: options.logger, enableTestCommands });
   return { kind: 'standin', uri: server.uri, stop: () => server.close() };
 }

@@ -2,7 +2,6 @@ import { resolveStore, type ResolvedStore } from '../../src/store/resolve-store'
 import { silentLogger } from '../../src/logger';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __SWITCHBOARD_STORE__: ResolvedStore | undefined;
 }
 

@@ -1,6 +1,7 @@
 import type { Contact, ContactRepository, Consent, InboundSighting, SlackConversation } from '../../domain/contact';
 import { waIdToE164 } from '../../domain/phone';
 import type { Models } from '../models';
+import { stringKey } from './filter-values';
 import { isDuplicateKey } from './mongo-errors';
 
 type ContactDoc = Omit<Contact, 'id'> & { _id: { toString(): string } };
@@ -17,7 +18,7 @@ export function createContactRepository(models: Models): ContactRepository {
   const opts = { new: true, lean: true } as const;
 
   const byWaId = async (waId: string, update: object) =>
-    toContact(await model.findOneAndUpdate({ waId: { $eq: waId } }, update, opts).lean<ContactDoc>());
+    stringKey(waId) === undefined ? null : toContact(await model.findOneAndUpdate({ waId: { $eq: waId } }, update, opts).lean<ContactDoc>());
 
   return {
     async recordInbound(sighting: InboundSighting) {
@@ -48,9 +49,11 @@ export function createContactRepository(models: Models): ContactRepository {
       return (await this.findByWaId(sighting.waId))!;
     },
     async findByWaId(waId) {
+      if (stringKey(waId) === undefined) return null;
       return toContact(await model.findOne({ waId: { $eq: waId } }).lean<ContactDoc>());
     },
     async findByE164(e164) {
+      if (stringKey(e164) === undefined) return null;
       return toContact(await model.findOne({ e164: { $eq: e164 } }).lean<ContactDoc>());
     },
     async setSlackConversation(waId, conversation: SlackConversation) {

@@ -5,8 +5,9 @@ import type { DeserializeOptions, SerializeOptions } from 'bson';
  * Shared by the wire layer and the engine so both agree on the representation.
  */
 export const deserializeOptions: DeserializeOptions = {
-  // int64 as bigint: survives a round trip as int64 and compares with plain numbers using < and >.
-  useBigInt64: true,
+  // int64 values that fit a double become numbers so mingo compares them with int32/double the way
+  // MongoDB compares numeric types; larger ones stay Long and round-trip exactly.
+  promoteLongs: true,
   promoteBuffers: false,
   validation: { utf8: false },
 };

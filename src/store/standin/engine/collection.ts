@@ -1,0 +1,164 @@
+import { ObjectId, type Document } from 'bson';
+import { mongoError } from '../errors';
+import { Index, type IndexSpec } from './indexes';
+import { MAX_BSON_SIZE, bsonSize, canonicalKey } from './values';
+
+const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
+
+/** Documents a query may have to look at, and how they were found (for `explain`). */
+export interface Candidates {
+  docs: Iterable<Document>;
+  indexName?: string;
+  keysExamined: number;
+}
+
+/**
+ * One collection: documents by `_id` in insertion order, plus secondary indexes kept in step with
+ * every write. Documents are replaced, never mutated in place, so a cursor's snapshot of earlier
+ * documents stays valid while writes go on.
+ */
+export class Collection {
+  private readonly docs = new Map<string, Document>();
+  private readonly indexes = new Map<string, Index>();
+  readonly createdAt = new ObjectId();
+
+  constructor(
+    readonly db: string,
+    readonly name: string,
+  ) {}
+
+  get ns(): string {
+    return `${this.db}.${this.name}`;
+  }
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  all(): IterableIterator<Document> {
+    return this.docs.values();
+  }
+
+  get(id: unknown): Document | undefined {
+    return this.docs.get(canonicalKey(id));
+  }
+
+  indexSpecs(): IndexSpec[] {
+    return [ID_INDEX, ...[...this.indexes.values()].map((i) => i.spec)];
+  }
+
+  findIndex(name: string): Index | undefined {
+    return this.indexes.get(name);
+  }
+
+  /** Builds an index over the existing documents; a unique index over duplicates fails with E11000. */
+  addIndex(spec: IndexSpec): void {
+    const index = new Index(spec);
+    for (const [id, doc] of this.docs) {
+      index.checkUnique(doc, id, this.ns);
+      index.add(doc, id);
+    }
+    this.indexes.set(spec.name, index);
+  }
+
+  dropIndex(name: string): void {
+    this.indexes.delete(name);
+  }
+
+  dropAllIndexes(): void {
+    this.indexes.clear();
+  }
+
+  /** Inserts a document that already has its `_id`. All checks run before anything changes. */
+  insert(doc: Document): void {
+    checkSize(doc, 'insert');
+    const id = canonicalKey(doc._id);
+    if (this.docs.has(id)) throw new Index(ID_INDEX).duplicate(this.ns, [doc._id]);
+    for (const index of this.indexes.values()) index.checkUnique(doc, id, this.ns);
+    this.docs.set(id, doc);
+    for (const index of this.indexes.values()) index.add(doc, id);
+  }
+
+  /** Swaps `before` for `after` (same `_id`), keeping its place in natural order. */
+  replace(before: Document, after: Document): void {
+    checkSize(after, 'update');
+    const id = canonicalKey(before._id);
+    for (const index of this.indexes.values()) {
+      index.remove(before, id);
+      try {
+        index.checkUnique(after, id, this.ns);
+      } finally {
+        index.add(before, id);
+      }
+    }
+    for (const index of this.indexes.values()) {
+      index.remove(before, id);
+      index.add(after, id);
+    }
+    this.docs.set(id, after);
+  }
+
+  remove(doc: Document): void {
+    const id = canonicalKey(doc._id);
+    if (!this.docs.delete(id)) return;
+    for (const index of this.indexes.values()) index.remove(doc, id);
+  }
+
+  clear(): void {
+    this.docs.clear();
+    for (const index of this.indexes.values()) index.clear();
+  }
+
+  /**
+   * Narrows a filter to the documents an index says can match, so an equality on an indexed field
+   * never scans the collection. The caller still applies the full filter to what comes back.
+   */
+  candidates(filter: Document): Candidates {
+    const idValues = equalityValues(filter._id);
+    if (idValues) {
+      const docs = [...new Set(idValues.map(canonicalKey))].map((k) => this.docs.get(k)).filter((d): d is Document => d !== undefined);
+      return { docs, indexName: '_id_', keysExamined: docs.length };
+    }
+    for (const index of this.indexes.values()) {
+      if (!index.coversAll) continue;
+      const first = equalityValues(filter[index.fields[0] as string]);
+      if (!first) continue;
+      const rest = index.fields.slice(1).map((f) => equalityValues(filter[f]));
+      const restScalars = rest.every((r) => r?.length === 1) ? rest.map((r) => (r as unknown[])[0]) : undefined;
+      const ids = new Set<string>();
+      for (const v of first) {
+        for (const id of index.lookup(restScalars ? [v, ...restScalars] : [v]) ?? []) ids.add(id);
+      }
+      const docs = [...ids].map((id) => this.docs.get(id)).filter((d): d is Document => d !== undefined);
+      return { docs, indexName: index.name, keysExamined: docs.length };
+    }
+    return { docs: this.docs.values(), keysExamined: 0 };
+  }
+}
+
+/**
+ * The scalar values an equality condition allows (`v`, `{$eq: v}`, `{$in: [...]}`), or undefined
+ * when the condition is anything an index map cannot answer (ranges, null, arrays, documents).
+ */
+function equalityValues(cond: unknown): unknown[] | undefined {
+  if (cond === undefined) return undefined;
+  if (isIndexableScalar(cond)) return [cond];
+  if (cond === null || typeof cond !== 'object' || Array.isArray(cond)) return undefined;
+  const ops = Object.keys(cond);
+  if (ops.length !== 1) return undefined;
+  const c = cond as Document;
+  if ('$eq' in c && isIndexableScalar(c.$eq)) return [c.$eq];
+  if ('$in' in c && Array.isArray(c.$in) && c.$in.every(isIndexableScalar)) return c.$in as unknown[];
+  return undefined;
+}
+
+function isIndexableScalar(v: unknown): boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof ObjectId || v instanceof Date;
+}
+
+function checkSize(doc: Document, op: 'insert' | 'update'): void {
+  const size = bsonSize(doc);
+  if (size <= MAX_BSON_SIZE) return;
+  if (op === 'insert') throw mongoError('BSONObjectTooLarge', `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_SIZE}`);
+  throw mongoError('BSONObjectTooLarge', `Resulting document after update is larger than ${MAX_BSON_SIZE}`, { code: 17419, codeName: 'Location17419' });
+}

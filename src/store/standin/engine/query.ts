@@ -1,0 +1,98 @@
+import type { Document } from 'bson';
+import { Query, find as mingoFind } from 'mingo';
+import { mongoError } from '../errors';
+import type { Collection } from './collection';
+import { sortComparator } from './values';
+
+export interface FindSpec {
+  filter?: Document;
+  sort?: Document;
+  skip?: number;
+  /** 0 or undefined: no limit. */
+  limit?: number;
+}
+
+export interface FindResult {
+  docs: Document[];
+  docsExamined: number;
+  keysExamined: number;
+  indexName?: string;
+}
+
+/** Compiles a filter with MongoDB's error shape for a bad one. `$where` is refused: no server-side JS. */
+export function compileFilter(filter: Document | undefined): Query {
+  try {
+    return new Query(filter ?? {}, { scriptEnabled: false });
+  } catch (err) {
+    throw mongoError('BadValue', err instanceof Error ? err.message : String(err));
+  }
+}
+
+/**
+ * Runs a query against a collection: index candidates, then the filter, then sort/skip/limit.
+ * Returns references to stored documents, which the engine never mutates.
+ */
+export function runFind(coll: Collection | undefined, spec: FindSpec): FindResult {
+  if (!coll) return { docs: [], docsExamined: 0, keysExamined: 0 };
+  const query = compileFilter(spec.filter);
+  const candidates = coll.candidates(spec.filter ?? {});
+  const skip = spec.skip ?? 0;
+  const limit = spec.limit ?? 0;
+  let examined = 0;
+  const sort = spec.sort && Object.keys(spec.sort).length > 0 ? spec.sort : undefined;
+
+  if (!sort) {
+    const docs: Document[] = [];
+    let skipped = 0;
+    for (const doc of candidates.docs) {
+      examined++;
+      if (!query.test(doc)) continue;
+      if (skipped < skip) {
+        skipped++;
+        continue;
+      }
+      docs.push(doc);
+      if (limit > 0 && docs.length >= limit) break;
+    }
+    return { docs, docsExamined: examined, keysExamined: candidates.keysExamined, indexName: candidates.indexName };
+  }
+
+  const cmp = sortComparator(sort);
+  const wanted = limit > 0 ? skip + limit : 0;
+  if (wanted > 0 && wanted <= 16) {
+    // Top-k selection: compare sort keys first and only test the filter on documents that would
+    // enter the top k. Claiming the next due item from a queue stays linear, not n log n.
+    const top: Document[] = [];
+    for (const doc of candidates.docs) {
+      examined++;
+      const last = top[top.length - 1];
+      if (top.length === wanted && last && cmp(doc, last) >= 0) continue;
+      if (!query.test(doc)) continue;
+      let i = top.length;
+      while (i > 0 && cmp(doc, top[i - 1] as Document) < 0) i--;
+      top.splice(i, 0, doc);
+      if (top.length > wanted) top.pop();
+    }
+    return { docs: top.slice(skip), docsExamined: examined, keysExamined: candidates.keysExamined, indexName: candidates.indexName };
+  }
+
+  const matched: Document[] = [];
+  for (const doc of candidates.docs) {
+    examined++;
+    if (query.test(doc)) matched.push(doc);
+  }
+  matched.sort(cmp);
+  const docs = matched.slice(skip, limit > 0 ? skip + limit : undefined);
+  return { docs, docsExamined: examined, keysExamined: candidates.keysExamined, indexName: candidates.indexName };
+}
+
+/** Applies a find projection with MongoDB's semantics (inclusion, exclusion, `$slice`, `$elemMatch`, `$`). */
+export function project(docs: Document[], projection: Document | undefined, filter: Document | undefined): Document[] {
+  if (!projection || Object.keys(projection).length === 0) return docs;
+  try {
+    // mingo needs the filter for the positional `$` projection.
+    return mingoFind(docs, filter ?? {}, projection, { scriptEnabled: false }).all() as Document[];
+  } catch (err) {
+    throw mongoError('BadValue', err instanceof Error ? err.message : String(err));
+  }
+}
