@@ -109,6 +109,14 @@ export class Collection {
     for (const index of this.indexes.values()) index.clear();
   }
 
+  /** The documents for a set of ids, read lazily: a query that stops early never touches the rest. */
+  private *lookupAll(ids: Iterable<string>): Generator<Document> {
+    for (const id of ids) {
+      const doc = this.docs.get(id);
+      if (doc) yield doc;
+    }
+  }
+
   /**
    * Narrows a filter to the documents an index says can match, so an equality on an indexed field
    * never scans the collection. The caller still applies the full filter to what comes back.
@@ -125,12 +133,9 @@ export class Collection {
       if (!first) continue;
       const rest = index.fields.slice(1).map((f) => equalityValues(filter[f]));
       const restScalars = rest.every((r) => r?.length === 1) ? rest.map((r) => (r as unknown[])[0]) : undefined;
-      const ids = new Set<string>();
-      for (const v of first) {
-        for (const id of index.lookup(restScalars ? [v, ...restScalars] : [v]) ?? []) ids.add(id);
-      }
-      const docs = [...ids].map((id) => this.docs.get(id)).filter((d): d is Document => d !== undefined);
-      return { docs, indexName: index.name, keysExamined: docs.length };
+      const sets = first.map((v) => index.lookup(restScalars ? [v, ...restScalars] : [v])).filter((s): s is Set<string> => !!s);
+      const ids = sets.length === 1 ? (sets[0] as Set<string>) : new Set(sets.flatMap((s) => [...s]));
+      return { docs: this.lookupAll(ids), indexName: index.name, keysExamined: ids.size };
     }
     return { docs: this.docs.values(), keysExamined: 0 };
   }

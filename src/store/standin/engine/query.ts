@@ -2,7 +2,7 @@ import type { Document } from 'bson';
 import { Query, find as mingoFind } from 'mingo';
 import { mongoError } from '../errors';
 import type { Collection } from './collection';
-import { sortComparator } from './values';
+import { compareValues, sortComparator, sortValue } from './values';
 
 export interface FindSpec {
   filter?: Document;
@@ -63,10 +63,19 @@ export function runFind(coll: Collection | undefined, spec: FindSpec): FindResul
     // Top-k selection: compare sort keys first and only test the filter on documents that would
     // enter the top k. Claiming the next due item from a queue stays linear, not n log n.
     const top: Document[] = [];
+    const first = sortKeyOf(sort);
+    const single = Object.keys(sort).length === 1;
+    let lastDoc: Document | undefined;
+    let lastKey: unknown;
     for (const doc of candidates.docs) {
       examined++;
       const last = top[top.length - 1];
-      if (top.length === wanted && last && cmp(doc, last) >= 0) continue;
+      if (top.length === wanted && last) {
+        lastKey = last === lastDoc ? lastKey : sortValue((lastDoc = last), first.path, first.dir);
+        // Cheap pre-check on the first sort key before the full comparison.
+        const c = compareValues(sortValue(doc, first.path, first.dir), lastKey) * first.dir;
+        if (c > 0 || (c === 0 && (single || cmp(doc, last) >= 0))) continue;
+      }
       if (!query.test(doc)) continue;
       let i = top.length;
       while (i > 0 && cmp(doc, top[i - 1] as Document) < 0) i--;
@@ -84,6 +93,11 @@ export function runFind(coll: Collection | undefined, spec: FindSpec): FindResul
   matched.sort(cmp);
   const docs = matched.slice(skip, limit > 0 ? skip + limit : undefined);
   return { docs, docsExamined: examined, keysExamined: candidates.keysExamined, indexName: candidates.indexName };
+}
+
+function sortKeyOf(sort: Document): { path: string; dir: 1 | -1 } {
+  const [path, dir] = Object.entries(sort)[0] as [string, unknown];
+  return { path, dir: Number(dir) < 0 ? -1 : 1 };
 }
 
 /** Applies a find projection with MongoDB's semantics (inclusion, exclusion, `$slice`, `$elemMatch`, `$`). */

@@ -1,6 +1,12 @@
 import { Binary, Decimal128, EJSON, Long, ObjectId, Timestamp, calculateObjectSize, type Document } from 'bson';
-import { compare } from 'mingo/util';
+import * as mingoUtil from 'mingo/util';
 import { serializeOptions } from './codec';
+
+/**
+ * MongoDB's order of BSON values (mingo's). Bound once: mingo's CommonJS exports are getters, and
+ * sorting calls this millions of times.
+ */
+export const compareValues: (a: unknown, b: unknown) => number = mingoUtil.compare;
 
 /** MongoDB's maxBsonObjectSize. */
 export const MAX_BSON_SIZE = 16 * 1024 * 1024;
@@ -100,9 +106,14 @@ function collect(value: unknown, parts: string[], i: number, out: unknown[]): vo
 
 /** The value a sort key uses: for arrays the smallest element ascending, the largest descending. */
 export function sortValue(doc: Document, path: string, direction: 1 | -1): unknown {
+  // Fast path for the common case, a top-level scalar field: no path walking, no allocation.
+  if (!path.includes('.')) {
+    const v: unknown = doc[path];
+    if (!Array.isArray(v)) return v === undefined ? null : v;
+  }
   const values = indexValues(doc, path);
   let best = values[0];
-  for (const v of values) if (compare(v, best) * direction < 0) best = v;
+  for (const v of values) if (compareValues(v, best) * direction < 0) best = v;
   return best;
 }
 
@@ -111,7 +122,7 @@ export function sortComparator(spec: Document): (a: Document, b: Document) => nu
   const keys = Object.entries(spec).map(([path, dir]) => [path, Number(dir) < 0 ? -1 : 1] as const);
   return (a, b) => {
     for (const [path, dir] of keys) {
-      const c = compare(sortValue(a, path, dir), sortValue(b, path, dir));
+      const c = compareValues(sortValue(a, path, dir), sortValue(b, path, dir));
       if (c !== 0) return c * dir;
     }
     return 0;
