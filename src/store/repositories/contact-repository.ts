@@ -15,7 +15,7 @@ function toContact(doc: ContactDoc | null): Contact | null {
 /** Contacts in MongoDB. Every write is a single atomic update keyed on the WhatsApp id. */
 export function createContactRepository(models: Models): ContactRepository {
   const { Contact: model } = models;
-  const opts = { new: true, lean: true } as const;
+  const opts = { returnDocument: 'after', lean: true } as const;
 
   const byWaId = async (waId: string, update: object) =>
     stringKey(waId) === undefined ? null : toContact(await model.findOneAndUpdate({ waId: { $eq: waId } }, update, opts).lean<ContactDoc>());

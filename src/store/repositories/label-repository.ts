@@ -26,7 +26,7 @@ export function createLabelRepository(models: Models): LabelRepository {
     },
     async setRoute(name, channel) {
       const update = channel ? { $set: { routeChannel: channel } } : { $unset: { routeChannel: 1 } };
-      const doc = await model.findOneAndUpdate({ name: { $eq: name } }, update, { new: true }).lean<LabelDoc>();
+      const doc = await model.findOneAndUpdate({ name: { $eq: name } }, update, { returnDocument: 'after' }).lean<LabelDoc>();
       return doc ? toLabel(doc) : null;
     },
     async remove(name) {

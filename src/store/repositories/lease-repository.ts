@@ -20,7 +20,7 @@ export function createLeaseRepository(models: Models, clock: Clock): LeaseReposi
         .findOneAndUpdate(
           { _id: { $eq: name }, holder: { $eq: holder }, expiresAt: { $gt: now } },
           { $set: { expiresAt } },
-          { new: true },
+          { returnDocument: 'after' },
         )
         .lean<LockDoc>();
       if (renewed) return toLease(renewed);
@@ -29,7 +29,7 @@ export function createLeaseRepository(models: Models, clock: Clock): LeaseReposi
         .findOneAndUpdate(
           { _id: { $eq: name }, expiresAt: { $lte: now } },
           { $set: { holder, expiresAt }, $inc: { token: 1 } },
-          { new: true },
+          { returnDocument: 'after' },
         )
         .lean<LockDoc>();
       if (taken) return toLease(taken);

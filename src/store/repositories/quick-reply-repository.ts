@@ -29,7 +29,7 @@ export function createQuickReplyRepository(models: Models): QuickReplyRepository
     },
     async update(shortcut, body) {
       const doc = await model
-        .findOneAndUpdate({ shortcut: { $eq: shortcut } }, { $set: { body } }, { new: true })
+        .findOneAndUpdate({ shortcut: { $eq: shortcut } }, { $set: { body } }, { returnDocument: 'after' })
         .lean<QuickReplyDoc>();
       return doc ? toQuickReply(doc) : null;
     },
