@@ -1,0 +1,63 @@
+import type { Clock } from '../clock';
+import type { OutboundMedia, SentMessage, WhatsAppGateway } from './gateway';
+
+export interface SendThrottleOptions {
+  /** Least time between two sends to the same chat. */
+  perChatIntervalMs: number;
+  /** Most sends per minute across all chats. */
+  globalPerMinute: number;
+  /** Up to this much random extra delay per send, so the rhythm does not look scripted. */
+  jitterMs: number;
+  clock: Clock;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/**
+ * Paces sends the way a careful human operator would. WhatsApp bans numbers that send in bursts;
+ * the defaults (README → WhatsApp → Sending limits) are deliberately conservative.
+ *
+ * Slots are reserved synchronously when a send arrives, so concurrent callers queue up in arrival
+ * order and no interleaving can let two sends share a slot.
+ */
+export class SendThrottle {
+  private readonly lastPerChat = new Map<string, number>();
+  private nextGlobal = 0;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(private readonly options: SendThrottleOptions) {
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Waits for the chat's next slot, then runs `send`. */
+  async run<T>(chatId: string, send: () => Promise<T>): Promise<T> {
+    const now = this.options.clock().getTime();
+    const chatReady = (this.lastPerChat.get(chatId) ?? -Infinity) + this.options.perChatIntervalMs;
+    const at = Math.max(now, chatReady, this.nextGlobal) + Math.floor(this.random() * this.options.jitterMs);
+    this.lastPerChat.set(chatId, at);
+    this.nextGlobal = at + 60_000 / this.options.globalPerMinute;
+    if (at > now) await this.sleep(at - now);
+    return send();
+  }
+}
+
+/** The gateway with every outgoing action paced by `throttle`; nothing can reach WhatsApp around it. */
+export function withSendThrottle(gateway: WhatsAppGateway, throttle: SendThrottle): WhatsAppGateway {
+  const chatOf = (messageId: string) => messageId.split('_')[1] ?? messageId;
+  return {
+    ...gateway,
+    start: () => gateway.start(),
+    stop: () => gateway.stop(),
+    status: () => gateway.status(),
+    on: (listener) => gateway.on(listener),
+    sendText: (chatId: string, text: string, options?: { quotedMessageId?: string }): Promise<SentMessage> =>
+      throttle.run(chatId, () => gateway.sendText(chatId, text, options)),
+    sendMedia: (chatId: string, media: OutboundMedia) => throttle.run(chatId, () => gateway.sendMedia(chatId, media)),
+    react: (messageId, emoji) => throttle.run(chatOf(messageId), () => gateway.react(messageId, emoji)),
+    edit: (messageId, text) => throttle.run(chatOf(messageId), () => gateway.edit(messageId, text)),
+    revoke: (messageId) => throttle.run(chatOf(messageId), () => gateway.revoke(messageId)),
+    markRead: (chatId) => gateway.markRead(chatId),
+  };
+}
