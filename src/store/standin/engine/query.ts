@@ -2,7 +2,7 @@ import type { Document } from 'bson';
 import { Query, find as mingoFind } from 'mingo';
 import { mongoError } from '../errors';
 import type { Collection } from './collection';
-import { compareValues, sortComparator, sortValue } from './values';
+import { compareValues, isPlainObject, sortComparator, sortValue } from './values';
 
 export interface FindSpec {
   filter?: Document;
@@ -22,10 +22,32 @@ export interface FindResult {
 /** Compiles a filter with MongoDB's error shape for a bad one. `$where` is refused: no server-side JS. */
 export function compileFilter(filter: Document | undefined): Query {
   try {
-    return new Query(filter ?? {}, { scriptEnabled: false });
+    return new Query(arrayAwareTypes(filter ?? {}), { scriptEnabled: false });
   } catch (err) {
     throw mongoError('BadValue', err instanceof Error ? err.message : String(err));
   }
+}
+
+/**
+ * MongoDB's `$type` also matches an array holding an element of that type; mingo's checks the
+ * field's value only. Rewrites `{f: {$type: T}}` to also try `{f: {$elemMatch: {$type: T}}}`.
+ */
+function arrayAwareTypes(filter: Document): Document {
+  const out: Document = {};
+  const extra: Document[] = [];
+  for (const [key, cond] of Object.entries(filter)) {
+    if ((key === '$and' || key === '$or' || key === '$nor') && Array.isArray(cond)) {
+      out[key] = cond.map((c: unknown) => (isPlainObject(c) ? arrayAwareTypes(c) : c));
+    } else if (!key.startsWith('$') && isPlainObject(cond) && '$type' in cond) {
+      const { $type, ...rest } = cond;
+      if (Object.keys(rest).length > 0) out[key] = rest;
+      extra.push({ $or: [{ [key]: { $type } }, { [key]: { $elemMatch: { $type } } }] });
+    } else {
+      out[key] = cond;
+    }
+  }
+  if (extra.length === 0) return out;
+  return { ...out, $and: [...((out.$and as Document[] | undefined) ?? []), ...extra] };
 }
 
 /**

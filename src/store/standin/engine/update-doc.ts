@@ -54,7 +54,7 @@ function applyOperators(doc: Document, update: Document, options: UpdateOptions)
       }
       modifier.$set = { ...(modifier.$set as Document | undefined), ...set };
     } else {
-      modifier[op] = { ...(modifier[op] as Document | undefined), ...fields };
+      modifier[op] = { ...(modifier[op] as Document | undefined), ...withoutSameId(op, fields, doc._id) };
     }
   }
   const copy = deepClone(doc);
@@ -67,6 +67,22 @@ function applyOperators(doc: Document, update: Document, options: UpdateOptions)
     throw mongoError('BadValue', err instanceof Error ? err.message : String(err));
   }
   return copy;
+}
+
+/**
+ * `_id` is immutable: setting it to the value it has is a no-op, any other change to it fails
+ * before anything is applied (mingo would refuse with a different error).
+ */
+function withoutSameId(op: string, fields: Document, id: unknown): Document {
+  const out: Document = {};
+  for (const [path, value] of Object.entries(fields)) {
+    if (path === '_id' || path.startsWith('_id.')) {
+      if (op === '$set' && path === '_id' && id !== undefined && canonicalKey(value) === canonicalKey(id)) continue;
+      if (id !== undefined) throw mongoError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+    }
+    out[path] = value;
+  }
+  return out;
 }
 
 function applyPipeline(doc: Document, pipeline: Document[], now: Date): Document {
