@@ -30,7 +30,10 @@ function installShutdown(stop: () => Promise<void>, logger: Logger): void {
     }, 10_000);
     deadline.unref();
     stop().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
         process.exit(1);

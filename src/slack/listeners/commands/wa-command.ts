@@ -17,6 +17,7 @@ export function registerWaCommand(app: App, deps: Pick<AppDeps, 'logger'>, subco
     const log = requestLog(context, deps.logger);
     const [name = 'help', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
     const subcommand = byName.get(name.toLowerCase());
+    log.info({ subcommand: subcommand?.name ?? null }, 'command received');
     if (!subcommand) {
       const shown = name.length > 30 ? `${name.slice(0, 30)}…` : name;
       await respond({ response_type: 'ephemeral', text: `Unknown subcommand \`${shown}\`.\n\n${helpText(subcommands)}` });
@@ -34,8 +35,10 @@ export function registerWaCommand(app: App, deps: Pick<AppDeps, 'logger'>, subco
         respond,
         log,
       });
+      log.info({ outcome: 'ok' }, 'command answered');
     } catch (err) {
       if (isAppError(err)) {
+        log.info({ outcome: 'rejected', code: err.code }, 'command answered');
         await respond({ response_type: 'ephemeral', text: `${err.message}\nUsage: \`${subcommand.usage}\`` });
         return;
       }

@@ -1,0 +1,74 @@
+import type { Document } from 'bson';
+
+/** One recorded Web API call. */
+export interface SlackCall {
+  method: string;
+  token?: string;
+  /** The arguments, with JSON-typed fields (blocks, attachments, view…) parsed back to objects. */
+  args: Record<string, unknown>;
+  at: Date;
+}
+
+/** A scripted answer: a body, optionally with an HTTP status, headers or a delay. */
+export interface ScriptedResponse {
+  body: Document;
+  status?: number;
+  headers?: Record<string, string>;
+  delayMs?: number;
+}
+
+export const TEAM = { team_id: 'T0TEAM', team: 'Test Team' };
+export const BOT = { user_id: 'U0BOT', bot_id: 'B0BOT', user: 'switchboard' };
+
+let tsCounter = 0;
+/** Unique, increasing message timestamps in Slack's format. */
+export function nextTs(): string {
+  tsCounter++;
+  return `1700000000.${String(tsCounter).padStart(6, '0')}`;
+}
+
+/** What the fake answers when nothing was scripted: Slack's success shapes. */
+export function defaultResponse(call: SlackCall, baseUrl: string): Document {
+  const a = call.args;
+  switch (call.method) {
+    case 'auth.test':
+      return { ok: true, url: 'https://test.slack.com/', ...TEAM, ...BOT };
+    case 'chat.postMessage': {
+      const ts = nextTs();
+      return { ok: true, channel: a.channel, ts, message: { type: 'message', text: a.text, blocks: a.blocks, ts, bot_id: BOT.bot_id, thread_ts: a.thread_ts } };
+    }
+    case 'chat.update':
+      return { ok: true, channel: a.channel, ts: a.ts, text: a.text };
+    case 'chat.delete':
+      return { ok: true, channel: a.channel, ts: a.ts };
+    case 'chat.postEphemeral':
+      return { ok: true, message_ts: nextTs() };
+    case 'chat.getPermalink':
+      return { ok: true, channel: a.channel, permalink: `https://test.slack.com/archives/${String(a.channel)}/p${String(a.message_ts).replace('.', '')}` };
+    case 'reactions.add':
+    case 'reactions.remove':
+    case 'conversations.join':
+      return { ok: true };
+    case 'views.open':
+    case 'views.update':
+    case 'views.push':
+    case 'views.publish':
+      return { ok: true, view: { id: `V${nextTs().replace('.', '')}`, ...(a.view as Document | undefined) } };
+    case 'conversations.info':
+      return { ok: true, channel: { id: a.channel, name: `channel-${String(a.channel).toLowerCase()}`, is_member: true } };
+    case 'conversations.members':
+      return { ok: true, members: [BOT.user_id], response_metadata: { next_cursor: '' } };
+    case 'users.info':
+      return { ok: true, user: { id: a.user, name: `user-${String(a.user)}`, real_name: `User ${String(a.user)}`, profile: { display_name: `user-${String(a.user)}`, real_name: `User ${String(a.user)}`, first_name: 'User' } } };
+    case 'usergroups.users.list':
+      return { ok: true, users: [] };
+    case 'files.getUploadURLExternal': {
+      const id = `F${nextTs().replace('.', '')}`;
+      return { ok: true, upload_url: `${baseUrl}upload/${id}`, file_id: id };
+    }
+    case 'files.completeUploadExternal':
+      return { ok: true, files: ((a.files as Document[] | undefined) ?? []).map((f) => ({ id: f.id, title: f.title })) };
+    default:
+      return { ok: false, error: 'unknown_method' };
+  }
+}

@@ -1,0 +1,181 @@
+import { EventEmitter, once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Document } from 'bson';
+import { defaultResponse, type ScriptedResponse, type SlackCall } from './default-responses';
+
+export type { SlackCall } from './default-responses';
+
+/** A `response_url` post (what Bolt's `respond()` sends). */
+export interface ResponseUrlPost {
+  id: string;
+  body: Document;
+  at: Date;
+}
+
+type Script = ScriptedResponse | ((call: SlackCall) => ScriptedResponse);
+
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'files', 'metadata', 'unfurls']);
+
+/**
+ * Slack's Web API, faked over real HTTP on 127.0.0.1: the app's own WebClient talks to it through
+ * `SLACK_API_URL`. Every call is recorded; answers are Slack's success shapes unless scripted.
+ */
+export class FakeSlackApi {
+  readonly calls: SlackCall[] = [];
+  readonly responses: ResponseUrlPost[] = [];
+  readonly uploads = new Map<string, Buffer>();
+  private readonly scripts = new Map<string, Script[]>();
+  private readonly events = new EventEmitter();
+  private authToken: string | undefined;
+  private server = createServer((req, res) => void this.handle(req, res));
+
+  /** Base URL for the WebClient (`slackApiUrl`), ending in `/api/`. */
+  url = '';
+  origin = '';
+
+  async start(): Promise<this> {
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `${this.origin}/api/`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Only this bot token is accepted; any other gets `invalid_auth`. */
+  setAuthToken(token: string | undefined): void {
+    this.authToken = token;
+  }
+
+  /** The next call to `method` gets this answer (queue several by calling again); a function answers every call. */
+  respond(method: string, script: Script | Document): void {
+    const s: Script = typeof script === 'function' || 'body' in script ? (script as Script) : { body: script };
+    const list = this.scripts.get(method) ?? [];
+    list.push(s);
+    this.scripts.set(method, list);
+  }
+
+  callsTo(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Resolves with the first call (already made or arriving) to `method` that satisfies `match`. */
+  waitFor(method: string, match: (call: SlackCall) => boolean = () => true, timeoutMs = 3000): Promise<SlackCall> {
+    return this.waitUntil('call', () => this.calls.find((c) => c.method === method && match(c)), `${method} call`, timeoutMs);
+  }
+
+  waitForResponse(match: (post: ResponseUrlPost) => boolean = () => true, timeoutMs = 3000): Promise<ResponseUrlPost> {
+    return this.waitUntil('response', () => this.responses.find(match), 'response_url post', timeoutMs);
+  }
+
+  /** A `response_url` on this server, as Slack puts in slash-command and interaction payloads. */
+  responseUrl(id = String(Date.now())): string {
+    return `${this.origin}/response/${id}`;
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.responses.length = 0;
+    this.scripts.clear();
+    this.uploads.clear();
+  }
+
+  private waitUntil<T>(event: string, find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    const found = find();
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const hit = find();
+        if (!hit) return;
+        clearTimeout(timer);
+        this.events.off(event, check);
+        resolve(hit);
+      };
+      const timer = setTimeout(() => {
+        this.events.off(event, check);
+        reject(new Error(`fake Slack API: no ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.events.on(event, check);
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const path = req.url ?? '';
+    if (path.startsWith('/upload/')) {
+      this.uploads.set(path.slice('/upload/'.length), await uploadedBytes(raw, String(req.headers['content-type'] ?? '')));
+      return send(res, { status: 200, body: { ok: true } }, 'text/plain');
+    }
+    if (path.startsWith('/response/')) {
+      this.responses.push({ id: path.slice('/response/'.length), body: JSON.parse(raw.toString() || '{}') as Document, at: new Date() });
+      this.events.emit('response');
+      return send(res, { body: { ok: true } });
+    }
+    const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
+    const args = parseArgs(raw.toString(), String(req.headers['content-type'] ?? ''));
+    const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '') || (args.token as string | undefined);
+    const call: SlackCall = { method, token, args, at: new Date() };
+    this.calls.push(call);
+    this.events.emit('call');
+    if (this.authToken !== undefined && token !== this.authToken) return send(res, { body: { ok: false, error: 'invalid_auth' } });
+    const scripted = this.nextScript(method, call);
+    if (scripted?.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
+    return send(res, scripted ?? { body: defaultResponse(call, `${this.origin}/`) });
+  }
+
+  private nextScript(method: string, call: SlackCall): ScriptedResponse | undefined {
+    const list = this.scripts.get(method);
+    const head = list?.[0];
+    if (!head) return undefined;
+    if (typeof head === 'function') return head(call);
+    list.shift();
+    return head;
+  }
+}
+
+export async function startFakeSlackApi(): Promise<FakeSlackApi> {
+  return new FakeSlackApi().start();
+}
+
+function parseArgs(body: string, contentType: string): Record<string, unknown> {
+  if (!body) return {};
+  if (contentType.includes('application/json')) return JSON.parse(body) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(body)) out[k] = JSON_FIELDS.has(k) ? tryJson(v) : v;
+  return out;
+}
+
+function tryJson(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+/** The file's bytes: the WebClient uploads them as multipart form data (field `body`), or raw. */
+async function uploadedBytes(raw: Buffer, contentType: string): Promise<Buffer> {
+  if (!contentType.startsWith('multipart/')) return raw;
+  const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+  const file = form.get('body') ?? form.get('file');
+  return file instanceof Blob ? Buffer.from(await file.arrayBuffer()) : Buffer.from(String(file ?? ''));
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, r: ScriptedResponse, type = 'application/json'): void {
+  res.writeHead(r.status ?? 200, { 'content-type': type === 'text/plain' ? 'text/plain' : 'application/json; charset=utf-8', ...r.headers });
+  res.end(type === 'text/plain' ? 'OK' : JSON.stringify(r.body));
+}

@@ -1,0 +1,38 @@
+/** Slack payload factories, shaped as Slack sends them, with overrides. */
+
+export function blockActionPayload(overrides: { actionId: string; value?: string; userId?: string; channelId?: string; messageTs?: string; responseUrl?: string }) {
+  return {
+    type: 'block_actions',
+    team: { id: 'T0TEAM', domain: 'test' },
+    user: { id: overrides.userId ?? 'U0AGENT', username: 'agent', team_id: 'T0TEAM' },
+    api_app_id: 'A0APP',
+    trigger_id: '1.2.3',
+    channel: { id: overrides.channelId ?? 'C0INBOX01', name: 'inbox' },
+    container: { type: 'message', message_ts: overrides.messageTs ?? '1700000000.000001', channel_id: overrides.channelId ?? 'C0INBOX01' },
+    message: { ts: overrides.messageTs ?? '1700000000.000001', type: 'message', text: '' },
+    response_url: overrides.responseUrl ?? 'http://127.0.0.1:9/response/none',
+    actions: [{ type: 'button', action_id: overrides.actionId, block_id: 'b', value: overrides.value ?? '', action_ts: '1700000000.1' }],
+  };
+}
+
+/** An Events API envelope around a thread reply (or any message event). */
+export function messageEventEnvelope(overrides: { text: string; userId?: string; channel?: string; ts?: string; threadTs?: string; botId?: string; eventId?: string }) {
+  return {
+    token: 'legacy',
+    team_id: 'T0TEAM',
+    api_app_id: 'A0APP',
+    type: 'event_callback',
+    event_id: overrides.eventId ?? `Ev${Date.now()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event: {
+      type: 'message',
+      channel: overrides.channel ?? 'C0INBOX01',
+      user: overrides.userId ?? 'U0AGENT',
+      text: overrides.text,
+      ts: overrides.ts ?? '1700000001.000100',
+      ...(overrides.threadTs ? { thread_ts: overrides.threadTs } : {}),
+      ...(overrides.botId ? { bot_id: overrides.botId } : {}),
+      channel_type: 'channel',
+    },
+  };
+}
