@@ -1,0 +1,76 @@
+import type { Message, MessageAck } from 'whatsapp-web.js';
+import type { AckLevel, InboundContent, InboundMessage } from './gateway';
+
+export interface MappingOptions {
+  /** Group chats are ignored unless the team opts in (WHATSAPP_GROUPS=true). */
+  allowGroups: boolean;
+}
+
+const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'ptt', 'document', 'sticker']);
+
+/** Raw fields whatsapp-web.js keeps on `_data` but does not type. */
+interface RawData {
+  notifyName?: string;
+  mimetype?: string;
+  filename?: string;
+  size?: number;
+  quotedStanzaID?: string;
+  quotedMsg?: { body?: string; caption?: string };
+}
+
+/**
+ * A whatsapp-web.js message as a domain inbound message, or null for what the app never mirrors:
+ * our own sends, status broadcasts (always), and group chats (unless allowed).
+ */
+export function toInboundMessage(msg: Message, options: MappingOptions): InboundMessage | null {
+  if (msg.fromMe || msg.isStatus || msg.broadcast || msg.from === 'status@broadcast') return null;
+  if (msg.from.endsWith('@g.us') && !options.allowGroups) return null;
+  const raw = ((msg as unknown as { _data?: RawData })._data ?? {}) as RawData;
+  const quoted = raw.quotedMsg ? { id: String(raw.quotedStanzaID ?? ''), text: raw.quotedMsg.body ?? raw.quotedMsg.caption } : undefined;
+  return {
+    id: msg.id._serialized,
+    // In a group the chat is `from`; the person is `author`. Mirroring is per chat.
+    from: msg.from,
+    ...(raw.notifyName ? { pushName: raw.notifyName } : {}),
+    content: contentOf(msg, raw),
+    ...(quoted ? { quoted } : {}),
+    at: new Date(msg.timestamp * 1000),
+  };
+}
+
+function contentOf(msg: Message, raw: RawData): InboundContent {
+  if (msg.type === 'location' && msg.location) {
+    const loc = msg.location as unknown as { latitude: number | string; longitude: number | string; name?: string; address?: string };
+    return {
+      kind: 'location',
+      latitude: Number(loc.latitude),
+      longitude: Number(loc.longitude),
+      ...(loc.name ? { name: loc.name } : {}),
+      ...(loc.address ? { address: loc.address } : {}),
+    };
+  }
+  if (msg.type === 'vcard' || msg.type === 'multi_vcard') return { kind: 'contact_card', vcards: msg.vCards };
+  if (MEDIA_TYPES.has(msg.type) || msg.hasMedia) {
+    return {
+      kind: 'media',
+      mimetype: raw.mimetype ?? 'application/octet-stream',
+      ...(raw.filename ? { filename: raw.filename } : {}),
+      ...(raw.size ? { size: raw.size } : {}),
+      ...(msg.body ? { caption: msg.body } : {}),
+      fetch: async () => {
+        const media = await msg.downloadMedia();
+        if (!media) throw new Error(`WhatsApp no longer has the media of message ${msg.id._serialized}`);
+        return Buffer.from(media.data, 'base64');
+      },
+    };
+  }
+  if (msg.type === 'chat') return { kind: 'text', text: msg.body };
+  // Anything else (polls, events, payments…) is still shown, never silently dropped.
+  return { kind: 'text', text: msg.body ? `${msg.body}\n_(WhatsApp ${msg.type} message)_` : `_(a WhatsApp ${msg.type} message Switchboard cannot show)_` };
+}
+
+const ACK_LEVELS: Record<number, AckLevel> = { [-1]: 'error', 0: 'pending', 1: 'server', 2: 'device', 3: 'read', 4: 'played' };
+
+export function toAckLevel(ack: MessageAck): AckLevel {
+  return ACK_LEVELS[ack as number] ?? 'pending';
+}

@@ -1,0 +1,97 @@
+import type { Message } from 'whatsapp-web.js';
+import { toAckLevel, toInboundMessage } from '../../../src/whatsapp/wwebjs-mapping';
+
+// The library's own Message class, fed raw data the way whatsapp-web.js receives it from WhatsApp Web.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const WMessage = require('whatsapp-web.js/src/structures/Message') as new (client: unknown, data: object) => Message;
+
+const downloads: string[] = [];
+const client = {};
+
+function raw(overrides: Record<string, unknown>) {
+  const remote = (overrides.from as string | undefined) ?? '447911123456@c.us';
+  return {
+    id: { fromMe: false, remote, id: 'ABCDEF123', _serialized: `false_${remote}_ABCDEF123` },
+    type: 'chat',
+    body: 'Hello',
+    t: 1795600000,
+    from: remote,
+    to: '441234567890@c.us',
+    notifyName: 'Ana Lima',
+    ack: 1,
+    ...overrides,
+  };
+}
+
+function message(overrides: Record<string, unknown>): Message {
+  const msg = new WMessage(client, raw(overrides));
+  (msg as unknown as { downloadMedia: () => Promise<unknown> }).downloadMedia = async () => {
+    downloads.push(msg.id._serialized);
+    return { mimetype: 'image/jpeg', data: Buffer.from('JPEGBYTES').toString('base64') };
+  };
+  return msg;
+}
+
+const options = { allowGroups: false };
+
+describe('whatsapp-web.js messages as domain messages', () => {
+  it('when a text arrives from a @c.us id, then it maps with its id, sender, name and time', () => {
+    expect(toInboundMessage(message({}), options)).toEqual({
+      id: 'false_447911123456@c.us_ABCDEF123',
+      from: '447911123456@c.us',
+      pushName: 'Ana Lima',
+      content: { kind: 'text', text: 'Hello' },
+      at: new Date(1795600000 * 1000),
+    });
+  });
+
+  it('when the sender has a @lid id, then the id is kept exactly as it arrived', () => {
+    expect(toInboundMessage(message({ from: '123456789012345@lid' }), options)?.from).toBe('123456789012345@lid');
+  });
+
+  it('when an image arrives, then it maps to media with type, name, size and caption, fetched on demand', async () => {
+    const msg = message({ type: 'image', directPath: '/v/t62', caption: 'my receipt', mimetype: 'image/jpeg', size: 9, filename: 'r.jpg' });
+    const mapped = toInboundMessage(msg, options);
+    expect(mapped?.content).toMatchObject({ kind: 'media', mimetype: 'image/jpeg', size: 9, filename: 'r.jpg', caption: 'my receipt' });
+    expect(downloads).not.toContain(msg.id._serialized);
+    const content = mapped?.content as { fetch(): Promise<Buffer> };
+    expect((await content.fetch()).toString()).toBe('JPEGBYTES');
+  });
+
+  it('when a location arrives, then it maps to coordinates with its name and address', () => {
+    const mapped = toInboundMessage(message({ type: 'location', body: '', lat: 38.7223, lng: -9.1393, loc: 'Our shop\nRua Augusta 1, Lisboa' }), options);
+    expect(mapped?.content).toEqual({ kind: 'location', latitude: 38.7223, longitude: -9.1393, name: 'Our shop', address: 'Rua Augusta 1, Lisboa' });
+  });
+
+  it('when a contact card arrives, then its vCard text is kept', () => {
+    const vcard = 'BEGIN:VCARD\nVERSION:3.0\nFN:Bea\nTEL:+351912345678\nEND:VCARD';
+    expect(toInboundMessage(message({ type: 'vcard', body: vcard }), options)?.content).toEqual({ kind: 'contact_card', vcards: [vcard] });
+  });
+
+  it('when a message quotes another, then the quoted id and text come along', () => {
+    const mapped = toInboundMessage(message({ body: 'yes that one', quotedMsg: { body: 'Which order?' }, quotedStanzaID: 'QUOTED1' }), options);
+    expect(mapped?.quoted).toEqual({ id: 'QUOTED1', text: 'Which order?' });
+  });
+
+  it('when a group message arrives, then it is ignored unless groups are allowed', () => {
+    const group = message({ from: '120363000000000000@g.us', author: '447911123456@c.us' });
+    expect(toInboundMessage(group, options)).toBeNull();
+    expect(toInboundMessage(group, { allowGroups: true })?.from).toBe('120363000000000000@g.us');
+  });
+
+  it('when a status broadcast or our own message arrives, then it is ignored', () => {
+    expect(toInboundMessage(message({ from: 'status@broadcast', id: { fromMe: false, remote: 'status@broadcast', id: 'S', _serialized: 'false_status@broadcast_S' } }), options)).toBeNull();
+    expect(toInboundMessage(message({ id: { fromMe: true, remote: '447911123456@c.us', id: 'M', _serialized: 'true_447911123456@c.us_M' } }), options)).toBeNull();
+  });
+
+  it('when an unsupported kind arrives, then it still shows as text rather than vanishing', () => {
+    expect(toInboundMessage(message({ type: 'poll_creation', body: '', pollName: 'Best time?' }), options)?.content).toEqual({
+      kind: 'text',
+      text: 'Best time?\n_(WhatsApp poll_creation message)_',
+    });
+  });
+
+  it('when acks arrive, then the library’s numbers map to delivery levels', () => {
+    expect([-1, 0, 1, 2, 3, 4].map((n) => toAckLevel(n as never))).toEqual(['error', 'pending', 'server', 'device', 'read', 'played']);
+  });
+});
