@@ -2,7 +2,6 @@ import type { Message } from 'whatsapp-web.js';
 import { toAckLevel, toInboundMessage } from '../../../src/whatsapp/wwebjs-mapping';
 
 // The library's own Message class, fed raw data the way whatsapp-web.js receives it from WhatsApp Web.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const WMessage = require('whatsapp-web.js/src/structures/Message') as new (client: unknown, data: object) => Message;
 
 const downloads: string[] = [];
