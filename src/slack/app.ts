@@ -32,7 +32,11 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
     logger,
     ...options.clientOptions,
   };
-  const identity = await verifyToken(new webApi.WebClient(slack.botToken, clientOptions));
+  // A few quick retries only: an unreachable Slack must fail start-up in seconds with one clear line,
+  // not retry for half an hour as the WebClient's default policy would.
+  const identity = await verifyToken(
+    new webApi.WebClient(slack.botToken, { retryConfig: { retries: 2, minTimeout: 500, maxTimeout: 2000 }, ...clientOptions }),
+  );
   const customRoutes = healthRoutes(deps.health);
   const receiver = slack.appToken
     ? new SocketModeReceiver({ appToken: slack.appToken, customRoutes, installerOptions: { port: deps.config.port }, logger })

@@ -33,6 +33,12 @@ describe('the app process', () => {
     }
   });
 
+  it('when Slack cannot be reached, then it gives up after a few quick retries with one readable line', async () => {
+    const result = await spawnMain({ ...env(), SLACK_API_URL: 'http://127.0.0.1:1/api/' }).exited;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^switchboard: Cannot reach Slack to check SLACK_BOT_TOKEN: .+\n$/);
+  });
+
   it('when it gets SIGTERM, then it stops cleanly and exits 0', async () => {
     const running = spawnMain(env());
     await running.waitForOutput(/switchboard started/);
