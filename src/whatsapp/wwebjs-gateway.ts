@@ -1,0 +1,217 @@
+import type { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { Message } from 'whatsapp-web.js';
+import type { Clock } from '../clock';
+import { GatewaySendError, type ConnectionState, type GatewayEvent, type GatewayStatus, type OutboundMedia, type SentMessage, type WhatsAppGateway } from './gateway';
+import { toAckLevel, toInboundMessage } from './wwebjs-mapping';
+
+/** The part of whatsapp-web.js's Client the gateway uses; tests give it a fake. */
+export interface WwebjsClient extends EventEmitter {
+  initialize(): Promise<void>;
+  destroy(): Promise<void>;
+  sendMessage(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<Message>;
+  getMessageById(messageId: string): Promise<Message | null | undefined>;
+  sendSeen(chatId: string): Promise<boolean>;
+}
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface WwebjsGatewayOptions {
+  createClient: () => WwebjsClient;
+  /** Builds the library's MessageMedia (injected so only the client factory loads whatsapp-web.js). */
+  toMedia: (media: OutboundMedia) => unknown;
+  clock: Clock;
+  logger: Logger;
+  allowGroups: boolean;
+  /** `ready` must follow `authenticated` within this time, or the client is rebuilt. */
+  readyTimeoutMs: number;
+  backoff: { baseMs: number; maxMs: number };
+  random?: () => number;
+  timers?: Timers;
+}
+
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+/**
+ * The whatsapp-web.js client behind the gateway interface, kept alive: a watchdog rebuilds a client
+ * stuck between `authenticated` and `ready`; after a disconnect or a failed start a new client is
+ * built with exponential backoff plus jitter. Errors become states, never crashes.
+ */
+export class WwebjsGateway implements WhatsAppGateway {
+  private client: WwebjsClient | undefined;
+  private current: GatewayStatus;
+  private readonly listeners = new Set<(event: GatewayEvent) => void>();
+  private attempts = 0;
+  private watchdog: unknown;
+  private retry: unknown;
+  private stopped = true;
+  private readonly timers: Timers;
+  private readonly random: () => number;
+
+  constructor(private readonly options: WwebjsGatewayOptions) {
+    this.current = { state: 'stopped', since: options.clock() };
+    this.timers = options.timers ?? realTimers;
+    this.random = options.random ?? Math.random;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.timers.clearTimeout(this.watchdog);
+    this.timers.clearTimeout(this.retry);
+    await this.dropClient();
+    this.setState('stopped');
+  }
+
+  status(): GatewayStatus {
+    return this.current;
+  }
+
+  on(listener: (event: GatewayEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    this.setState('starting');
+    const client = (this.client = this.options.createClient());
+    this.wire(client);
+    try {
+      await client.initialize();
+    } catch (err) {
+      // Browser failed to launch, web.whatsapp.com unreachable, "detached frame"…: a state, then retry.
+      this.options.logger.warn({ err }, 'WhatsApp client failed to start');
+      await this.reconnectLater('unreachable', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  private wire(client: WwebjsClient): void {
+    // Events from a client already replaced (late events of a destroyed one) are ignored.
+    const mine =
+      <A extends unknown[]>(fn: (...args: A) => void) =>
+      (...args: A) => {
+        if (client === this.client) fn(...args);
+      };
+    client.on('qr', mine((qr: string) => {
+      this.setState('qr');
+      this.emit({ type: 'qr', qr });
+    }));
+    client.on('authenticated', mine(() => {
+      this.setState('authenticated');
+      this.timers.clearTimeout(this.watchdog);
+      this.watchdog = this.timers.setTimeout(() => {
+        if (client !== this.client || this.current.state !== 'authenticated') return;
+        this.options.logger.warn({ readyTimeoutMs: this.options.readyTimeoutMs }, 'WhatsApp authenticated but never became ready; rebuilding the client');
+        void this.reconnectLater('disconnected', 'stuck after authentication');
+      }, this.options.readyTimeoutMs);
+    }));
+    client.on('ready', mine(() => {
+      this.timers.clearTimeout(this.watchdog);
+      this.attempts = 0;
+      this.setState('connected');
+    }));
+    client.on('auth_failure', mine((message: string) => void this.reconnectLater('disconnected', `authentication failed: ${message}`)));
+    client.on('disconnected', mine((reason: string) => void this.reconnectLater('disconnected', String(reason))));
+    client.on('message', mine((msg: Message) => {
+      const message = toInboundMessage(msg, { allowGroups: this.options.allowGroups });
+      if (message) this.emit({ type: 'message', message });
+    }));
+    client.on('message_ack', mine((msg: Message, ack: number) => this.emit({ type: 'ack', messageId: msg.id._serialized, ack: toAckLevel(ack as never) })));
+  }
+
+  /** Drops the client and schedules a new one: base × 2^attempts, capped, times a jitter of 50–100 %. */
+  private async reconnectLater(state: ConnectionState, detail: string): Promise<void> {
+    this.timers.clearTimeout(this.watchdog);
+    await this.dropClient();
+    if (this.stopped) return;
+    this.setState(state, detail);
+    const { baseMs, maxMs } = this.options.backoff;
+    const delay = Math.round(Math.min(maxMs, baseMs * 2 ** this.attempts) * (0.5 + this.random() / 2));
+    this.attempts++;
+    this.options.logger.info({ delayMs: delay, attempt: this.attempts }, 'reconnecting to WhatsApp later');
+    this.retry = this.timers.setTimeout(() => void this.connect(), delay);
+  }
+
+  private async dropClient(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.destroy().catch((err: unknown) => this.options.logger.debug({ err }, 'destroying the WhatsApp client failed'));
+  }
+
+  private setState(state: ConnectionState, detail?: string): void {
+    if (this.current.state === state && this.current.detail === detail) return;
+    this.current = { state, since: this.options.clock(), ...(detail ? { detail } : {}) };
+    this.emit({ type: 'state', status: this.current });
+  }
+
+  private emit(event: GatewayEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  private async send(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<SentMessage> {
+    const client = this.client;
+    if (!client || this.current.state !== 'connected') throw new GatewaySendError('not_connected', `WhatsApp is ${this.current.state}`);
+    try {
+      const sent = await client.sendMessage(chatId, content, options);
+      return { id: sent.id._serialized, at: this.options.clock() };
+    } catch (err) {
+      throw new GatewaySendError('unknown', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  sendText(chatId: string, text: string, options?: { quotedMessageId?: string }): Promise<SentMessage> {
+    return this.send(chatId, text, options?.quotedMessageId ? { quotedMessageId: options.quotedMessageId } : undefined);
+  }
+
+  sendMedia(chatId: string, media: OutboundMedia): Promise<SentMessage> {
+    return this.send(chatId, this.options.toMedia(media), media.caption ? { caption: media.caption } : undefined);
+  }
+
+  react(messageId: string, emoji: string): Promise<void> {
+    return this.onMessage(messageId, (m) => m.react(emoji));
+  }
+
+  edit(messageId: string, text: string): Promise<void> {
+    return this.onMessage(messageId, async (m) => {
+      if (!(await m.edit(text))) throw new GatewaySendError('rejected', 'WhatsApp refused the edit (too old, or not ours)');
+    });
+  }
+
+  revoke(messageId: string): Promise<void> {
+    return this.onMessage(messageId, (m) => m.delete(true));
+  }
+
+  async markRead(chatId: string): Promise<void> {
+    await this.onClient((c) => c.sendSeen(chatId));
+  }
+
+  private onMessage(messageId: string, act: (m: Message) => Promise<unknown>): Promise<void> {
+    return this.onClient(async (c) => {
+      const message = await c.getMessageById(messageId);
+      if (!message) throw new GatewaySendError('rejected', `WhatsApp no longer has message ${messageId}`);
+      await act(message);
+    });
+  }
+
+  private async onClient(act: (c: WwebjsClient) => Promise<unknown>): Promise<void> {
+    const client = this.client;
+    if (!client || this.current.state !== 'connected') throw new GatewaySendError('not_connected', `WhatsApp is ${this.current.state}`);
+    try {
+      await act(client);
+    } catch (err) {
+      if (err instanceof GatewaySendError) throw err;
+      throw new GatewaySendError('unknown', err instanceof Error ? err.message : String(err));
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { EventEmitter } from 'node:events';
+import { silentLogger } from '../../../src/logger';
+import type { GatewayEvent } from '../../../src/whatsapp/gateway';
+import { WwebjsGateway, type Timers, type WwebjsClient } from '../../../src/whatsapp/wwebjs-gateway';
+
+/** A whatsapp-web.js Client stand-in: the test fires its events; sends are recorded. */
+class FakeClient extends EventEmitter {
+  initialized = 0;
+  destroyed = 0;
+  sent: Array<{ chatId: string; content: unknown }> = [];
+  constructor(private readonly failInit?: Error) {
+    super();
+  }
+  async initialize() {
+    this.initialized++;
+    if (this.failInit) throw this.failInit;
+  }
+  async destroy() {
+    this.destroyed++;
+  }
+  async sendMessage(chatId: string, content: unknown) {
+    this.sent.push({ chatId, content });
+    return { id: { _serialized: `true_${chatId}_OUT${this.sent.length}` } } as never;
+  }
+  async getMessageById() {
+    return null;
+  }
+  async sendSeen() {
+    return true;
+  }
+}
+
+/** Timers the test runs by hand: nothing waits on the wall clock. */
+function manualTimers() {
+  const pending = new Map<number, { fn: () => void; ms: number }>();
+  let next = 1;
+  const timers: Timers = {
+    setTimeout: (fn, ms) => (pending.set(next, { fn, ms }), next++),
+    clearTimeout: (h) => void pending.delete(h as number),
+  };
+  return {
+    timers,
+    delays: () => [...pending.values()].map((p) => p.ms),
+    async fireAll() {
+      const due = [...pending.entries()];
+      pending.clear();
+      for (const [, p] of due) p.fn();
+      await new Promise((r) => setImmediate(r));
+    },
+  };
+}
+
+function setup(clients: FakeClient[]) {
+  const made: FakeClient[] = [];
+  const t = manualTimers();
+  const events: GatewayEvent[] = [];
+  const gw = new WwebjsGateway({
+    createClient: () => {
+      const c = clients.shift() ?? new FakeClient();
+      made.push(c);
+      return c as unknown as WwebjsClient;
+    },
+    toMedia: (m) => ({ media: m.filename }),
+    clock: () => new Date('2026-11-25T09:00:00Z'),
+    logger: silentLogger(),
+    allowGroups: false,
+    readyTimeoutMs: 60_000,
+    backoff: { baseMs: 1000, maxMs: 60_000 },
+    random: () => 1,
+    timers: t.timers,
+  });
+  gw.on((e) => events.push(e));
+  return { gw, made, t, events, states: () => events.filter((e) => e.type === 'state').map((e) => (e as { status: { state: string } }).status.state) };
+}
+
+describe('whatsapp-web.js gateway lifecycle', () => {
+  it('when the client goes qr → authenticated → ready, then the states follow and sends go through', async () => {
+    const s = setup([]);
+    await s.gw.start();
+    const client = s.made[0]!;
+    client.emit('qr', 'QRDATA');
+    client.emit('authenticated');
+    client.emit('ready');
+    expect(s.states()).toEqual(['starting', 'qr', 'authenticated', 'connected']);
+    expect(s.events.find((e) => e.type === 'qr')).toEqual({ type: 'qr', qr: 'QRDATA' });
+    await expect(s.gw.sendText('447911123456@c.us', 'hi')).resolves.toMatchObject({ id: 'true_447911123456@c.us_OUT1' });
+  });
+
+  it('when WhatsApp is not connected, then a send fails as not_connected and nothing is sent', async () => {
+    const s = setup([]);
+    await s.gw.start();
+    await expect(s.gw.sendText('447911123456@c.us', 'hi')).rejects.toMatchObject({ kind: 'not_connected' });
+    expect(s.made[0]!.sent).toEqual([]);
+  });
+
+  it('when the browser cannot start, then the state is unreachable and retries back off exponentially', async () => {
+    const boom = () => new FakeClient(new Error('Failed to launch the browser process'));
+    const s = setup([boom(), boom(), boom()]);
+    await s.gw.start();
+    expect(s.gw.status()).toMatchObject({ state: 'unreachable', detail: 'Failed to launch the browser process' });
+    expect(s.t.delays()).toEqual([1000]);
+    await s.t.fireAll();
+    expect(s.t.delays()).toEqual([2000]);
+    await s.t.fireAll();
+    expect(s.t.delays()).toEqual([4000]);
+    expect(s.made.every((c) => c.destroyed === 1)).toBe(true);
+  });
+
+  it('when ready never follows authenticated, then the watchdog rebuilds the client', async () => {
+    const s = setup([]);
+    await s.gw.start();
+    s.made[0]!.emit('authenticated');
+    expect(s.t.delays()).toEqual([60_000]);
+    await s.t.fireAll(); // watchdog fires → reconnect scheduled
+    await s.t.fireAll(); // reconnect runs
+    expect(s.made).toHaveLength(2);
+    expect(s.made[0]!.destroyed).toBe(1);
+  });
+
+  it('when the client disconnects, then a new client is built and late events of the old one are ignored', async () => {
+    const s = setup([]);
+    await s.gw.start();
+    const old = s.made[0]!;
+    old.emit('ready');
+    old.emit('disconnected', 'NAVIGATION');
+    await new Promise((r) => setImmediate(r)); // the old client is destroyed before the state changes
+    expect(s.gw.status()).toMatchObject({ state: 'disconnected', detail: 'NAVIGATION' });
+    await s.t.fireAll();
+    old.emit('ready');
+    expect(s.gw.status().state).toBe('starting');
+    s.made[1]!.emit('ready');
+    expect(s.gw.status().state).toBe('connected');
+  });
+
+  it('when stopped, then no reconnect is pending and the client is destroyed', async () => {
+    const s = setup([new FakeClient(new Error('net::ERR_NAME_NOT_RESOLVED'))]);
+    await s.gw.start();
+    await s.gw.stop();
+    expect(s.t.delays()).toEqual([]);
+    expect(s.gw.status().state).toBe('stopped');
+  });
+});
