@@ -13,9 +13,20 @@ export interface ResponseUrlPost {
   at: Date;
 }
 
-type Script = ScriptedResponse | ((call: SlackCall) => ScriptedResponse);
+/** How to answer: a fixed (one-shot) answer, or a function consulted for every call. */
+type Script = ScriptedResponse | ((call: SlackCall) => ScriptedResponse | Document);
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'files', 'metadata', 'unfurls']);
+/** HTTP details for a scripted answer given as a bare body. */
+export type ScriptOptions = Omit<ScriptedResponse, 'body'>;
+
+export interface FakeSlackApiOptions {
+  /** Accept only this bot token (same as calling `setAuthToken`). */
+  authToken?: string;
+}
+
+// The WebClient JSON-encodes every non-primitive argument into the form body; these are the ones
+// our app sends, parsed back so tests can assert on structures instead of strings.
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'files', 'metadata', 'unfurls', 'options', 'option_groups', 'user_auth_blocks']);
 
 /**
  * Slack's Web API, faked over real HTTP on 127.0.0.1: the app's own WebClient talks to it through
@@ -52,9 +63,15 @@ export class FakeSlackApi {
     this.authToken = token;
   }
 
-  /** The next call to `method` gets this answer (queue several by calling again); a function answers every call. */
-  respond(method: string, script: Script | Document): void {
-    const s: Script = typeof script === 'function' || 'body' in script ? (script as Script) : { body: script };
+  /**
+   * Scripts `method`. A body (`{ ok: false, error: 'invalid_auth' }`) or a full `{ body, status, headers,
+   * delayMs }` answers the next call only (call again to queue more); a function answers every call
+   * from then on and may return either form. `options` adds HTTP details to a bare body, e.g.
+   * `respond('chat.postMessage', { ok: false, error: 'ratelimited' }, { status: 429, headers: { 'retry-after': '1' } })`.
+   */
+  respond(method: string, script: Script | Document, options: ScriptOptions = {}): void {
+    const s: Script =
+      typeof script === 'function' ? (call) => asScripted(script(call) as Document, options) : asScripted(script, options);
     const list = this.scripts.get(method) ?? [];
     list.push(s);
     this.scripts.set(method, list);
@@ -105,6 +122,15 @@ export class FakeSlackApi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.route(req, res);
+    } catch (err) {
+      // A malformed request must fail that request, not crash the jest worker with an unhandled rejection.
+      if (!res.headersSent) send(res, { status: 400, body: { ok: false, error: 'invalid_request', detail: String(err) } });
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const path = req.url ?? '';
     if (path.startsWith('/upload/')) {
@@ -117,7 +143,7 @@ export class FakeSlackApi {
       return send(res, { body: { ok: true } });
     }
     const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
-    const args = parseArgs(raw.toString(), String(req.headers['content-type'] ?? ''));
+    const args = await parseArgs(raw, String(req.headers['content-type'] ?? ''));
     const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '') || (args.token as string | undefined);
     const call: SlackCall = { method, token, args, at: new Date() };
     this.calls.push(call);
@@ -132,21 +158,33 @@ export class FakeSlackApi {
     const list = this.scripts.get(method);
     const head = list?.[0];
     if (!head) return undefined;
-    if (typeof head === 'function') return head(call);
+    if (typeof head === 'function') return head(call) as ScriptedResponse;
     list.shift();
     return head;
   }
 }
 
-export async function startFakeSlackApi(): Promise<FakeSlackApi> {
-  return new FakeSlackApi().start();
+/** Starts a fake on a random 127.0.0.1 port; give `api.url` to the WebClient as `slackApiUrl`. */
+export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Promise<FakeSlackApi> {
+  const api = await new FakeSlackApi().start();
+  api.setAuthToken(options.authToken);
+  return api;
 }
 
-function parseArgs(body: string, contentType: string): Record<string, unknown> {
-  if (!body) return {};
-  if (contentType.includes('application/json')) return JSON.parse(body) as Record<string, unknown>;
+/** Slack bodies always carry `ok`; a `{ body, status… }` wrapper never does. */
+function asScripted(x: Document, options: ScriptOptions): ScriptedResponse {
+  return 'body' in x && !('ok' in x) ? (x as ScriptedResponse) : { ...options, body: x };
+}
+
+/** Form (the WebClient's default), JSON, or multipart (when an argument is a Buffer). */
+async function parseArgs(raw: Buffer, contentType: string): Promise<Record<string, unknown>> {
+  if (raw.length === 0) return {};
+  if (contentType.includes('application/json')) return JSON.parse(raw.toString()) as Record<string, unknown>;
+  const entries: [string, unknown][] = contentType.startsWith('multipart/')
+    ? [...(await new Response(raw, { headers: { 'content-type': contentType } }).formData())]
+    : [...new URLSearchParams(raw.toString())];
   const out: Record<string, unknown> = {};
-  for (const [k, v] of new URLSearchParams(body)) out[k] = JSON_FIELDS.has(k) ? tryJson(v) : v;
+  for (const [k, v] of entries) out[k] = typeof v === 'string' && JSON_FIELDS.has(k) ? tryJson(v) : v;
   return out;
 }
 

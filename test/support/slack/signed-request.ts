@@ -1,29 +1,42 @@
 import { createHmac } from 'node:crypto';
 
+/** How to sign: by default correctly, now. */
 export interface SignOptions {
   /** Seconds since the epoch; defaults to now. */
   timestampSec?: number;
+  /** Stamp the request six minutes ago, past Slack's five-minute replay window (ignored if `timestampSec` is given). */
+  expired?: boolean;
   /** Sign with this secret instead (a forged request). */
   forgeWith?: string;
 }
 
-/** Slack's v0 request signature headers for `body`. */
+/** Beyond Bolt's five-minute staleness limit, with a minute's margin for slow machines. */
+const EXPIRED_AGE_SEC = 6 * 60;
+
+/** Slack's v0 request signature headers for `body`: HMAC-SHA256 of `v0:${timestampSec}:${body}`. */
 export function signSlackRequest(body: string, secret: string, timestampSec = Math.floor(Date.now() / 1000)): Record<string, string> {
   const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestampSec}:${body}`).digest('hex')}`;
   return { 'x-slack-signature': signature, 'x-slack-request-timestamp': String(timestampSec) };
 }
 
+/** What the receiver answered; `body` is the raw text (Bolt acks slash commands with an empty body). */
 export interface SignedResponse {
   status: number;
   body: string;
 }
 
 async function post(url: string, body: string, contentType: string, secret: string, options: SignOptions): Promise<SignedResponse> {
-  const headers = { 'content-type': contentType, ...signSlackRequest(body, options.forgeWith ?? secret, options.timestampSec) };
+  const now = Math.floor(Date.now() / 1000);
+  const timestampSec = options.timestampSec ?? (options.expired ? now - EXPIRED_AGE_SEC : now);
+  const headers = { 'content-type': contentType, ...signSlackRequest(body, options.forgeWith ?? secret, timestampSec) };
   const res = await fetch(`${url.replace(/\/$/, '')}/slack/events`, { method: 'POST', headers, body });
   return { status: res.status, body: await res.text() };
 }
 
+/**
+ * Slash-command form fields; everything but `response_url` defaults (team T0TEAM, channel C0INBOX,
+ * user U0AGENT, command /wa). `response_url` is required so `respond()` lands on a fake, never nowhere.
+ */
 export interface SlashCommand {
   command?: string;
   text?: string;
