@@ -9,6 +9,10 @@ const userIdList = z
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
+function seconds(min: number, max: number) {
+  return z.coerce.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+}
+
 const timezone = z.string().refine(isTimeZone, 'must be an IANA time zone like Europe/London');
 
 /** Every environment key the app reads, with its rule. README's configuration table mirrors this. */
@@ -28,6 +32,12 @@ const schema = z.object({
   WHATSAPP_GATEWAY: optional(z.enum(['wwebjs', 'none'], { error: 'must be wwebjs or none' })),
   WHATSAPP_DATA_PATH: optional(z.string()),
   CHROMIUM_PATH: optional(z.string()),
+  WHATSAPP_GROUPS: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
+  WHATSAPP_READY_TIMEOUT_SEC: optional(seconds(10, 3600)),
+  WHATSAPP_LEASE_TTL_SEC: optional(seconds(10, 600)),
+  WHATSAPP_SEND_PER_CHAT_SEC: optional(seconds(0, 3600)),
+  WHATSAPP_SEND_PER_MINUTE: optional(z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be at least 1').max(120, 'must be at most 120')),
+  WHATSAPP_SEND_JITTER_MS: optional(z.coerce.number({ error: 'must be a number' }).int().min(0).max(60_000, 'must be at most 60000')),
   PORT: optional(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535)),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   NODE_ENV: optional(z.string()),
@@ -47,7 +57,17 @@ export interface Config {
     leadsGroup?: string;
   };
   store: { mongodbUri?: string; inProcess: boolean; systemBinary?: string; dataDir: string };
-  whatsapp: { gateway: 'wwebjs' | 'none'; dataPath: string; chromiumPath: string };
+  whatsapp: {
+    gateway: 'wwebjs' | 'none';
+    dataPath: string;
+    chromiumPath: string;
+    /** Mirror group chats too (status broadcasts never are). */
+    allowGroups: boolean;
+    readyTimeoutMs: number;
+    leaseTtlMs: number;
+    /** Anti-ban pacing, applied inside the gateway to every send. */
+    throttle: { perChatIntervalMs: number; globalPerMinute: number; jitterMs: number };
+  };
   port: number;
   log: { level: string; pretty: boolean };
   reportsTimezone: string;
@@ -89,6 +109,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       gateway: e.WHATSAPP_GATEWAY ?? 'wwebjs',
       dataPath: e.WHATSAPP_DATA_PATH ?? `${dataDir}/whatsapp`,
       chromiumPath: e.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      allowGroups: e.WHATSAPP_GROUPS === 'true',
+      readyTimeoutMs: (e.WHATSAPP_READY_TIMEOUT_SEC ?? 120) * 1000,
+      leaseTtlMs: (e.WHATSAPP_LEASE_TTL_SEC ?? 30) * 1000,
+      throttle: {
+        perChatIntervalMs: (e.WHATSAPP_SEND_PER_CHAT_SEC ?? 3) * 1000,
+        globalPerMinute: e.WHATSAPP_SEND_PER_MINUTE ?? 20,
+        jitterMs: e.WHATSAPP_SEND_JITTER_MS ?? 1500,
+      },
     },
     port: e.PORT ?? 3000,
     log: { level: e.LOG_LEVEL ?? 'info', pretty: e.NODE_ENV === 'development' },

@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { contactSchema } from './schemas/contact-schema';
 import { consentEventSchema } from './schemas/consent-event-schema';
 import { messageSchema } from './schemas/message-schema';
-import { auditSchema, jobRunSchema, labelSchema, lockSchema, quickReplySchema } from './schemas/misc-schemas';
+import { auditSchema, jobRunSchema, labelSchema, lockSchema, quickReplySchema, settingSchema } from './schemas/misc-schemas';
 
 /** Every model on one connection. Built per connection, never as module-level singletons. */
 export function createModels(connection: Connection) {
@@ -15,6 +15,7 @@ export function createModels(connection: Connection) {
     Audit: connection.model('Audit', auditSchema),
     JobRun: connection.model('JobRun', jobRunSchema),
     Lock: connection.model('Lock', lockSchema),
+    Setting: connection.model('Setting', settingSchema),
   };
 }
 

@@ -87,4 +87,6 @@ export interface WhatsAppGateway {
   edit(messageId: string, text: string): Promise<void>;
   revoke(messageId: string): Promise<void>;
   markRead(chatId: string): Promise<void>;
+  /** The browser's process id while one runs here, for its memory figure in /readyz. */
+  browserPid(): number | undefined;
 }

@@ -116,4 +116,7 @@ export class LeasedGateway implements WhatsAppGateway {
   markRead(chatId: string): Promise<void> {
     return this.fenced(() => this.options.inner.markRead(chatId));
   }
+  browserPid(): number | undefined {
+    return this.lease ? this.options.inner.browserPid() : undefined;
+  }
 }

@@ -21,5 +21,6 @@ export function createNullGateway(clock: Clock): WhatsAppGateway {
     edit: refuse,
     revoke: refuse,
     markRead: refuse,
+    browserPid: () => undefined,
   };
 }

@@ -47,7 +47,6 @@ export class SendThrottle {
 export function withSendThrottle(gateway: WhatsAppGateway, throttle: SendThrottle): WhatsAppGateway {
   const chatOf = (messageId: string) => messageId.split('_')[1] ?? messageId;
   return {
-    ...gateway,
     start: () => gateway.start(),
     stop: () => gateway.stop(),
     status: () => gateway.status(),
@@ -59,5 +58,6 @@ export function withSendThrottle(gateway: WhatsAppGateway, throttle: SendThrottl
     edit: (messageId, text) => throttle.run(chatOf(messageId), () => gateway.edit(messageId, text)),
     revoke: (messageId) => throttle.run(chatOf(messageId), () => gateway.revoke(messageId)),
     markRead: (chatId) => gateway.markRead(chatId),
+    browserPid: () => gateway.browserPid(),
   };
 }

@@ -1,9 +1,9 @@
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { Message } from 'whatsapp-web.js';
+import type { Message, Reaction } from 'whatsapp-web.js';
 import type { Clock } from '../clock';
 import { GatewaySendError, type ConnectionState, type GatewayEvent, type GatewayStatus, type OutboundMedia, type SentMessage, type WhatsAppGateway } from './gateway';
-import { toAckLevel, toInboundMessage } from './wwebjs-mapping';
+import { toAckLevel, toEditEvent, toInboundMessage, toReactionEvent, toRevokeEvent } from './wwebjs-mapping';
 
 /** The part of whatsapp-web.js's Client the gateway uses; tests give it a fake. */
 export interface WwebjsClient extends EventEmitter {
@@ -12,6 +12,10 @@ export interface WwebjsClient extends EventEmitter {
   sendMessage(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<Message>;
   getMessageById(messageId: string): Promise<Message | null | undefined>;
   sendSeen(chatId: string): Promise<boolean>;
+  /** WhatsApp Web's own connection state (`CONNECTED`, `CONFLICT`, `UNPAIRED`, …); throws when the page is gone. */
+  getState(): Promise<string | null>;
+  /** The browser's process id while one runs (for its RSS in /readyz). */
+  browserPid(): number | undefined;
 }
 
 export interface Timers {
@@ -28,6 +32,10 @@ export interface WwebjsGatewayOptions {
   allowGroups: boolean;
   /** `ready` must follow `authenticated` within this time, or the client is rebuilt. */
   readyTimeoutMs: number;
+  /** A new client must show a QR or authenticate within this time, or it counts as unreachable. */
+  startTimeoutMs: number;
+  /** How often a connected client's `getState()` is asked; two bad answers in a row rebuild it. */
+  statePollMs: number;
   backoff: { baseMs: number; maxMs: number };
   random?: () => number;
   timers?: Timers;
@@ -50,6 +58,8 @@ export class WwebjsGateway implements WhatsAppGateway {
   private attempts = 0;
   private watchdog: unknown;
   private retry: unknown;
+  private poll: unknown;
+  private badPolls = 0;
   private stopped = true;
   private readonly timers: Timers;
   private readonly random: () => number;
@@ -69,6 +79,7 @@ export class WwebjsGateway implements WhatsAppGateway {
     this.stopped = true;
     this.timers.clearTimeout(this.watchdog);
     this.timers.clearTimeout(this.retry);
+    this.timers.clearTimeout(this.poll);
     await this.dropClient();
     this.setState('stopped');
   }
@@ -87,12 +98,53 @@ export class WwebjsGateway implements WhatsAppGateway {
     this.setState('starting');
     const client = (this.client = this.options.createClient());
     this.wire(client);
+    this.arm(client, 'starting', this.options.startTimeoutMs, 'unreachable', 'WhatsApp Web did not load in time');
     try {
       await client.initialize();
     } catch (err) {
       // Browser failed to launch, web.whatsapp.com unreachable, "detached frame"…: a state, then retry.
       this.options.logger.warn({ err }, 'WhatsApp client failed to start');
-      await this.reconnectLater('unreachable', err instanceof Error ? err.message : String(err));
+      if (client === this.client) await this.reconnectLater('unreachable', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** Rebuilds `client` if it is still in `state` after `ms`: the cure for a browser that hangs silently. */
+  private arm(client: WwebjsClient, state: ConnectionState, ms: number, next: ConnectionState, detail: string): void {
+    this.timers.clearTimeout(this.watchdog);
+    this.watchdog = this.timers.setTimeout(() => {
+      if (client !== this.client || this.current.state !== state) return;
+      this.options.logger.warn({ state, timeoutMs: ms }, `${detail}; rebuilding the client`);
+      void this.reconnectLater(next, detail);
+    }, ms);
+  }
+
+  /** Asks WhatsApp Web for its state while connected; a page that throws ("detached frame") or stays off twice is rebuilt. */
+  private schedulePoll(client: WwebjsClient): void {
+    this.timers.clearTimeout(this.poll);
+    this.poll = this.timers.setTimeout(() => {
+      if (client !== this.client || this.current.state !== 'connected') return;
+      client.getState().then(
+        (state) => {
+          if (client !== this.client) return;
+          this.badPolls = state === 'CONNECTED' ? 0 : this.badPolls + 1;
+          if (this.badPolls >= 2) return void this.reconnectLater('disconnected', `WhatsApp Web reports ${state ?? 'no state'}`);
+          this.schedulePoll(client);
+        },
+        (err: unknown) => {
+          if (client !== this.client) return;
+          this.options.logger.warn({ err }, 'WhatsApp Web page stopped answering');
+          void this.reconnectLater('disconnected', err instanceof Error ? err.message : String(err));
+        },
+      );
+    }, this.options.statePollMs);
+  }
+
+  /** The running browser's process id, if any. */
+  browserPid(): number | undefined {
+    try {
+      return this.client?.browserPid();
+    } catch {
+      return undefined;
     }
   }
 
@@ -104,22 +156,21 @@ export class WwebjsGateway implements WhatsAppGateway {
         if (client === this.client) fn(...args);
       };
     client.on('qr', mine((qr: string) => {
+      // A QR on screen waits for a person, so the start watchdog stands down.
+      this.timers.clearTimeout(this.watchdog);
       this.setState('qr');
       this.emit({ type: 'qr', qr });
     }));
     client.on('authenticated', mine(() => {
       this.setState('authenticated');
-      this.timers.clearTimeout(this.watchdog);
-      this.watchdog = this.timers.setTimeout(() => {
-        if (client !== this.client || this.current.state !== 'authenticated') return;
-        this.options.logger.warn({ readyTimeoutMs: this.options.readyTimeoutMs }, 'WhatsApp authenticated but never became ready; rebuilding the client');
-        void this.reconnectLater('disconnected', 'stuck after authentication');
-      }, this.options.readyTimeoutMs);
+      this.arm(client, 'authenticated', this.options.readyTimeoutMs, 'disconnected', 'authenticated but never became ready');
     }));
     client.on('ready', mine(() => {
       this.timers.clearTimeout(this.watchdog);
       this.attempts = 0;
+      this.badPolls = 0;
       this.setState('connected');
+      this.schedulePoll(client);
     }));
     client.on('auth_failure', mine((message: string) => void this.reconnectLater('disconnected', `authentication failed: ${message}`)));
     client.on('disconnected', mine((reason: string) => void this.reconnectLater('disconnected', String(reason))));
@@ -128,11 +179,17 @@ export class WwebjsGateway implements WhatsAppGateway {
       if (message) this.emit({ type: 'message', message });
     }));
     client.on('message_ack', mine((msg: Message, ack: number) => this.emit({ type: 'ack', messageId: msg.id._serialized, ack: toAckLevel(ack as never) })));
+    const groups = { allowGroups: this.options.allowGroups };
+    const emitIf = (event: GatewayEvent | null) => event && this.emit(event);
+    client.on('message_edit', mine((msg: Message, newBody: string) => emitIf(toEditEvent(msg, newBody, groups))));
+    client.on('message_revoke_everyone', mine((msg: Message, original?: Message | null) => emitIf(toRevokeEvent(msg, original, this.options.clock(), groups))));
+    client.on('message_reaction', mine((reaction: Reaction) => emitIf(toReactionEvent(reaction, groups))));
   }
 
   /** Drops the client and schedules a new one: base × 2^attempts, capped, times a jitter of 50–100 %. */
   private async reconnectLater(state: ConnectionState, detail: string): Promise<void> {
     this.timers.clearTimeout(this.watchdog);
+    this.timers.clearTimeout(this.poll);
     await this.dropClient();
     if (this.stopped) return;
     this.setState(state, detail);

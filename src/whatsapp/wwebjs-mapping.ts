@@ -1,5 +1,5 @@
-import type { Message, MessageAck } from 'whatsapp-web.js';
-import type { AckLevel, InboundContent, InboundMessage } from './gateway';
+import type { Message, MessageAck, Reaction } from 'whatsapp-web.js';
+import type { AckLevel, GatewayEvent, InboundContent, InboundMessage } from './gateway';
 
 export interface MappingOptions {
   /** Group chats are ignored unless the team opts in (WHATSAPP_GROUPS=true). */
@@ -73,4 +73,46 @@ const ACK_LEVELS: Record<number, AckLevel> = { [-1]: 'error', 0: 'pending', 1: '
 
 export function toAckLevel(ack: MessageAck): AckLevel {
   return ACK_LEVELS[ack as number] ?? 'pending';
+}
+
+/** Only the contacts' own chats (and groups when allowed) are mirrored; everything else is noise. */
+function mirrored(chatId: string, options: MappingOptions): boolean {
+  if (chatId === 'status@broadcast' || chatId.endsWith('@broadcast') || chatId.endsWith('@newsletter')) return false;
+  return !chatId.endsWith('@g.us') || options.allowGroups;
+}
+
+/** A contact edited one of their messages (our own edits are not echoed back). */
+export function toEditEvent(msg: Message, newBody: string, options: MappingOptions): GatewayEvent | null {
+  if (msg.fromMe || !mirrored(msg.from, options)) return null;
+  return { type: 'edit', messageId: msg.id._serialized, chatId: msg.from, newText: String(newBody), at: new Date((msg.timestamp || 0) * 1000) };
+}
+
+/**
+ * A contact deleted a message for everyone. whatsapp-web.js hands over the message in its revoked
+ * state; the original id is on `protocolMessageKey` or on the captured original, when present.
+ */
+export function toRevokeEvent(msg: Message, original: Message | null | undefined, now: Date, options: MappingOptions): GatewayEvent | null {
+  if (msg.fromMe || !mirrored(msg.from, options)) return null;
+  const key = (original?.id ?? (msg as unknown as { protocolMessageKey?: { _serialized?: string } }).protocolMessageKey ?? msg.id) as { _serialized?: string };
+  return { type: 'revoke', messageId: key._serialized ?? msg.id._serialized, chatId: msg.from, at: now };
+}
+
+/** A message key as whatsapp-web.js serialises it; `remote` is a string or a Wid, by version. */
+interface RawKey {
+  fromMe?: boolean;
+  remote?: string | { _serialized?: string };
+  _serialized?: string;
+}
+
+function widOf(remote: RawKey['remote']): string | undefined {
+  return typeof remote === 'string' ? remote : remote?._serialized;
+}
+
+/** A contact reacted to a message; an empty emoji means the reaction was removed. */
+export function toReactionEvent(reaction: Reaction, options: MappingOptions): GatewayEvent | null {
+  const ownKey = reaction.id as unknown as RawKey | undefined;
+  const parent = reaction.msgId as unknown as RawKey | undefined;
+  const chatId = widOf(parent?.remote) ?? widOf(ownKey?.remote) ?? reaction.senderId;
+  if (ownKey?.fromMe || !parent?._serialized || !mirrored(chatId, options)) return null;
+  return { type: 'reaction', messageId: parent._serialized, chatId, from: reaction.senderId, emoji: reaction.reaction ?? '', at: new Date((reaction.timestamp || 0) * 1000) };
 }

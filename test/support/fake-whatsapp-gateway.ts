@@ -47,6 +47,9 @@ export class FakeWhatsAppGateway implements WhatsAppGateway {
   status(): GatewayStatus {
     return this.current;
   }
+  browserPid(): number | undefined {
+    return undefined;
+  }
   on(listener: (event: GatewayEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -8,6 +8,7 @@ import { createLabelRepository } from './label-repository';
 import { createLeaseRepository } from './lease-repository';
 import { createMessageRepository } from './message-repository';
 import { createQuickReplyRepository } from './quick-reply-repository';
+import { createSettingsRepository } from './settings-repository';
 
 /** Every repository the core uses, over one set of models. */
 export function createRepositories(models: Models, clock: Clock) {
@@ -20,6 +21,7 @@ export function createRepositories(models: Models, clock: Clock) {
     audit: createAuditLog(models),
     jobRuns: createJobRunRepository(models),
     leases: createLeaseRepository(models, clock),
+    settings: createSettingsRepository(models, clock),
   };
 }
 

@@ -58,3 +58,13 @@ export const lockSchema = new Schema(
 );
 // Abandoned leases disappear a day after they lapse; live ones are renewed long before.
 lockSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 86_400 });
+
+/** Small named values the app keeps between restarts (the admin status message, hygiene settings). */
+export const settingSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    value: { type: Schema.Types.Mixed, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'settings', versionKey: false, minimize: false },
+);

@@ -48,6 +48,7 @@ export function defaultResponse(call: SlackCall, baseUrl: string): Document {
     case 'reactions.add':
     case 'reactions.remove':
     case 'conversations.join':
+    case 'files.delete':
       return { ok: true };
     case 'views.open':
     case 'views.update':

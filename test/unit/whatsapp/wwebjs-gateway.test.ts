@@ -28,6 +28,16 @@ class FakeClient extends EventEmitter {
   async sendSeen() {
     return true;
   }
+  /** What the next getState() calls answer, in order (an Error is thrown). */
+  states: Array<string | Error> = [];
+  async getState() {
+    const next = this.states.shift() ?? 'CONNECTED';
+    if (next instanceof Error) throw next;
+    return next;
+  }
+  browserPid() {
+    return 4242;
+  }
 }
 
 /** Timers the test runs by hand: nothing waits on the wall clock. */
@@ -65,6 +75,8 @@ function setup(clients: FakeClient[]) {
     logger: silentLogger(),
     allowGroups: false,
     readyTimeoutMs: 60_000,
+    startTimeoutMs: 90_000,
+    statePollMs: 30_000,
     backoff: { baseMs: 1000, maxMs: 60_000 },
     random: () => 1,
     timers: t.timers,
@@ -138,5 +150,65 @@ describe('whatsapp-web.js gateway lifecycle', () => {
     await s.gw.stop();
     expect(s.t.delays()).toEqual([]);
     expect(s.gw.status().state).toBe('stopped');
+  });
+
+  it('when a new client never shows a QR nor authenticates, then the start watchdog calls it unreachable and rebuilds it', async () => {
+    const s = setup([]);
+    await s.gw.start();
+    expect(s.t.delays()).toEqual([90_000]);
+    await s.t.fireAll(); // start watchdog
+    expect(s.gw.status()).toMatchObject({ state: 'unreachable', detail: 'WhatsApp Web did not load in time' });
+    expect(s.made[0]!.destroyed).toBe(1);
+    await s.t.fireAll(); // the retry builds a new client
+    expect(s.made).toHaveLength(2);
+  });
+
+  it('when a QR is on screen, then the start watchdog stands down (a person may take a while to scan)', async () => {
+    const s = setup([]);
+    await s.gw.start();
+    s.made[0]!.emit('qr', 'QR1');
+    expect(s.t.delays()).toEqual([]);
+  });
+
+  it('when the page throws on getState ("detached frame"), then it becomes a disconnected state and a new client, not a crash', async () => {
+    const s = setup([]);
+    await s.gw.start();
+    const client = s.made[0]!;
+    client.emit('ready');
+    client.states.push(new Error('Attempted to use detached Frame'));
+    expect(s.t.delays()).toEqual([30_000]);
+    await s.t.fireAll(); // poll → throws
+    await new Promise((r) => setImmediate(r));
+    expect(s.gw.status()).toMatchObject({ state: 'disconnected', detail: 'Attempted to use detached Frame' });
+    await s.t.fireAll();
+    expect(s.made).toHaveLength(2);
+  });
+
+  it('when getState reports a non-connected state once, then it waits; twice in a row, then it rebuilds', async () => {
+    const s = setup([]);
+    await s.gw.start();
+    const client = s.made[0]!;
+    client.emit('ready');
+    client.states.push('TIMEOUT', 'CONNECTED', 'CONFLICT', 'CONFLICT');
+    await s.t.fireAll();
+    await s.t.fireAll();
+    await s.t.fireAll();
+    expect(s.gw.status().state).toBe('connected');
+    await s.t.fireAll();
+    await new Promise((r) => setImmediate(r));
+    expect(s.gw.status()).toMatchObject({ state: 'disconnected', detail: 'WhatsApp Web reports CONFLICT' });
+  });
+
+  it('when a contact edits, deletes or reacts, then the gateway emits the domain events; groups stay out', async () => {
+    const s = setup([]);
+    await s.gw.start();
+    const client = s.made[0]!;
+    const msg = { fromMe: false, from: '447911123456@c.us', timestamp: 1795600000, id: { _serialized: 'false_447911123456@c.us_A1' } };
+    client.emit('message_edit', msg, 'new text', 'old text');
+    client.emit('message_revoke_everyone', { ...msg, type: 'revoked' }, msg);
+    client.emit('message_reaction', { id: { fromMe: false }, msgId: { _serialized: 'true_447911123456@c.us_OUT1', remote: '447911123456@c.us' }, senderId: '447911123456@c.us', reaction: '❤️', timestamp: 1795600001 });
+    client.emit('message_edit', { ...msg, from: '120363000000000000@g.us' }, 'group text', '');
+    expect(s.events.filter((e) => e.type !== 'state').map((e) => e.type)).toEqual(['edit', 'revoke', 'reaction']);
+    expect(s.gw.browserPid()).toBe(4242);
   });
 });

@@ -1,8 +1,10 @@
-import type { Message } from 'whatsapp-web.js';
-import { toAckLevel, toInboundMessage } from '../../../src/whatsapp/wwebjs-mapping';
+import type { Message, Reaction } from 'whatsapp-web.js';
+import { toAckLevel, toEditEvent, toInboundMessage, toReactionEvent, toRevokeEvent } from '../../../src/whatsapp/wwebjs-mapping';
 
 // The library's own Message class, fed raw data the way whatsapp-web.js receives it from WhatsApp Web.
 const WMessage = require('whatsapp-web.js/src/structures/Message') as new (client: unknown, data: object) => Message;
+
+const WReaction = require('whatsapp-web.js/src/structures/Reaction') as new (client: unknown, data: object) => Reaction;
 
 const downloads: string[] = [];
 const client = {};
@@ -92,5 +94,51 @@ describe('whatsapp-web.js messages as domain messages', () => {
 
   it('when acks arrive, then the library’s numbers map to delivery levels', () => {
     expect([-1, 0, 1, 2, 3, 4].map((n) => toAckLevel(n as never))).toEqual(['error', 'pending', 'server', 'device', 'read', 'played']);
+  });
+
+  it('when a contact edits a message, then an edit event carries the id and the new text; our own edits are not echoed', () => {
+    expect(toEditEvent(message({ body: 'Helo' }), 'Hello again', options)).toEqual({
+      type: 'edit',
+      messageId: 'false_447911123456@c.us_ABCDEF123',
+      chatId: '447911123456@c.us',
+      newText: 'Hello again',
+      at: new Date(1795600000 * 1000),
+    });
+    const mine = message({ id: { fromMe: true, remote: '447911123456@c.us', id: 'OUT1', _serialized: 'true_447911123456@c.us_OUT1' } });
+    expect(toEditEvent(mine, 'x', options)).toBeNull();
+    expect(toEditEvent(message({ from: '120363000000000000@g.us' }), 'x', options)).toBeNull();
+  });
+
+  it('when a contact deletes a message for everyone, then the revoke names the original message', () => {
+    const now = new Date('2026-11-25T10:00:00Z');
+    const revoked = message({ type: 'revoked', body: '' });
+    const original = message({ body: 'Hello' });
+    expect(toRevokeEvent(revoked, original, now, options)).toEqual({ type: 'revoke', messageId: 'false_447911123456@c.us_ABCDEF123', chatId: '447911123456@c.us', at: now });
+    // Without the captured original, the protocol key names it.
+    const keyed = message({ type: 'revoked', body: '', protocolMessageKey: { fromMe: false, remote: '447911123456@c.us', id: 'ORIG9', _serialized: 'false_447911123456@c.us_ORIG9' } });
+    expect(toRevokeEvent(keyed, undefined, now, options)).toMatchObject({ messageId: 'false_447911123456@c.us_ORIG9' });
+  });
+
+  it('when a contact reacts, then a reaction event names the message and the emoji; removals carry an empty emoji', () => {
+    const reaction = (text: string, fromMe = false) =>
+      new WReaction(client, {
+        msgKey: { fromMe, remote: '447911123456@c.us', id: 'REACT1', _serialized: `${fromMe}_447911123456@c.us_REACT1` },
+        parentMsgKey: { fromMe: true, remote: '447911123456@c.us', id: 'OUT1', _serialized: 'true_447911123456@c.us_OUT1' },
+        reactionText: text,
+        timestamp: 1795600100,
+        senderUserJid: '447911123456@c.us',
+        orphan: 0,
+        read: false,
+      });
+    expect(toReactionEvent(reaction('👍'), options)).toEqual({
+      type: 'reaction',
+      messageId: 'true_447911123456@c.us_OUT1',
+      chatId: '447911123456@c.us',
+      from: '447911123456@c.us',
+      emoji: '👍',
+      at: new Date(1795600100 * 1000),
+    });
+    expect(toReactionEvent(reaction(''), options)).toMatchObject({ emoji: '' });
+    expect(toReactionEvent(reaction('👍', true), options)).toBeNull();
   });
 });
