@@ -8,13 +8,19 @@ import { connectStore } from './store/connect';
 import { createModels, syncIndexes } from './store/models';
 import { createRepositories } from './store/repositories';
 import { resolveStore } from './store/resolve-store';
+import { startAdminNotifier, type AdminNotifier } from './slack/admin/admin-notifier';
+import { createGateway } from './whatsapp/create-gateway';
 import type { WhatsAppGateway } from './whatsapp/gateway';
-import { createNullGateway } from './whatsapp/null-gateway';
+import { renderQrPng } from './whatsapp/login-qr';
+import { printLoginQrs } from './whatsapp/terminal-qr';
+import type { WwebjsClient } from './whatsapp/wwebjs-gateway';
 
 export interface RunningApp {
   deps: AppDeps;
   /** The HTTP port actually bound (Slack requests in HTTP mode, health routes in both). */
   port: number;
+  /** Keeps the admin channel's status message current (when SLACK_ADMIN_CHANNEL is set). */
+  adminNotifier?: AdminNotifier;
   /** Stops taking work, lets in-flight work finish, closes the store. */
   stop(): Promise<void>;
 }
@@ -23,7 +29,11 @@ export interface RunningApp {
 export interface StartOverrides {
   clock?: Clock;
   gateway?: WhatsAppGateway;
+  /** Keeps the production gateway chain (throttle, lease, watchdog) but scripts the browser side. */
+  whatsappClient?: () => WwebjsClient;
   slack?: SlackAppOptions;
+  /** Where the login QR is drawn; stderr by default. */
+  printQr?: (text: string) => void;
 }
 
 /**
@@ -44,28 +54,29 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     await syncIndexes(models);
     logger.info({ store: store.kind }, 'store connected, indexes built');
 
-    const gateway = overrides.gateway ?? createGateway(config, clock, logger);
+    const repos = createRepositories(models, clock);
+    const gateway =
+      overrides.gateway ?? createGateway({ config: config.whatsapp, clock, logger, leases: repos.leases, createClient: overrides.whatsappClient });
     const health = createHealth({ pingStore: async () => void (await connection.db!.admin().ping()), gateway });
-    const deps: AppDeps = { config, logger, clock, repos: createRepositories(models, clock), gateway, health };
+    const deps: AppDeps = { config, logger, clock, repos, gateway, health };
 
     const slack = await createSlackApp(deps, overrides.slack);
     const { port } = await slack.start();
     cleanup.push(() => slack.stop());
+    const adminChannel = config.slack.adminChannel;
+    const adminNotifier = adminChannel
+      ? startAdminNotifier({ client: slack.app.client, channel: adminChannel, gateway, settings: repos.settings, logger, renderQr: renderQrPng })
+      : undefined;
+    if (adminNotifier) cleanup.push(() => adminNotifier.stop());
+    const stopQrPrinting = printLoginQrs(gateway, logger, overrides.printQr ?? ((text) => process.stderr.write(text)));
+    cleanup.push(async () => stopQrPrinting());
+    // Starting the gateway never fails the app: WhatsApp trouble becomes a state; Slack keeps working.
     await gateway.start();
     cleanup.push(() => gateway.stop());
-    logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http' }, 'switchboard started');
-    return { deps, port, stop: unwind };
+    logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http', whatsapp: gateway.status().state }, 'switchboard started');
+    return { deps, port, adminNotifier, stop: unwind };
   } catch (err) {
     await unwind();
     throw err;
   }
-}
-
-function createGateway(config: Config, clock: Clock, logger: Logger): WhatsAppGateway {
-  if (config.whatsapp.gateway === 'wwebjs') {
-    // The whatsapp-web.js adapter is its own piece of work (see README → WhatsApp); until it lands
-    // the app runs the Slack side alone rather than refusing to start.
-    logger.warn('WHATSAPP_GATEWAY=wwebjs is not available in this build yet; running the Slack side only');
-  }
-  return createNullGateway(clock);
 }

@@ -5,6 +5,8 @@ import { redactUri } from './resolve-store';
 export interface ConnectOptions {
   /** How long to wait for a reachable server before giving up at start-up. */
   serverSelectionTimeoutMS?: number;
+  /** Database to use when the URI names none (tests give each file its own). */
+  dbName?: string;
 }
 
 /**
@@ -14,7 +16,9 @@ export interface ConnectOptions {
 export async function connectStore(uri: string, options: ConnectOptions = {}): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
-    // Filters built from Slack input must never smuggle in query operators.
+    ...(options.dbName ? { dbName: options.dbName } : {}),
+    // Defence in depth: a filter value built from Slack input can never smuggle in a query
+    // operator. The repositories' own operators are marked with mongoose's `trusted()`.
     sanitizeFilter: true,
     autoIndex: false,
   });

@@ -70,9 +70,13 @@ export class WwebjsGateway implements WhatsAppGateway {
     this.random = options.random ?? Math.random;
   }
 
+  /**
+   * Starts connecting and returns at once: `initialize()` can take minutes (or hang on a stuck page),
+   * and nothing — app start-up, the lease renewal that called this — may wait on it.
+   */
   async start(): Promise<void> {
     this.stopped = false;
-    await this.connect();
+    void this.connect();
   }
 
   async stop(): Promise<void> {

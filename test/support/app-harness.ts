@@ -3,7 +3,7 @@ import type { Document } from 'bson';
 import { MongoClient } from 'mongodb';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { startApp, type RunningApp } from '../../src/start-app';
+import { startApp, type RunningApp, type StartOverrides } from '../../src/start-app';
 import { validEnv } from './env';
 import { FakeWhatsAppGateway } from './fake-whatsapp-gateway';
 import { testServerUri, uniqueDbName } from './mongo';
@@ -22,20 +22,31 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Share a database between instances (the first to stop drops it unless `keepDb`). */
+  dbName?: string;
+  keepDb?: boolean;
+  /** Share one fake Slack API between instances. */
+  slack?: FakeSlackApi;
+  /** Run the production gateway chain (throttle, lease, watchdog) over this scripted client instead of the fake gateway. */
+  whatsappClient?: StartOverrides['whatsappClient'];
+  printQr?: StartOverrides['printQr'];
+}
+
 /**
  * The real app — composition root, Bolt HTTP receiver with signature checks, mongoose over the
  * wire — with its own database, a fake Slack Web API over HTTP and a fake WhatsApp gateway.
  */
-export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
-  const slack = await startFakeSlackApi();
-  const dbName = uniqueDbName('app');
+export async function startTestApp(env: Record<string, string | undefined> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const slack = options.slack ?? (await startFakeSlackApi());
+  const dbName = options.dbName ?? uniqueDbName('app');
   const config = loadConfig(
     validEnv({
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.url,
       MONGODB_URI: `${testServerUri().replace(/\/$/, '')}/${dbName}`,
       PORT: '0',
-      WHATSAPP_GATEWAY: 'none',
+      WHATSAPP_GATEWAY: options.whatsappClient ? 'wwebjs' : 'none',
       LOG_LEVEL: 'debug',
       ...env,
     }),
@@ -49,8 +60,9 @@ export async function startTestApp(env: Record<string, string | undefined> = {})
   });
   const gateway = new FakeWhatsAppGateway();
   const app = await startApp(config, createLogger({ level: 'debug', pretty: false }, sink), {
-    gateway,
+    ...(options.whatsappClient ? { whatsappClient: options.whatsappClient } : { gateway }),
     slack: { clientOptions: { retryConfig: { retries: 0 } } },
+    printQr: options.printQr ?? (() => {}),
   });
   return {
     app,
@@ -60,10 +72,12 @@ export async function startTestApp(env: Record<string, string | undefined> = {})
     logs,
     async stop() {
       await app.stop();
-      const client = await MongoClient.connect(testServerUri());
-      await client.db(dbName).dropDatabase();
-      await client.close();
-      await slack.close();
+      if (!options.keepDb) {
+        const client = await MongoClient.connect(testServerUri());
+        await client.db(dbName).dropDatabase();
+        await client.close();
+      }
+      if (!options.slack) await slack.close();
     },
   };
 }

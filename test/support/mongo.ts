@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient, type Db } from 'mongodb';
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
+import { connectStore } from '../../src/store/connect';
 
 export interface TestDb {
   uri: string;
   dbName: string;
   client: MongoClient;
   db: Db;
-  /** A mongoose connection to the same database. */
+  /** A mongoose connection to the same database, opened exactly as the app opens its own. */
   mongoose: Connection;
   /** True when the run uses the in-process stand-in rather than a real mongod. */
   isStandin: boolean;
@@ -40,7 +41,7 @@ export function useTestDb(): TestDb {
     ctx.dbName = uniqueDbName();
     ctx.client = await MongoClient.connect(ctx.uri, { serverSelectionTimeoutMS: 5000 });
     ctx.db = ctx.client.db(ctx.dbName);
-    ctx.mongoose = await mongoose.createConnection(ctx.uri, { dbName: ctx.dbName, serverSelectionTimeoutMS: 5000 }).asPromise();
+    ctx.mongoose = await connectStore(ctx.uri, { dbName: ctx.dbName });
   });
   afterAll(async () => {
     await ctx.db?.dropDatabase().catch(() => undefined);

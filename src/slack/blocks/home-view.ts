@@ -1,7 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { ReadinessReport } from '../../health';
-
-const stateEmoji: Record<string, string> = { connected: ':large_green_circle:', qr: ':large_yellow_circle:' };
+import { gatewayStateLine } from './gateway-state';
 
 /** App Home: the state of the bridge, for anyone who opens the app. */
 export function homeView(report: ReadinessReport): types.HomeView {
@@ -15,7 +14,7 @@ export function homeView(report: ReadinessReport): types.HomeView {
         fields: [
           {
             type: 'mrkdwn',
-            text: `*WhatsApp*\n${stateEmoji[wa.state] ?? ':red_circle:'} ${wa.state} since <!date^${Math.floor(wa.since.getTime() / 1000)}^{date_short_pretty} {time}|${wa.since.toISOString()}>`,
+            text: `*WhatsApp*\n${gatewayStateLine(wa)}`,
           },
           { type: 'mrkdwn', text: `*Store*\n${report.store.ok ? ':large_green_circle: reachable' : ':red_circle: unreachable'}` },
         ],

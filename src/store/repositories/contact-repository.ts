@@ -1,3 +1,4 @@
+import { trusted } from 'mongoose';
 import type { Contact, ContactRepository, Consent, InboundSighting, SlackConversation } from '../../domain/contact';
 import { waIdToE164 } from '../../domain/phone';
 import type { Models } from '../models';
@@ -57,7 +58,7 @@ export function createContactRepository(models: Models): ContactRepository {
       return toContact(await model.findOne({ e164: { $eq: e164 } }).lean<ContactDoc>());
     },
     async setSlackConversation(waId, conversation: SlackConversation) {
-      await model.updateOne({ waId: { $eq: waId }, slack: { $exists: false } }, { $set: { slack: conversation } });
+      await model.updateOne({ waId: { $eq: waId }, slack: trusted({ $exists: false }) }, { $set: { slack: conversation } });
       return this.findByWaId(waId);
     },
     async setConsent(waId, consent: Consent) {

@@ -1,3 +1,4 @@
+import { trusted } from 'mongoose';
 import type { Clock } from '../../clock';
 import type { Lease, LeaseRepository } from '../../domain/lease';
 import type { Models } from '../models';
@@ -18,7 +19,7 @@ export function createLeaseRepository(models: Models, clock: Clock): LeaseReposi
       const expiresAt = new Date(now.getTime() + ttlMs);
       const renewed = await model
         .findOneAndUpdate(
-          { _id: { $eq: name }, holder: { $eq: holder }, expiresAt: { $gt: now } },
+          { _id: { $eq: name }, holder: { $eq: holder }, expiresAt: trusted({ $gt: now }) },
           { $set: { expiresAt } },
           { returnDocument: 'after' },
         )
@@ -27,7 +28,7 @@ export function createLeaseRepository(models: Models, clock: Clock): LeaseReposi
       // A new holder (or the old one after lapsing) gets a larger fencing token.
       const taken = await model
         .findOneAndUpdate(
-          { _id: { $eq: name }, expiresAt: { $lte: now } },
+          { _id: { $eq: name }, expiresAt: trusted({ $lte: now }) },
           { $set: { holder, expiresAt }, $inc: { token: 1 } },
           { returnDocument: 'after' },
         )
@@ -50,7 +51,7 @@ export function createLeaseRepository(models: Models, clock: Clock): LeaseReposi
         _id: { $eq: name },
         holder: { $eq: holder },
         token: { $eq: token },
-        expiresAt: { $gt: clock() },
+        expiresAt: trusted({ $gt: clock() }),
       });
       return count === 1;
     },

@@ -1,44 +1,7 @@
-import { EventEmitter } from 'node:events';
 import { silentLogger } from '../../../src/logger';
 import type { GatewayEvent } from '../../../src/whatsapp/gateway';
 import { WwebjsGateway, type Timers, type WwebjsClient } from '../../../src/whatsapp/wwebjs-gateway';
-
-/** A whatsapp-web.js Client stand-in: the test fires its events; sends are recorded. */
-class FakeClient extends EventEmitter {
-  initialized = 0;
-  destroyed = 0;
-  sent: Array<{ chatId: string; content: unknown }> = [];
-  constructor(private readonly failInit?: Error) {
-    super();
-  }
-  async initialize() {
-    this.initialized++;
-    if (this.failInit) throw this.failInit;
-  }
-  async destroy() {
-    this.destroyed++;
-  }
-  async sendMessage(chatId: string, content: unknown) {
-    this.sent.push({ chatId, content });
-    return { id: { _serialized: `true_${chatId}_OUT${this.sent.length}` } } as never;
-  }
-  async getMessageById() {
-    return null;
-  }
-  async sendSeen() {
-    return true;
-  }
-  /** What the next getState() calls answer, in order (an Error is thrown). */
-  states: Array<string | Error> = [];
-  async getState() {
-    const next = this.states.shift() ?? 'CONNECTED';
-    if (next instanceof Error) throw next;
-    return next;
-  }
-  browserPid() {
-    return 4242;
-  }
-}
+import { FakeClient } from '../../support/fake-wwebjs-client';
 
 /** Timers the test runs by hand: nothing waits on the wall clock. */
 function manualTimers() {
@@ -109,6 +72,7 @@ describe('whatsapp-web.js gateway lifecycle', () => {
     const boom = () => new FakeClient(new Error('Failed to launch the browser process'));
     const s = setup([boom(), boom(), boom()]);
     await s.gw.start();
+    await new Promise((r) => setImmediate(r)); // start() returns before initialize() settles
     expect(s.gw.status()).toMatchObject({ state: 'unreachable', detail: 'Failed to launch the browser process' });
     expect(s.t.delays()).toEqual([1000]);
     await s.t.fireAll();

@@ -1,4 +1,5 @@
 import type { AppDeps } from '../../../app-deps';
+import { gatewayStateLine } from '../../blocks/gateway-state';
 import type { Subcommand } from './subcommand';
 
 /** `/wa status`: is WhatsApp connected (and since when), and is the store answering. */
@@ -11,7 +12,7 @@ export function statusSubcommand(deps: Pick<AppDeps, 'health'>): Subcommand {
       const report = await deps.health.readiness();
       const wa = report.whatsapp;
       const text = [
-        `*WhatsApp:* ${wa.state} since <!date^${Math.floor(wa.since.getTime() / 1000)}^{date_short_pretty} {time}|${wa.since.toISOString()}>${wa.detail ? ` — ${wa.detail}` : ''}`,
+        `*WhatsApp:* ${gatewayStateLine(wa)}${wa.browserRssMb === undefined ? '' : ` (browser ${wa.browserRssMb} MB)`}`,
         `*Store:* ${report.store.ok ? 'reachable' : `unreachable (${report.store.error ?? 'unknown error'})`}`,
       ].join('\n');
       await respond({ response_type: 'ephemeral', text });

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { LeaseRepository } from '../domain/lease';
+import type { Logger } from '../logger';
+import type { WhatsAppGateway } from './gateway';
+import { LeasedGateway } from './leased-gateway';
+import { createNullGateway } from './null-gateway';
+import { SendThrottle, withSendThrottle } from './send-throttle';
+import { wwebjsClientFactory } from './wwebjs-client';
+import { WwebjsGateway, type WwebjsClient } from './wwebjs-gateway';
+
+export interface GatewayDeps {
+  config: Config['whatsapp'];
+  clock: Clock;
+  logger: Logger;
+  leases: LeaseRepository;
+  /** Tests script the browser side; everything above it is the production chain. */
+  createClient?: () => WwebjsClient;
+}
+
+/** A new client must show a QR or log in within this time; WhatsApp Web loads in seconds when reachable. */
+const START_TIMEOUT_MS = 60_000;
+/** How often a connected client is asked for WhatsApp Web's own state. */
+const STATE_POLL_MS = 30_000;
+/** Reconnect backoff: 2 s doubling to 5 min, plus jitter. */
+const BACKOFF = { baseMs: 2_000, maxMs: 300_000 };
+
+/**
+ * The production gateway, outermost first: the send throttle (no caller can bypass the anti-ban
+ * pacing), the lease (only one instance runs the session; the fencing token is checked right before
+ * each send, after any throttle wait), then the whatsapp-web.js client kept alive.
+ */
+export function createGateway(deps: GatewayDeps): WhatsAppGateway {
+  const { config, clock, logger } = deps;
+  if (config.gateway === 'none') return createNullGateway(clock);
+  const real = wwebjsClientFactory({ dataPath: config.dataPath, chromiumPath: config.chromiumPath });
+  const inner = new WwebjsGateway({
+    createClient: deps.createClient ?? real.createClient,
+    toMedia: real.toMedia,
+    clock,
+    logger: logger.child({ component: 'whatsapp' }),
+    allowGroups: config.allowGroups,
+    readyTimeoutMs: config.readyTimeoutMs,
+    startTimeoutMs: START_TIMEOUT_MS,
+    statePollMs: STATE_POLL_MS,
+    backoff: BACKOFF,
+  });
+  const leased = new LeasedGateway({
+    inner,
+    leases: deps.leases,
+    holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    ttlMs: config.leaseTtlMs,
+    clock,
+    logger: logger.child({ component: 'whatsapp-lease' }),
+  });
+  return withSendThrottle(leased, new SendThrottle({ ...config.throttle, clock }));
+}

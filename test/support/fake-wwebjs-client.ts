@@ -1,0 +1,38 @@
+import { EventEmitter } from 'node:events';
+
+/** A whatsapp-web.js Client stand-in: the test fires its events; sends are recorded. */
+export class FakeClient extends EventEmitter {
+  initialized = 0;
+  destroyed = 0;
+  sent: Array<{ chatId: string; content: unknown }> = [];
+  constructor(private readonly failInit?: Error) {
+    super();
+  }
+  async initialize() {
+    this.initialized++;
+    if (this.failInit) throw this.failInit;
+  }
+  async destroy() {
+    this.destroyed++;
+  }
+  async sendMessage(chatId: string, content: unknown) {
+    this.sent.push({ chatId, content });
+    return { id: { _serialized: `true_${chatId}_OUT${this.sent.length}` } } as never;
+  }
+  async getMessageById() {
+    return null;
+  }
+  async sendSeen() {
+    return true;
+  }
+  /** What the next getState() calls answer, in order (an Error is thrown). */
+  states: Array<string | Error> = [];
+  async getState() {
+    const next = this.states.shift() ?? 'CONNECTED';
+    if (next instanceof Error) throw next;
+    return next;
+  }
+  browserPid() {
+    return 4242;
+  }
+}
