@@ -41,6 +41,9 @@ export interface WwebjsGatewayOptions {
   timers?: Timers;
 }
 
+/** How long stop() waits for a browser that is still launching (shutdown must finish within 10 s). */
+const STOP_WAIT_MS = 5_000;
+
 const realTimers: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
@@ -60,6 +63,7 @@ export class WwebjsGateway implements WhatsAppGateway {
   private retry: unknown;
   private poll: unknown;
   private badPolls = 0;
+  private connecting: Promise<void> = Promise.resolve();
   private stopped = true;
   private readonly timers: Timers;
   private readonly random: () => number;
@@ -76,7 +80,7 @@ export class WwebjsGateway implements WhatsAppGateway {
    */
   async start(): Promise<void> {
     this.stopped = false;
-    void this.connect();
+    this.connecting = this.connect();
   }
 
   async stop(): Promise<void> {
@@ -85,6 +89,10 @@ export class WwebjsGateway implements WhatsAppGateway {
     this.timers.clearTimeout(this.retry);
     this.timers.clearTimeout(this.poll);
     await this.dropClient();
+    // A browser still launching is closed when its initialize() settles; wait for that, within bounds.
+    let giveUp: unknown;
+    await Promise.race([this.connecting, new Promise<void>((resolve) => (giveUp = this.timers.setTimeout(resolve, STOP_WAIT_MS)))]);
+    this.timers.clearTimeout(giveUp);
     this.setState('stopped');
   }
 
@@ -103,12 +111,23 @@ export class WwebjsGateway implements WhatsAppGateway {
     const client = (this.client = this.options.createClient());
     this.wire(client);
     this.arm(client, 'starting', this.options.startTimeoutMs, 'unreachable', 'WhatsApp Web did not load in time');
+    let failure: { err: unknown } | undefined;
     try {
       await client.initialize();
     } catch (err) {
+      failure = { err };
+    }
+    if (client !== this.client) {
+      // Dropped while initializing (stopped, or rebuilt by a watchdog): its destroy() then ran before
+      // the browser was up and could not close it, so close it now.
+      await client.destroy().catch((err: unknown) => this.options.logger.debug({ err }, 'closing an abandoned WhatsApp client failed'));
+      return;
+    }
+    if (failure) {
       // Browser failed to launch, web.whatsapp.com unreachable, "detached frame"…: a state, then retry.
+      const { err } = failure;
       this.options.logger.warn({ err }, 'WhatsApp client failed to start');
-      if (client === this.client) await this.reconnectLater('unreachable', err instanceof Error ? err.message : String(err));
+      await this.reconnectLater('unreachable', err instanceof Error ? err.message : String(err));
     }
   }
 
@@ -201,7 +220,7 @@ export class WwebjsGateway implements WhatsAppGateway {
     const delay = Math.round(Math.min(maxMs, baseMs * 2 ** this.attempts) * (0.5 + this.random() / 2));
     this.attempts++;
     this.options.logger.info({ delayMs: delay, attempt: this.attempts }, 'reconnecting to WhatsApp later');
-    this.retry = this.timers.setTimeout(() => void this.connect(), delay);
+    this.retry = this.timers.setTimeout(() => void (this.connecting = this.connect()), delay);
   }
 
   private async dropClient(): Promise<void> {
