@@ -31,8 +31,32 @@ export function wwebjsClientFactory(options: WwebjsClientOptions): { createClien
         puppeteer: { executablePath: options.chromiumPath, headless: true, args: chromiumArgs(runningAsRoot) },
       };
       const client: Client = new Client(clientOptions);
+      const pidOf = (browser: Client['pupBrowser'] | undefined) => browser?.process()?.pid;
+      // The library sets `pupBrowser` only once the page is set up, so a destroy() during start-up
+      // finds no browser to close. Remember the destroy, and end the browser the moment it appears.
+      let destroyed = false;
+      let browser: Client['pupBrowser'] | undefined;
+      Object.defineProperty(client, 'pupBrowser', {
+        configurable: true,
+        get: () => browser,
+        set: (value: Client['pupBrowser']) => {
+          browser = value;
+          const pid = pidOf(value);
+          if (destroyed && pid !== undefined) killProcessGroup(pid);
+        },
+      });
+      const destroy = client.destroy.bind(client);
       return Object.assign(client, {
-        browserPid: () => client.pupBrowser?.process()?.pid,
+        browserPid: () => pidOf(browser),
+        async destroy() {
+          destroyed = true;
+          const pid = pidOf(browser);
+          try {
+            await destroy();
+          } finally {
+            if (pid !== undefined) killProcessGroup(pid);
+          }
+        },
       }) as unknown as WwebjsClient;
     },
     toMedia(media): MessageMedia {
@@ -40,4 +64,17 @@ export function wwebjsClientFactory(options: WwebjsClientOptions): { createClien
       return new MessageMedia(media.mimetype, media.data.toString('base64'), media.filename ?? null, media.data.length);
     },
   };
+}
+
+/**
+ * Puppeteer starts Chromium as the leader of its own process group. `browser.close()` returns when
+ * the main process exits, but a zygote or renderer can outlive it for a moment, reparented to init;
+ * ending the whole group leaves nothing behind. Also used on a browser that must not live at all.
+ */
+function killProcessGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: the group is already gone — the usual case.
+  }
 }
