@@ -3,9 +3,11 @@
  * Figures are measured on this machine, never asserted; tests check behaviour.
  */
 import { runStoreBench } from './store';
+import { runWhatsAppBench } from './whatsapp';
 
 const areas: Record<string, () => Promise<void>> = {
   store: runStoreBench,
+  whatsapp: runWhatsAppBench,
 };
 
 async function main(): Promise<void> {

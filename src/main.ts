@@ -13,6 +13,9 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
   const logger = createLogger(config.log);
+  // whatsapp-web.js and puppeteer can reject promises nobody awaits (a page closing mid-call). Such a
+  // rejection is logged with its cause; it must not take Slack down with it.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
   const app = await startApp(config, logger);
   installShutdown(app.stop, logger);
 }

@@ -4,9 +4,10 @@ const PAGE_SIZE = 4096;
 
 /**
  * Resident memory of a process and all its descendants, in bytes — Chromium runs as a tree of
- * processes (browser, renderers, GPU, zygote), and one pid's RSS would hide most of it. Shared pages
- * are counted once per process, so this overstates a little. Linux only (/proc); undefined elsewhere
- * or when the process is gone.
+ * processes (browser, renderers, GPU, zygote), and one pid's RSS would hide most of it. Each
+ * process counts its proportional share (PSS) of pages it shares with others: summing plain RSS
+ * counts Chromium's shared pages once per process and roughly doubles the figure. Falls back to
+ * RSS where smaps_rollup is unavailable. Linux only (/proc); undefined elsewhere or when gone.
  */
 export function processTreeRssBytes(rootPid: number): number | undefined {
   let entries: string[];
@@ -26,10 +27,10 @@ export function processTreeRssBytes(rootPid: number): number | undefined {
   const queue = [rootPid];
   while (queue.length > 0) {
     const pid = queue.pop()!;
-    const pages = residentPages(pid);
-    if (pages === undefined) continue;
+    const bytes = proportionalBytes(pid) ?? residentBytes(pid);
+    if (bytes === undefined) continue;
     found = true;
-    total += pages * PAGE_SIZE;
+    total += bytes;
     queue.push(...(children.get(pid) ?? []));
   }
   return found ? total : undefined;
@@ -45,9 +46,18 @@ function parentOf(pid: number): number | undefined {
   }
 }
 
-function residentPages(pid: number): number | undefined {
+function proportionalBytes(pid: number): number | undefined {
   try {
-    return Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+    const kb = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+function residentBytes(pid: number): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_SIZE;
   } catch {
     return undefined;
   }

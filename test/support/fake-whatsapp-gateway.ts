@@ -47,8 +47,10 @@ export class FakeWhatsAppGateway implements WhatsAppGateway {
   status(): GatewayStatus {
     return this.current;
   }
+  /** Set to any live process to stand for the browser (its memory shows up in /readyz). */
+  fakeBrowserPid: number | undefined;
   browserPid(): number | undefined {
-    return undefined;
+    return this.fakeBrowserPid;
   }
   on(listener: (event: GatewayEvent) => void): () => void {
     this.listeners.add(listener);

@@ -37,6 +37,36 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('when the WhatsApp keys are set, then they are read in the units the app uses', () => {
+    const config = loadConfig(
+      validEnv({
+        WHATSAPP_GROUPS: 'true',
+        WHATSAPP_READY_TIMEOUT_SEC: '45',
+        WHATSAPP_LEASE_TTL_SEC: '20',
+        WHATSAPP_SEND_PER_CHAT_SEC: '0',
+        WHATSAPP_SEND_PER_MINUTE: '6',
+        WHATSAPP_SEND_JITTER_MS: '0',
+      }),
+    );
+    expect(config.whatsapp).toMatchObject({
+      allowGroups: true,
+      readyTimeoutMs: 45_000,
+      leaseTtlMs: 20_000,
+      throttle: { perChatIntervalMs: 0, globalPerMinute: 6, jitterMs: 0 },
+    });
+  });
+
+  it('when the WhatsApp keys are out of range, then each is named', () => {
+    const problems = problemsOf(
+      validEnv({ WHATSAPP_GROUPS: 'yes', WHATSAPP_LEASE_TTL_SEC: '2', WHATSAPP_SEND_PER_MINUTE: '500', WHATSAPP_SEND_JITTER_MS: '-1' }),
+    );
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/WHATSAPP_GROUPS must be true or false/);
+    expect(problems.join('\n')).toMatch(/WHATSAPP_LEASE_TTL_SEC/);
+    expect(problems.join('\n')).toMatch(/WHATSAPP_SEND_PER_MINUTE must be at most 120/);
+    expect(problems.join('\n')).toMatch(/WHATSAPP_SEND_JITTER_MS/);
+  });
+
   it('when the error is shown, then it points at the README setup section', () => {
     expect(() => loadConfig({})).toThrow(/README\.md → "Setup"/);
   });
@@ -53,7 +83,15 @@ describe('loadConfig', () => {
     expect(config.slack.appToken).toBeUndefined();
     expect(config.slack.leads).toEqual([]);
     expect(config.store).toEqual({ mongodbUri: undefined, inProcess: false, systemBinary: undefined, dataDir: 'data' });
-    expect(config.whatsapp).toEqual({ gateway: 'wwebjs', dataPath: 'data/whatsapp', chromiumPath: '/usr/bin/chromium' });
+    expect(config.whatsapp).toEqual({
+      gateway: 'wwebjs',
+      dataPath: 'data/whatsapp',
+      chromiumPath: '/usr/bin/chromium',
+      allowGroups: false,
+      readyTimeoutMs: 120_000,
+      leaseTtlMs: 30_000,
+      throttle: { perChatIntervalMs: 3_000, globalPerMinute: 20, jitterMs: 1_500 },
+    });
     expect(config.reportsTimezone).toBe('UTC');
   });
 

@@ -63,4 +63,17 @@ describe('the app over signed HTTP requests', () => {
     expect(body.ready).toBe(true);
     expect(body.whatsapp.state).toBe('connected');
   });
+
+  it('when a browser runs, then /readyz reports its memory and the app\'s, in MB', async () => {
+    const before = (await (await fetch(`${t.baseUrl}/readyz`)).json()) as { whatsapp: { browserRssMb?: number }; appRssMb: number };
+    expect(before.whatsapp.browserRssMb).toBeUndefined();
+    expect(before.appRssMb).toBeGreaterThan(10);
+    t.gateway.fakeBrowserPid = process.pid; // this very process stands in for Chromium
+    try {
+      const body = (await (await fetch(`${t.baseUrl}/readyz`)).json()) as { whatsapp: { browserRssMb?: number } };
+      expect(body.whatsapp.browserRssMb).toBeGreaterThan(10);
+    } finally {
+      t.gateway.fakeBrowserPid = undefined;
+    }
+  });
 });

@@ -116,9 +116,9 @@ describe('conformance: indexes', () => {
     expect(scan.executionStats.totalDocsExamined).toBe(1000);
   });
 
-  it('when a mongoose schema declares unique, then after init() a duplicate fails with 11000', async () => {
+  it('when a mongoose schema declares unique, then after syncIndexes() (as the app runs at start) a duplicate fails with 11000', async () => {
     const Model = t.mongoose.model(`U${Date.now()}`, new Schema({ handle: { type: String, unique: true } }));
-    await Model.init();
+    await Model.syncIndexes();
     await Model.create({ handle: 'ana' });
     expect((await rejection(Model.create({ handle: 'ana' }))).code).toBe(11000);
   });
