@@ -24,7 +24,7 @@ interface RawData {
  */
 export function toInboundMessage(msg: Message, options: MappingOptions): InboundMessage | null {
   if (msg.fromMe || msg.isStatus || msg.broadcast || msg.from === 'status@broadcast') return null;
-  if (msg.from.endsWith('@g.us') && !options.allowGroups) return null;
+  if (!mirrored(msg.from, options)) return null;
   const raw = ((msg as unknown as { _data?: RawData })._data ?? {}) as RawData;
   const quoted = raw.quotedMsg ? { id: String(raw.quotedStanzaID ?? ''), text: raw.quotedMsg.body ?? raw.quotedMsg.caption } : undefined;
   return {
