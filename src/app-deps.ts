@@ -1,3 +1,4 @@
+import type { Bridge } from './bridge/bridge';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Health } from './health';
@@ -16,4 +17,5 @@ export interface AppDeps {
   repos: Repositories;
   gateway: WhatsAppGateway;
   health: Health;
+  bridge: Pick<Bridge, 'wakeOutbound'>;
 }

@@ -38,6 +38,12 @@ const schema = z.object({
   WHATSAPP_SEND_PER_CHAT_SEC: optional(seconds(0, 3600)),
   WHATSAPP_SEND_PER_MINUTE: optional(z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be at least 1').max(120, 'must be at most 120')),
   WHATSAPP_SEND_JITTER_MS: optional(z.coerce.number({ error: 'must be a number' }).int().min(0).max(60_000, 'must be at most 60000')),
+  SLACK_POST_PER_SEC: optional(z.coerce.number({ error: 'must be a number' }).positive('must be above 0').max(1000)),
+  SLACK_POST_BURST: optional(z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be at least 1').max(1000)),
+  INTERNAL_NOTE_PREFIX: optional(z.string().trim().min(1).max(10, 'must be at most 10 characters')),
+  OPT_OUT_KEYWORDS_EXTRA: optional(z.string()),
+  OPT_OUT_CONFIRMATION: optional(z.string().min(1).max(1000)),
+  OPT_IN_REQUEST: optional(z.string().min(1).max(1000)),
   PORT: optional(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535)),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   NODE_ENV: optional(z.string()),
@@ -67,6 +73,18 @@ export interface Config {
     leaseTtlMs: number;
     /** Anti-ban pacing, applied inside the gateway to every send. */
     throttle: { perChatIntervalMs: number; globalPerMinute: number; jitterMs: number };
+  };
+  /** Mirroring between WhatsApp and Slack threads. */
+  bridge: {
+    /** Slack's per-channel posting rate (about 1/s sustained, short bursts), shared by every post to a channel. */
+    slackPostsPerSecond: number;
+    slackPostBurst: number;
+    /** A thread reply starting with this stays in Slack. */
+    internalNotePrefix: string;
+    /** Added to the built-in opt-out keywords (README → Consent). */
+    extraOptOutKeywords: string[];
+    optOutConfirmation: string;
+    optInRequest: string;
   };
   port: number;
   log: { level: string; pretty: boolean };
@@ -117,6 +135,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         globalPerMinute: e.WHATSAPP_SEND_PER_MINUTE ?? 20,
         jitterMs: e.WHATSAPP_SEND_JITTER_MS ?? 1500,
       },
+    },
+    bridge: {
+      slackPostsPerSecond: e.SLACK_POST_PER_SEC ?? 1,
+      slackPostBurst: e.SLACK_POST_BURST ?? 4,
+      internalNotePrefix: e.INTERNAL_NOTE_PREFIX ?? '//',
+      extraOptOutKeywords: (e.OPT_OUT_KEYWORDS_EXTRA ?? '').split(',').map((w) => w.trim()).filter(Boolean),
+      optOutConfirmation:
+        e.OPT_OUT_CONFIRMATION ?? 'You are unsubscribed and will get no more messages from us. Reply START to subscribe again.',
+      optInRequest: e.OPT_IN_REQUEST ?? 'Reply YES to receive messages from us again. You can reply STOP at any time.',
     },
     port: e.PORT ?? 3000,
     log: { level: e.LOG_LEVEL ?? 'info', pretty: e.NODE_ENV === 'development' },

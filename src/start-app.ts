@@ -1,3 +1,4 @@
+import { createBridge, type Bridge } from './bridge/bridge';
 import { systemClock, type Clock } from './clock';
 import type { AppDeps } from './app-deps';
 import type { Config } from './config';
@@ -21,6 +22,8 @@ export interface RunningApp {
   port: number;
   /** Keeps the admin channel's status message current (when SLACK_ADMIN_CHANNEL is set). */
   adminNotifier?: AdminNotifier;
+  /** Mirroring in both directions (tests drive its dispatchers). */
+  bridge: Bridge;
   /** Stops taking work, lets in-flight work finish, closes the store. */
   stop(): Promise<void>;
 }
@@ -32,6 +35,8 @@ export interface StartOverrides {
   /** Keeps the production gateway chain (throttle, lease, watchdog) but scripts the browser side. */
   whatsappClient?: () => WwebjsClient;
   slack?: SlackAppOptions;
+  /** Jitter source for retries (tests make it predictable). */
+  random?: () => number;
   /** Where the login QR is drawn; stderr by default. */
   printQr?: (text: string) => void;
 }
@@ -58,7 +63,8 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     const gateway =
       overrides.gateway ?? createGateway({ config: config.whatsapp, clock, logger, leases: repos.leases, createClient: overrides.whatsappClient });
     const health = createHealth({ pingStore: async () => void (await connection.db!.admin().ping()), gateway });
-    const deps: AppDeps = { config, logger, clock, repos, gateway, health };
+    const bridge = createBridge({ config, repos, gateway, clock, logger, random: overrides.random });
+    const deps: AppDeps = { config, logger, clock, repos, gateway, health, bridge };
 
     const slack = await createSlackApp(deps, overrides.slack);
     const { port } = await slack.start();
@@ -70,11 +76,13 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     if (adminNotifier) cleanup.push(() => adminNotifier.stop());
     const stopQrPrinting = printLoginQrs(gateway, logger, overrides.printQr ?? ((text) => process.stderr.write(text)));
     cleanup.push(async () => stopQrPrinting());
+    bridge.start();
+    cleanup.push(() => bridge.stop());
     // Starting the gateway never fails the app: WhatsApp trouble becomes a state; Slack keeps working.
     await gateway.start();
     cleanup.push(() => gateway.stop());
     logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http', whatsapp: gateway.status().state }, 'switchboard started');
-    return { deps, port, adminNotifier, stop: unwind };
+    return { deps, port, adminNotifier, bridge, stop: unwind };
   } catch (err) {
     await unwind();
     throw err;

@@ -57,6 +57,8 @@ export interface ContactRepository {
   recordInbound(sighting: InboundSighting): Promise<Contact>;
   findByWaId(waId: string): Promise<Contact | null>;
   findByE164(e164: string): Promise<Contact | null>;
+  /** The contact whose conversation lives in this Slack thread. */
+  findBySlackThread(channel: string, threadTs: string): Promise<Contact | null>;
   /** Remembers the thread the conversation lives in, unless one is already set (first wins). */
   setSlackConversation(waId: string, conversation: SlackConversation): Promise<Contact | null>;
   setConsent(waId: string, consent: Consent): Promise<Contact | null>;

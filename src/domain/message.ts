@@ -7,8 +7,13 @@ export interface Delivery {
   state: DeliveryState;
   attempts: number;
   nextAttemptAt?: Date;
+  /** While `sending`: the claim lapses then, and another pass may take the item over (a crash). */
+  claimedUntil?: Date;
   lastError?: string;
 }
+
+/** What kind of WhatsApp content a message carries, beyond its text. */
+export type MessageKind = 'text' | 'media' | 'location' | 'contact_card';
 
 export interface MediaRef {
   mimetype: string;
@@ -22,22 +27,50 @@ export interface StoredMessage {
   /** WhatsApp's message id; unique. Outbound messages get it once WhatsApp accepted them. */
   waMessageId?: string;
   contactWaId: string;
+  kind: MessageKind;
   body?: string;
   media?: MediaRef;
+  location?: { latitude: number; longitude: number; name?: string; address?: string };
+  vcards?: string[];
+  quoted?: { id: string; text?: string };
+  /** The contact's WhatsApp display name when this message arrived. */
+  pushName?: string;
   /** Where the message sits in Slack (the mirrored post for inbound, the agent's reply for outbound). */
   slack?: { channel: string; ts: string };
+  /** Outbound: the Slack user who wrote it. */
+  agent?: string;
+  purpose?: OutboundPurpose;
+  /** A consent event this message caused (shown as a banner in the thread). */
+  consentNotice?: string;
   /** Inbound: posting to Slack. Outbound: sending to WhatsApp. */
   delivery: Delivery;
   createdAt: Date;
 }
 
-export interface NewInboundMessage {
+export type NewInboundMessage = Pick<StoredMessage, 'kind' | 'body' | 'media' | 'location' | 'vcards' | 'quoted' | 'pushName'> & {
   waMessageId: string;
   contactWaId: string;
-  body?: string;
-  media?: MediaRef;
   at: Date;
+  /** Not due before this: the recorder releases it once the contact and consent are handled (a crash only delays it). */
+  holdUntil?: Date;
+};
+
+/** Why an outbound message exists: an agent's reply, or the one confirmation an opt-out gets. */
+export type OutboundPurpose = 'reply' | 'opt_out_confirmation' | 'opt_in_request';
+
+export interface NewOutboundMessage {
+  contactWaId: string;
+  body: string;
+  purpose: OutboundPurpose;
+  /** The agent's Slack message: the dedupe key for Slack's retried and duplicate events. */
+  slack?: { channel: string; ts: string };
+  agent?: string;
+  at: Date;
+  /** `blocked` records a reply the consent gate refused; it is never sent. */
+  state: 'pending' | 'blocked';
+  reason?: string;
 }
+
 
 export interface MessageRepository {
   /**
@@ -46,4 +79,23 @@ export interface MessageRepository {
    */
   recordInbound(message: NewInboundMessage): Promise<{ message: StoredMessage; duplicate: boolean }>;
   findByWaMessageId(waMessageId: string): Promise<StoredMessage | null>;
+  /** Records an agent's reply; the same Slack message twice changes nothing (`duplicate: true`). */
+  recordOutbound(message: NewOutboundMessage): Promise<{ message: StoredMessage; duplicate: boolean }>;
+  /** Conversations with a due item, the longest-waiting first. */
+  dueConversations(direction: Direction, now: Date, limit: number): Promise<string[]>;
+  /**
+   * Claims the conversation's oldest unfinished item if it is due — never a later one, so item N+1
+   * cannot overtake N. `reclaimed` says a previous claim lapsed (its holder may have crashed mid-send).
+   */
+  claimHead(direction: Direction, contactWaId: string, now: Date, claimMs: number): Promise<{ message: StoredMessage; reclaimed: boolean } | null>;
+  /** Makes a recorded inbound message due now, with the consent banner it earned, if any. */
+  release(id: string, now: Date, consentNotice?: string): Promise<void>;
+  markPosted(id: string, slack: { channel: string; ts: string }): Promise<void>;
+  markSent(id: string, waMessageId: string, at: Date): Promise<void>;
+  /** Back to pending, due at `at`; `countAttempt` false for waits that are not failures (rate limits, WhatsApp offline). */
+  reschedule(id: string, at: Date, error: string, countAttempt: boolean): Promise<void>;
+  markFailed(id: string, error: string): Promise<void>;
+  /** Moves an outbound message's delivery forward (never back) on a WhatsApp ack; returns it if it moved. */
+  advanceAck(waMessageId: string, state: 'delivered' | 'read' | 'failed'): Promise<StoredMessage | null>;
+  countByState(direction: Direction): Promise<Partial<Record<DeliveryState, number>>>;
 }

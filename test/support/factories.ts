@@ -19,6 +19,7 @@ export function newInboundMessage(overrides: Partial<NewInboundMessage> = {}): N
   return {
     waMessageId: `false_${waId(n)}_3EB0${n.toString(16).toUpperCase().padStart(8, '0')}`,
     contactWaId: waId(n),
+    kind: 'text',
     body: `Hello ${n}`,
     at: new Date('2026-11-01T10:00:00Z'),
     ...overrides,

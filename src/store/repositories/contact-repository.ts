@@ -57,6 +57,10 @@ export function createContactRepository(models: Models): ContactRepository {
       if (stringKey(e164) === undefined) return null;
       return toContact(await model.findOne({ e164: { $eq: e164 } }).lean<ContactDoc>());
     },
+    async findBySlackThread(channel, threadTs) {
+      if (stringKey(channel) === undefined || stringKey(threadTs) === undefined) return null;
+      return toContact(await model.findOne({ 'slack.channel': { $eq: channel }, 'slack.threadTs': { $eq: threadTs } }).lean<ContactDoc>());
+    },
     async setSlackConversation(waId, conversation: SlackConversation) {
       await model.updateOne({ waId: { $eq: waId }, slack: trusted({ $exists: false }) }, { $set: { slack: conversation } });
       return this.findByWaId(waId);

@@ -1,5 +1,7 @@
-import type { MessageRepository, StoredMessage } from '../../domain/message';
+import { trusted } from 'mongoose';
+import type { DeliveryState, MessageRepository, StoredMessage } from '../../domain/message';
 import type { Models } from '../models';
+import { stringKey } from './filter-values';
 import { isDuplicateKey } from './mongo-errors';
 
 type MessageDoc = Omit<StoredMessage, 'id'> & { _id: { toString(): string } };
@@ -8,33 +10,148 @@ export function toStoredMessage({ _id, ...rest }: MessageDoc): StoredMessage {
   return { ...rest, id: _id.toString() } as StoredMessage;
 }
 
+const UNFINISHED: DeliveryState[] = ['pending', 'sending'];
+/** Acks only move delivery forward: a late "delivered" never overwrites "read". */
+const ACK_ORDER: Record<string, number> = { sending: 0, sent: 1, delivered: 2, read: 3 };
+
 export function createMessageRepository(models: Models): MessageRepository {
   const { Message: model } = models;
   const findByWaMessageId = async (waMessageId: string) => {
+    if (stringKey(waMessageId) === undefined) return null;
     const doc = await model.findOne({ waMessageId: { $eq: waMessageId } }).lean<MessageDoc>();
     return doc ? toStoredMessage(doc) : null;
   };
+  const setById = (id: string, set: object, unset?: object) =>
+    model.updateOne({ _id: { $eq: id } }, { $set: set, ...(unset ? { $unset: unset } : {}) }).then(() => undefined);
+
+  /** Inserts; a unique-key clash means this is a repeat of a row that exists: hand that one back. */
+  async function insertOnce(doc: object, existing: () => Promise<StoredMessage | null>) {
+    try {
+      const created = await model.create(doc);
+      return { message: toStoredMessage(created.toObject() as MessageDoc), duplicate: false };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const found = await existing();
+      if (!found) throw err;
+      return { message: found, duplicate: true };
+    }
+  }
+
   return {
     findByWaMessageId,
-    async recordInbound(message) {
-      try {
-        const doc = await model.create({
+    recordInbound(message) {
+      // The unique index on waMessageId is the dedupe: the first copy wins, later ones are repeats.
+      return insertOnce(
+        {
           direction: 'inbound',
           waMessageId: message.waMessageId,
           contactWaId: message.contactWaId,
+          kind: message.kind,
           body: message.body,
           media: message.media,
-          delivery: { state: 'pending', attempts: 0, nextAttemptAt: message.at },
+          location: message.location,
+          vcards: message.vcards,
+          quoted: message.quoted,
+          pushName: message.pushName,
+          delivery: { state: 'pending', attempts: 0, nextAttemptAt: message.holdUntil ?? message.at },
           createdAt: message.at,
-        });
-        return { message: toStoredMessage(doc.toObject() as MessageDoc), duplicate: false };
-      } catch (err) {
-        // The unique index on waMessageId is the dedupe: the first copy won, this one is a repeat.
-        if (!isDuplicateKey(err)) throw err;
-        const existing = await findByWaMessageId(message.waMessageId);
-        if (!existing) throw err;
-        return { message: existing, duplicate: true };
-      }
+        },
+        () => findByWaMessageId(message.waMessageId),
+      );
+    },
+    async recordOutbound(message) {
+      const slackKey = message.slack ? `${message.slack.channel}:${message.slack.ts}` : undefined;
+      return insertOnce(
+        {
+          direction: 'outbound',
+          contactWaId: message.contactWaId,
+          kind: 'text',
+          body: message.body,
+          purpose: message.purpose,
+          slack: message.slack,
+          slackKey,
+          agent: message.agent,
+          delivery: { state: message.state, attempts: 0, nextAttemptAt: message.at, ...(message.reason ? { lastError: message.reason } : {}) },
+          createdAt: message.at,
+        },
+        async () => {
+          if (!slackKey) return null;
+          const doc = await model.findOne({ slackKey: { $eq: slackKey } }).lean<MessageDoc>();
+          return doc ? toStoredMessage(doc) : null;
+        },
+      );
+    },
+    async dueConversations(direction, now, limit) {
+      const rows = await model.aggregate<{ _id: string }>([
+        {
+          $match: {
+            direction,
+            $or: [
+              { 'delivery.state': 'pending', 'delivery.nextAttemptAt': { $lte: now } },
+              { 'delivery.state': 'sending', 'delivery.claimedUntil': { $lte: now } },
+            ],
+          },
+        },
+        { $group: { _id: '$contactWaId', first: { $min: '$_id' } } },
+        { $sort: { first: 1 } },
+        { $limit: limit },
+      ]);
+      return rows.map((r) => r._id);
+    },
+    async claimHead(direction, contactWaId, now, claimMs) {
+      const head = await model
+        .findOne({ contactWaId: { $eq: contactWaId }, direction: { $eq: direction }, 'delivery.state': trusted({ $in: UNFINISHED }) })
+        .sort({ _id: 1 })
+        .lean<MessageDoc>();
+      if (!head) return null;
+      const d = head.delivery;
+      const lapsed = d.state === 'sending' && (d.claimedUntil?.getTime() ?? 0) <= now.getTime();
+      const due = d.state === 'pending' && (d.nextAttemptAt?.getTime() ?? 0) <= now.getTime();
+      if (!lapsed && !due) return null;
+      // Conditional on the state we read: of two claimers, exactly one matches.
+      const claimed = await model
+        .findOneAndUpdate(
+          { _id: head._id, 'delivery.state': d.state, 'delivery.claimedUntil': d.claimedUntil ?? null },
+          { $set: { 'delivery.state': 'sending', 'delivery.claimedUntil': new Date(now.getTime() + claimMs) } },
+          { returnDocument: 'after' },
+        )
+        .lean<MessageDoc>();
+      return claimed ? { message: toStoredMessage(claimed), reclaimed: lapsed } : null;
+    },
+    release: (id, now, consentNotice) =>
+      model
+        .updateOne({ _id: { $eq: id }, 'delivery.state': 'pending' }, { $set: { 'delivery.nextAttemptAt': now, ...(consentNotice ? { consentNotice } : {}) } })
+        .then(() => undefined),
+    markPosted: (id, slack) => setById(id, { slack, 'delivery.state': 'sent' }, { 'delivery.claimedUntil': 1, 'delivery.nextAttemptAt': 1 }),
+    markSent: (id, waMessageId, at) =>
+      setById(id, { waMessageId, 'delivery.state': 'sent', sentAt: at }, { 'delivery.claimedUntil': 1, 'delivery.nextAttemptAt': 1 }),
+    async reschedule(id, at, error, countAttempt) {
+      await model.updateOne(
+        { _id: { $eq: id } },
+        {
+          $set: { 'delivery.state': 'pending', 'delivery.nextAttemptAt': at, 'delivery.lastError': error },
+          $unset: { 'delivery.claimedUntil': 1 },
+          ...(countAttempt ? { $inc: { 'delivery.attempts': 1 } } : {}),
+        },
+      );
+    },
+    markFailed: (id, error) =>
+      setById(id, { 'delivery.state': 'failed', 'delivery.lastError': error }, { 'delivery.claimedUntil': 1, 'delivery.nextAttemptAt': 1 }),
+    async advanceAck(waMessageId, state) {
+      if (stringKey(waMessageId) === undefined) return null;
+      const earlier = (state === 'failed' ? ['sending', 'sent'] : Object.keys(ACK_ORDER).filter((s) => ACK_ORDER[s]! < ACK_ORDER[state]!)) as DeliveryState[];
+      const doc = await model
+        .findOneAndUpdate(
+          { waMessageId: { $eq: waMessageId }, direction: 'outbound', 'delivery.state': trusted({ $in: earlier }) },
+          { $set: { 'delivery.state': state } },
+          { returnDocument: 'after' },
+        )
+        .lean<MessageDoc>();
+      return doc ? toStoredMessage(doc) : null;
+    },
+    async countByState(direction) {
+      const rows = await model.aggregate<{ _id: DeliveryState; n: number }>([{ $match: { direction } }, { $group: { _id: '$delivery.state', n: { $sum: 1 } } }]);
+      return Object.fromEntries(rows.map((r) => [r._id, r.n]));
     },
   };
 }

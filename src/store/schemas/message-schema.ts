@@ -9,6 +9,7 @@ const deliverySchema = new Schema(
     },
     attempts: { type: Number, default: 0 },
     nextAttemptAt: Date,
+    claimedUntil: Date,
     lastError: String,
   },
   { _id: false },
@@ -19,9 +20,19 @@ export const messageSchema = new Schema(
     direction: { type: String, enum: ['inbound', 'outbound'], required: true },
     waMessageId: String,
     contactWaId: { type: String, required: true },
+    kind: { type: String, enum: ['text', 'media', 'location', 'contact_card'], default: 'text' },
     body: String,
     media: { type: new Schema({ mimetype: String, filename: String, size: Number }, { _id: false }) },
+    location: { type: new Schema({ latitude: Number, longitude: Number, name: String, address: String }, { _id: false }) },
+    vcards: { type: [String], default: undefined },
+    quoted: { type: new Schema({ id: String, text: String }, { _id: false }) },
+    pushName: String,
     slack: { type: new Schema({ channel: String, ts: String }, { _id: false }) },
+    // Outbound only: "channel:ts" of the agent's Slack message, the dedupe key for retried events.
+    slackKey: String,
+    agent: String,
+    purpose: { type: String, enum: ['reply', 'opt_out_confirmation', 'opt_in_request'] },
+    consentNotice: String,
     delivery: { type: deliverySchema, required: true },
     createdAt: { type: Date, required: true },
   },
@@ -32,5 +43,8 @@ export const messageSchema = new Schema(
 messageSchema.index({ waMessageId: 1 }, { unique: true, partialFilterExpression: { waMessageId: { $type: 'string' } } });
 // Dispatchers claim due work per direction.
 messageSchema.index({ direction: 1, 'delivery.state': 1, 'delivery.nextAttemptAt': 1 });
+messageSchema.index({ slackKey: 1 }, { unique: true, partialFilterExpression: { slackKey: { $type: 'string' } } });
+// A conversation's head: its oldest unfinished item per direction (_id order is arrival order).
+messageSchema.index({ contactWaId: 1, direction: 1, 'delivery.state': 1, _id: 1 });
 messageSchema.index({ contactWaId: 1, createdAt: 1 });
 messageSchema.index({ 'slack.channel': 1, 'slack.ts': 1 }, { sparse: true });

@@ -7,6 +7,8 @@ export interface SlackCall {
   /** The arguments, with JSON-typed fields (blocks, attachments, view…) parsed back to objects. */
   args: Record<string, unknown>;
   at: Date;
+  /** The fake's answer to a successful post (chat.postMessage), for thread listings. */
+  result?: Document;
 }
 
 /** A scripted answer: a body, optionally with an HTTP status, headers or a delay. */

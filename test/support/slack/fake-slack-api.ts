@@ -151,7 +151,21 @@ export class FakeSlackApi {
     if (this.authToken !== undefined && token !== this.authToken) return send(res, { body: { ok: false, error: 'invalid_auth' } });
     const scripted = this.nextScript(method, call);
     if (scripted?.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
-    return send(res, scripted ?? { body: defaultResponse(call, `${this.origin}/`) });
+    if (!scripted && method === 'conversations.replies') return send(res, { body: this.replies(String(call.args.channel), String(call.args.ts)) });
+    if (scripted) return send(res, scripted);
+    const body = defaultResponse(call, `${this.origin}/`);
+    // Remember what a post answered, so conversations.replies can show the thread as Slack would.
+    if (method === 'chat.postMessage' && body.ok) call.result = body;
+    return send(res, { body });
+  }
+
+  /** The messages posted (successfully) into a thread, root first, as conversations.replies lists them. */
+  private replies(channel: string, threadTs: string): Document {
+    const posts = this.calls.filter((c) => c.method === 'chat.postMessage' && c.result && c.args.channel === channel);
+    const messages = posts
+      .filter((c) => c.result!.ts === threadTs || c.args.thread_ts === threadTs)
+      .map((c) => ({ type: 'message', ts: c.result!.ts, thread_ts: threadTs, text: c.args.text, bot_id: 'B0BOT', ...(c.args.metadata ? { metadata: c.args.metadata } : {}) }));
+    return { ok: true, messages, has_more: false };
   }
 
   private nextScript(method: string, call: SlackCall): ScriptedResponse | undefined {

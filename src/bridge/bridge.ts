@@ -1,0 +1,117 @@
+import { webApi } from '@slack/bolt';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import { inboundConsent } from '../consent/inbound-consent';
+import { createKeywordClassifier, defaultKeywordLists } from '../consent/keywords';
+import type { Logger } from '../logger';
+import { boltLogger } from '../slack/bolt-logger';
+import type { Repositories } from '../store/repositories';
+import type { WhatsAppGateway } from '../whatsapp/gateway';
+import { Dispatcher } from './dispatch/dispatcher';
+import { LaneLimiter } from './dispatch/lane-limiter';
+import { startInboundRecorder } from './inbound/inbound-recorder';
+import { slackDeliverer } from './inbound/slack-deliverer';
+import { startAckReactions } from './outbound/ack-reactions';
+import { whatsappDeliverer } from './outbound/whatsapp-deliverer';
+
+export interface Bridge {
+  /** WhatsApp → Slack. */
+  toSlack: Dispatcher;
+  /** Slack → WhatsApp. */
+  toWhatsApp: Dispatcher;
+  wakeOutbound(): void;
+  start(): void;
+  /** Resolves once every inbound event seen so far is stored (tests). */
+  recorded(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface BridgeDeps {
+  config: Config;
+  repos: Repositories;
+  gateway: WhatsAppGateway;
+  clock: Clock;
+  logger: Logger;
+  random?: () => number;
+}
+
+/**
+ * Both directions of mirroring, wired: the inbound recorder and consent keywords, the two durable
+ * dispatchers, and delivery acks. Its Slack client has retries off — the dispatchers retry, durably,
+ * and honour Retry-After themselves.
+ */
+export function createBridge(deps: BridgeDeps): Bridge {
+  const { config, repos, gateway, clock, logger } = deps;
+  const client = new webApi.WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    logger: boltLogger(logger),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 15_000,
+  });
+  const limiter = new LaneLimiter({ perSecond: config.bridge.slackPostsPerSecond, burst: config.bridge.slackPostBurst });
+  const common = { messages: repos.messages, clock, logger, random: deps.random };
+  const toSlack = new Dispatcher({
+    ...common,
+    name: 'slack',
+    direction: 'inbound',
+    limiter,
+    deliverer: slackDeliverer({
+      client,
+      contacts: repos.contacts,
+      labels: repos.labels,
+      messages: repos.messages,
+      inboxChannel: config.slack.inboxChannel,
+      notePrefix: config.bridge.internalNotePrefix,
+      logger,
+    }),
+  });
+  const toWhatsApp = new Dispatcher({
+    ...common,
+    name: 'whatsapp',
+    direction: 'outbound',
+    deliverer: whatsappDeliverer({ gateway, contacts: repos.contacts, messages: repos.messages, client, clock, logger }),
+  });
+  const lists = defaultKeywordLists();
+  const classify = createKeywordClassifier({ ...lists, optOut: [...lists.optOut, ...config.bridge.extraOptOutKeywords] });
+  let recorder: ReturnType<typeof startInboundRecorder> | undefined;
+  let stopAcks: (() => void) | undefined;
+  let stopReconnectWake: (() => void) | undefined;
+
+  return {
+    toSlack,
+    toWhatsApp,
+    wakeOutbound: () => toWhatsApp.wake(),
+    start() {
+      recorder = startInboundRecorder({
+        gateway,
+        messages: repos.messages,
+        contacts: repos.contacts,
+        consent: inboundConsent({
+          contacts: repos.contacts,
+          ledger: repos.consentLedger,
+          messages: repos.messages,
+          classify,
+          wording: { optOutConfirmation: config.bridge.optOutConfirmation, optInRequest: config.bridge.optInRequest },
+          clock,
+        }),
+        wakeSlack: () => toSlack.wake(),
+        wakeWhatsApp: () => toWhatsApp.wake(),
+        clock,
+        logger,
+      });
+      stopAcks = startAckReactions({ gateway, messages: repos.messages, client, logger });
+      // Replies queued while WhatsApp was away go out as soon as it is back.
+      stopReconnectWake = gateway.on((e) => e.type === 'state' && e.status.state === 'connected' && toWhatsApp.wake());
+      toSlack.start();
+      toWhatsApp.start();
+    },
+    recorded: () => recorder?.idle() ?? Promise.resolve(),
+    async stop() {
+      stopReconnectWake?.();
+      stopAcks?.();
+      await recorder?.stop();
+      await Promise.all([toSlack.stop(), toWhatsApp.stop()]);
+    },
+  };
+}

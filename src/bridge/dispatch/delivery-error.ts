@@ -1,0 +1,25 @@
+/**
+ * How a delivery failed, in the dispatcher's terms. `retry` items stay at the head of their
+ * conversation (nothing overtakes them) and are tried again; `permanent` ones are recorded as
+ * failed with their reason and shown, and the conversation moves on.
+ */
+export type DeliveryFailure =
+  | { kind: 'retry'; reason: string; afterMs?: number; countAttempt: boolean }
+  | { kind: 'permanent'; reason: string };
+
+export class DeliveryError extends Error {
+  constructor(readonly failure: DeliveryFailure) {
+    super(failure.reason);
+    this.name = 'DeliveryError';
+  }
+}
+
+export const retryLater = (reason: string, options: { afterMs?: number; countAttempt?: boolean } = {}) =>
+  new DeliveryError({ kind: 'retry', reason, afterMs: options.afterMs, countAttempt: options.countAttempt ?? true });
+
+export const failPermanently = (reason: string) => new DeliveryError({ kind: 'permanent', reason });
+
+/** Exponential backoff with jitter: base × 2^attempts, capped, times 50–100 %. */
+export function backoffMs(attempts: number, random: () => number, baseMs = 1_000, maxMs = 300_000): number {
+  return Math.round(Math.min(maxMs, baseMs * 2 ** Math.min(attempts, 30)) * (0.5 + random() / 2));
+}

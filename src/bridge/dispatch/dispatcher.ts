@@ -1,0 +1,168 @@
+import type { Clock } from '../../clock';
+import type { Logger } from '../../logger';
+import type { Direction, MessageRepository, StoredMessage } from '../../domain/message';
+import { backoffMs, DeliveryError } from './delivery-error';
+import type { LaneLimiter } from './lane-limiter';
+
+/** One side's delivery: where a conversation's messages go, and how one is delivered. */
+export interface Deliverer {
+  /** The rate-limit lane (a Slack channel) of a conversation; undefined → not limited here. */
+  laneOf(contactWaId: string): Promise<string | undefined>;
+  /** Delivers and records it; throws a DeliveryError (anything else counts as a retryable error). */
+  deliver(message: StoredMessage, context: { reclaimed: boolean }): Promise<void>;
+  /** Told once a message failed for good, to show it where people look. */
+  onPermanentFailure?(message: StoredMessage, reason: string): Promise<void>;
+}
+
+export interface DispatcherOptions {
+  name: string;
+  direction: Direction;
+  messages: MessageRepository;
+  deliverer: Deliverer;
+  limiter?: LaneLimiter;
+  clock: Clock;
+  logger: Logger;
+  /** A claim lapses after this; another pass may then take the item over (its holder crashed). */
+  claimMs?: number;
+  /** How often due work (retries, lapsed claims) is looked for without a wake-up. */
+  pollMs?: number;
+  backoff?: { baseMs: number; maxMs: number };
+  random?: () => number;
+}
+
+/**
+ * Drains one direction's queue: each conversation in order (its oldest unfinished item first,
+ * never overtaken), conversations concurrently, items claimed atomically in MongoDB so a restart
+ * or a second instance picks up exactly what was left. Failures become retries with backoff or
+ * recorded permanent failures — an item is never dropped.
+ */
+export class Dispatcher {
+  private readonly active = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private pumping: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private claims = 0;
+  private readonly log: Logger;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.log = options.logger.child({ component: `dispatch-${options.name}` });
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.wake(), this.options.pollMs ?? 1000);
+    this.timer.unref();
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.pumping;
+    await Promise.all(this.active.values());
+  }
+
+  /** New work may be due: look soon. Calls coalesce. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = this.pump().finally(() => {
+      this.pumping = undefined;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Delivers everything due now, and what becomes due through it, then resolves (tests, bench). */
+  async runDue(): Promise<void> {
+    for (;;) {
+      const before = this.claims;
+      await this.pumping;
+      await this.pump();
+      await this.settled();
+      if (this.claims === before) return;
+    }
+  }
+
+  /** Resolves when no conversation is being drained. */
+  async settled(): Promise<void> {
+    while (this.active.size > 0 || this.pumping) {
+      await this.pumping;
+      await Promise.all(this.active.values());
+    }
+  }
+
+  private async pump(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const due = await this.options.messages.dueConversations(this.options.direction, this.options.clock(), 1000);
+      for (const contact of due) {
+        if (this.active.has(contact)) continue;
+        const drain = this.drain(contact).finally(() => this.active.delete(contact));
+        this.active.set(contact, drain);
+      }
+    } catch (err) {
+      this.log.error({ err }, 'could not look for due messages; will retry');
+    }
+  }
+
+  private async drain(contact: string): Promise<void> {
+    const { messages, deliverer, limiter, clock } = this.options;
+    while (!this.stopped) {
+      let lane: string | undefined;
+      let claim: Awaited<ReturnType<MessageRepository['claimHead']>>;
+      try {
+        lane = await deliverer.laneOf(contact);
+        if (lane && limiter) await limiter.acquire(lane);
+        claim = await messages.claimHead(this.options.direction, contact, clock(), this.options.claimMs ?? 60_000);
+      } catch (err) {
+        this.log.error({ err, contact }, 'could not claim the next message; will retry');
+        return;
+      }
+      if (!claim) {
+        if (lane && limiter) limiter.refund(lane);
+        return;
+      }
+      this.claims++;
+      const { message, reclaimed } = claim;
+      if (reclaimed) this.log.warn({ messageId: message.id, contact }, 'taking over a message whose claim lapsed (a crash mid-delivery?)');
+      const ok = await this.deliverOne(message, reclaimed, lane);
+      if (!ok) return; // a retry keeps its place at the head; the conversation waits for it
+    }
+  }
+
+  /** True when the conversation may go on to its next item. */
+  private async deliverOne(message: StoredMessage, reclaimed: boolean, lane: string | undefined): Promise<boolean> {
+    const { messages, deliverer, clock, limiter } = this.options;
+    try {
+      await deliverer.deliver(message, { reclaimed });
+      return true;
+    } catch (err) {
+      const failure =
+        err instanceof DeliveryError ? err.failure : { kind: 'retry' as const, reason: err instanceof Error ? err.message : String(err), countAttempt: true };
+      try {
+        if (failure.kind === 'permanent') {
+          this.log.error({ messageId: message.id, contact: message.contactWaId, reason: failure.reason }, 'message failed for good');
+          await messages.markFailed(message.id, failure.reason);
+          await deliverer.onPermanentFailure?.(message, failure.reason).catch((e: unknown) => this.log.warn({ err: e }, 'could not show a failure'));
+          return true;
+        }
+        const { baseMs, maxMs } = this.options.backoff ?? { baseMs: 1_000, maxMs: 300_000 };
+        const delay = failure.afterMs ?? backoffMs(message.delivery.attempts, this.options.random ?? Math.random, baseMs, maxMs);
+        if (failure.afterMs !== undefined && lane && limiter) limiter.pause(lane, failure.afterMs);
+        this.log.warn({ messageId: message.id, contact: message.contactWaId, reason: failure.reason, retryInMs: delay }, 'delivery failed; will retry');
+        await messages.reschedule(message.id, new Date(clock().getTime() + delay), failure.reason, failure.countAttempt);
+      } catch (storeErr) {
+        // The claim lapses and the item is taken over later: delayed, not lost.
+        this.log.error({ err: storeErr, messageId: message.id }, 'could not record a delivery failure');
+      }
+      return false;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import type { StoredMessage } from '../../domain/message';
+import { escapeMrkdwn } from '../../slack/mrkdwn';
+
+/**
+ * The Slack text of a mirrored WhatsApp message. Everything the contact wrote is escaped, so
+ * `<!channel>`, `<@U…>` and `<https://evil|click>` arrive as plain text; only the links and
+ * markup we build ourselves are live.
+ */
+export function formatInbound(message: StoredMessage): string {
+  const parts: string[] = [];
+  if (message.quoted) {
+    const quoted = message.quoted.text ? escapeMrkdwn(message.quoted.text) : '_(an earlier message)_';
+    parts.push(quoted.split('\n').map((line) => `> ${line}`).join('\n'));
+  }
+  switch (message.kind) {
+    case 'location': {
+      const l = message.location!;
+      const place = [l.name, l.address].filter(Boolean).map((s) => escapeMrkdwn(s!)).join(' — ');
+      const coords = `${l.latitude.toFixed(6)}, ${l.longitude.toFixed(6)}`;
+      parts.push(`:round_pushpin: ${place ? `${place}\n` : ''}<https://www.openstreetmap.org/?mlat=${l.latitude}&mlon=${l.longitude}#map=17/${l.latitude}/${l.longitude}|${coords}>`);
+      break;
+    }
+    case 'contact_card':
+      parts.push((message.vcards ?? []).map((v) => `:bust_in_silhouette: ${escapeMrkdwn(describeVcard(v))}`).join('\n'));
+      break;
+    case 'media': {
+      const m = message.media!;
+      const size = m.size === undefined ? '' : ` (${formatBytes(m.size)})`;
+      parts.push(`:paperclip: ${escapeMrkdwn(m.filename ?? m.mimetype)}${size}`);
+      if (message.body) parts.push(escapeMrkdwn(message.body));
+      break;
+    }
+    default:
+      parts.push(message.body ? escapeMrkdwn(message.body) : '_(empty message)_');
+  }
+  return parts.join('\n');
+}
+
+/** "Name, +44 7911 123456" from a vCard's FN and TEL lines. */
+export function describeVcard(vcard: string): string {
+  const field = (name: string) =>
+    vcard
+      .split(/\r?\n/)
+      .filter((line) => line.toUpperCase().startsWith(name))
+      .map((line) => line.slice(line.indexOf(':') + 1).trim())
+      .filter(Boolean);
+  const name = field('FN')[0] ?? 'Contact card';
+  return [name, ...field('TEL')].join(', ');
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,95 @@
+import type { Clock } from '../../clock';
+import type { ContactRepository } from '../../domain/contact';
+import type { MessageRepository, NewInboundMessage } from '../../domain/message';
+import type { Logger } from '../../logger';
+import type { InboundMessage, WhatsAppGateway } from '../../whatsapp/gateway';
+
+export interface InboundRecorderDeps {
+  gateway: WhatsAppGateway;
+  messages: MessageRepository;
+  contacts: ContactRepository;
+  /** Consent keywords: returns the banner for the message, if it changed consent. */
+  consent: (contact: Awaited<ReturnType<ContactRepository['recordInbound']>>, text: string) => Promise<string | undefined>;
+  /** Called once a message is ready for Slack, and when consent queued a WhatsApp reply. */
+  wakeSlack: () => void;
+  wakeWhatsApp: () => void;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** How long a freshly stored message waits for its contact and consent to be handled; a crash only delays it. */
+const HOLD_MS = 30_000;
+
+/**
+ * Stores every inbound WhatsApp message before anything else (deduplicated on its WhatsApp id),
+ * then the contact, then consent keywords, then hands it to the Slack dispatcher. Messages are
+ * handled one at a time in arrival order; when MongoDB is down they wait in memory and are retried
+ * with backoff, in order — WhatsApp Web does not deliver them twice.
+ */
+export function startInboundRecorder(deps: InboundRecorderDeps): { idle(): Promise<void>; stop(): Promise<void> } {
+  const log = deps.logger.child({ component: 'inbound' });
+  let chain: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  const unsubscribe = deps.gateway.on((event) => {
+    if (event.type !== 'message') return;
+    chain = chain.then(() => withRetry(event.message));
+  });
+
+  async function withRetry(message: InboundMessage): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await record(message);
+      } catch (err) {
+        log.error({ err, waMessageId: message.id, attempt }, 'could not record an inbound message; retrying');
+        if (stopped) return;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 250 * 2 ** attempt)).unref());
+      }
+    }
+  }
+
+  async function record(message: InboundMessage): Promise<void> {
+    const now = deps.clock();
+    const { message: stored, duplicate } = await deps.messages.recordInbound({ ...toNew(message), holdUntil: new Date(now.getTime() + HOLD_MS) });
+    if (duplicate) {
+      log.debug({ waMessageId: message.id }, 'duplicate inbound message ignored');
+      return;
+    }
+    const contact = await deps.contacts.recordInbound({ waId: message.from, name: message.pushName, at: message.at });
+    const text = message.content.kind === 'text' ? message.content.text : undefined;
+    const notice = text === undefined ? undefined : await deps.consent(contact, text);
+    await deps.messages.release(stored.id, deps.clock(), notice);
+    deps.wakeSlack();
+    if (notice) deps.wakeWhatsApp();
+  }
+
+  return {
+    idle: async () => {
+      let seen: Promise<void>;
+      do {
+        seen = chain;
+        await seen;
+      } while (seen !== chain);
+    },
+    async stop() {
+      stopped = true;
+      unsubscribe();
+      await chain;
+    },
+  };
+}
+
+function toNew(message: InboundMessage): NewInboundMessage {
+  const c = message.content;
+  const base = { waMessageId: message.id, contactWaId: message.from, at: message.at, pushName: message.pushName, quoted: message.quoted };
+  switch (c.kind) {
+    case 'text':
+      return { ...base, kind: 'text', body: c.text };
+    case 'media':
+      return { ...base, kind: 'media', body: c.caption, media: { mimetype: c.mimetype, filename: c.filename, size: c.size } };
+    case 'location':
+      return { ...base, kind: 'location', location: { latitude: c.latitude, longitude: c.longitude, name: c.name, address: c.address } };
+    case 'contact_card':
+      return { ...base, kind: 'contact_card', vcards: c.vcards };
+  }
+}

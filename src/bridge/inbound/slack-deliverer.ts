@@ -1,0 +1,105 @@
+import type { webApi } from '@slack/bolt';
+import type { Contact, ContactRepository, SlackConversation } from '../../domain/contact';
+import type { LabelRepository } from '../../domain/label';
+import type { MessageRepository, StoredMessage } from '../../domain/message';
+import type { Logger } from '../../logger';
+import { contactCard, contactDisplayName } from '../../slack/blocks/contact-card';
+import { classifySlackError, slackErrorCode } from '../../slack/slack-errors';
+import type { Deliverer } from '../dispatch/dispatcher';
+import { formatInbound } from './format-inbound';
+
+export interface SlackDelivererDeps {
+  /** A WebClient with its own retries off: the dispatcher retries, durably. */
+  client: webApi.WebClient;
+  contacts: ContactRepository;
+  labels: LabelRepository;
+  messages: MessageRepository;
+  inboxChannel: string;
+  notePrefix: string;
+  logger: Logger;
+}
+
+/** Marks our posts so a retry after a crash can find the copy that did get through. */
+const METADATA_EVENT = 'switchboard_wa_message';
+
+/**
+ * Posts inbound WhatsApp messages into their conversation's Slack thread, creating the thread
+ * (the contact card) on the first one, in the label-routed channel or the inbox.
+ */
+export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
+  const { client, contacts, messages } = deps;
+
+  async function routeFor(contact: Contact): Promise<string> {
+    for (const name of contact.labels) {
+      const label = await deps.labels.findByName(name);
+      if (label?.routeChannel) return label.routeChannel;
+    }
+    return deps.inboxChannel;
+  }
+
+  /** Calls Slack; `not_in_channel` → join the channel and try once more. */
+  async function call<T>(channel: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (err) {
+      if (slackErrorCode(err) !== 'not_in_channel') throw classifySlackError(err);
+      try {
+        await client.conversations.join({ channel });
+        return await send();
+      } catch (again) {
+        throw classifySlackError(again);
+      }
+    }
+  }
+
+  async function threadOf(contact: Contact): Promise<SlackConversation> {
+    if (contact.slack) return contact.slack;
+    const channel = await routeFor(contact);
+    const card = contactCard(contact, deps.notePrefix);
+    const root = await call(channel, () => client.chat.postMessage({ channel, ...card, unfurl_links: false, unfurl_media: false }) as Promise<{ ts?: string }>);
+    const saved = await contacts.setSlackConversation(contact.waId, { channel, threadTs: root.ts! });
+    return saved?.slack ?? { channel, threadTs: root.ts! };
+  }
+
+  /** After a lapsed claim: did our post make it before the crash? Our metadata says. */
+  async function alreadyPosted(conversation: SlackConversation, waMessageId: string): Promise<string | undefined> {
+    const replies = (await call(conversation.channel, () =>
+      client.conversations.replies({ channel: conversation.channel, ts: conversation.threadTs, include_all_metadata: true, limit: 200 }),
+    )) as { messages?: Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: { wa_message_id?: string } } }> };
+    return replies.messages?.find((m) => m.metadata?.event_type === METADATA_EVENT && m.metadata.event_payload?.wa_message_id === waMessageId)?.ts;
+  }
+
+  return {
+    async laneOf(contactWaId) {
+      const contact = await contacts.findByWaId(contactWaId);
+      return contact ? (contact.slack?.channel ?? (await routeFor(contact))) : deps.inboxChannel;
+    },
+    async deliver(message: StoredMessage, { reclaimed }) {
+      // The recorder upserts the contact; after a crash between the two, the message itself is enough.
+      const contact =
+        (await contacts.findByWaId(message.contactWaId)) ??
+        (await contacts.recordInbound({ waId: message.contactWaId, name: message.pushName, at: message.createdAt }));
+      const conversation = await threadOf(contact);
+      if (reclaimed && message.waMessageId) {
+        const ts = await alreadyPosted(conversation, message.waMessageId);
+        if (ts) return messages.markPosted(message.id, { channel: conversation.channel, ts });
+      }
+      const text = formatInbound(message);
+      const banner = message.consentNotice ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: message.consentNotice }] }] : [];
+      const posted = (await call(conversation.channel, () =>
+        client.chat.postMessage({
+          channel: conversation.channel,
+          thread_ts: conversation.threadTs,
+          text,
+          ...(banner.length ? { blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text || ' ' } }, ...banner] } : {}),
+          username: contactDisplayName({ ...contact, name: contact.name ?? message.pushName }),
+          icon_emoji: ':speech_balloon:',
+          unfurl_links: false,
+          unfurl_media: false,
+          metadata: { event_type: METADATA_EVENT, event_payload: { wa_message_id: message.waMessageId ?? message.id } },
+        }),
+      )) as { ts?: string };
+      await messages.markPosted(message.id, { channel: conversation.channel, ts: posted.ts! });
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { webApi } from '@slack/bolt';
+import { checkConsent } from '../../consent/consent-gate';
+import type { ContactRepository } from '../../domain/contact';
+import type { MessageRepository, StoredMessage } from '../../domain/message';
+import type { Logger } from '../../logger';
+import { escapeMrkdwn } from '../../slack/mrkdwn';
+import { GatewaySendError, type WhatsAppGateway } from '../../whatsapp/gateway';
+import { failPermanently, retryLater } from '../dispatch/delivery-error';
+import type { Deliverer } from '../dispatch/dispatcher';
+import { DELIVERY_REACTIONS } from './delivery-reactions';
+
+export interface WhatsAppDelivererDeps {
+  gateway: WhatsAppGateway;
+  contacts: ContactRepository;
+  messages: MessageRepository;
+  client: webApi.WebClient;
+  clock: () => Date;
+  logger: Logger;
+}
+
+/** While WhatsApp is not connected, queued replies are looked at again this often (and on reconnect). */
+const OFFLINE_RETRY_MS = 15_000;
+
+/**
+ * Sends queued replies to WhatsApp. The consent gate is asked again right before sending: a
+ * contact may have opted out while the reply waited. The gateway paces and fences every send.
+ */
+export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
+  const { gateway, contacts, messages, client } = deps;
+  const react = async (message: StoredMessage, name: string) => {
+    if (!message.slack) return;
+    await client.reactions
+      .add({ channel: message.slack.channel, timestamp: message.slack.ts, name })
+      .catch((err: unknown) => deps.logger.warn({ err, name }, 'could not add a delivery reaction'));
+  };
+
+  return {
+    laneOf: async () => undefined,
+    async deliver(message) {
+      const contact = await contacts.findByWaId(message.contactWaId);
+      if (!contact) throw failPermanently('the contact no longer exists');
+      const gate = checkConsent(contact, message.purpose ?? 'reply');
+      if (!gate.allowed) throw failPermanently(gate.reason);
+      let sent;
+      try {
+        sent = await gateway.sendText(contact.waId, message.body ?? '');
+      } catch (err) {
+        if (!(err instanceof GatewaySendError)) throw err;
+        if (err.kind === 'not_connected') throw retryLater(err.message, { afterMs: OFFLINE_RETRY_MS, countAttempt: false });
+        if (err.kind === 'rejected') throw failPermanently(err.message);
+        throw retryLater(err.message);
+      }
+      await messages.markSent(message.id, sent.id, sent.at);
+      await react(message, DELIVERY_REACTIONS.sent);
+    },
+    async onPermanentFailure(message, reason) {
+      await react(message, DELIVERY_REACTIONS.failed);
+      if (!message.slack) return;
+      const contact = await contacts.findByWaId(message.contactWaId);
+      const thread = contact?.slack;
+      if (!thread) return;
+      await client.chat.postMessage({
+        channel: thread.channel,
+        thread_ts: thread.threadTs,
+        text: `:warning: Not delivered to WhatsApp: ${escapeMrkdwn(reason)}`,
+        unfurl_links: false,
+      });
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { Contact } from '../domain/contact';
+import type { OutboundPurpose } from '../domain/message';
+import { contactDisplayName } from '../slack/blocks/contact-card';
+
+export type GateDecision = { allowed: true } | { allowed: false; reason: string };
+
+/**
+ * The one place that decides whether anything may be sent to a contact. Every outbound path —
+ * thread replies, quick replies, broadcasts — asks it when the message is queued and again right
+ * before it is sent (consent may change while it waits).
+ *
+ * An opted-out contact gets nothing but the single confirmation of their opt-out. An opt-in request
+ * goes only to a contact whose request is pending (they asked with START, or a lead sent one).
+ */
+export function checkConsent(contact: Contact, purpose: OutboundPurpose): GateDecision {
+  const { status, since, source } = contact.consent;
+  if (status === 'opted_out') {
+    if (purpose === 'opt_out_confirmation') return { allowed: true };
+    const when = since ? ` on ${since.toISOString().slice(0, 10)}` : '';
+    return { allowed: false, reason: `${contactDisplayName(contact)} opted out${when} via ${source ?? 'an unknown source'}; not sent` };
+  }
+  if (purpose === 'opt_out_confirmation') return { allowed: false, reason: 'not opted out; no opt-out confirmation to send' };
+  if (purpose === 'opt_in_request' && status !== 'pending') return { allowed: false, reason: `consent is ${status}, not pending; no opt-in request sent` };
+  return { allowed: true };
+}
