@@ -31,6 +31,7 @@ export interface TestAppOptions {
   /** Run the production gateway chain (throttle, lease, watchdog) over this scripted client instead of the fake gateway. */
   whatsappClient?: StartOverrides['whatsappClient'];
   printQr?: StartOverrides['printQr'];
+  clock?: StartOverrides['clock'];
 }
 
 /**
@@ -47,6 +48,10 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
       MONGODB_URI: `${testServerUri().replace(/\/$/, '')}/${dbName}`,
       PORT: '0',
       WHATSAPP_GATEWAY: options.whatsappClient ? 'wwebjs' : 'none',
+      // Slack's real per-channel pace (1/s) would make every mirroring test take minutes; the
+      // limiter has its own tests, and tests that need it set these.
+      SLACK_POST_PER_SEC: '1000',
+      SLACK_POST_BURST: '1000',
       LOG_LEVEL: 'debug',
       ...env,
     }),
@@ -58,11 +63,13 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
       done();
     },
   });
-  const gateway = new FakeWhatsAppGateway();
+  const gateway = new FakeWhatsAppGateway(options.clock);
   const app = await startApp(config, createLogger({ level: 'debug', pretty: false }, sink), {
     ...(options.whatsappClient ? { whatsappClient: options.whatsappClient } : { gateway }),
     slack: { clientOptions: { retryConfig: { retries: 0 } } },
     printQr: options.printQr ?? (() => {}),
+    random: () => 0.5,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return {
     app,
