@@ -32,7 +32,7 @@ export function contactCard(contact: Contact, notePrefix: string): { text: strin
           { type: 'mrkdwn', text: `*Last message*\n${last}` },
         ],
       },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Reply in this thread to answer on WhatsApp. Start a reply with `${escapeMrkdwn(notePrefix)}` for an internal note that stays in Slack.' }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `Reply in this thread to answer on WhatsApp. Start a reply with \`${escapeMrkdwn(notePrefix)}\` for an internal note that stays in Slack.` }] },
     ],
   };
 }
