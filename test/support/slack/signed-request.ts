@@ -8,6 +8,8 @@ export interface SignOptions {
   expired?: boolean;
   /** Sign with this secret instead (a forged request). */
   forgeWith?: string;
+  /** Extra HTTP headers, e.g. Slack's `x-slack-retry-num` on a redelivered event. */
+  headers?: Record<string, string>;
 }
 
 /** Beyond Bolt's five-minute staleness limit, with a minute's margin for slow machines. */
@@ -28,7 +30,7 @@ export interface SignedResponse {
 async function post(url: string, body: string, contentType: string, secret: string, options: SignOptions): Promise<SignedResponse> {
   const now = Math.floor(Date.now() / 1000);
   const timestampSec = options.timestampSec ?? (options.expired ? now - EXPIRED_AGE_SEC : now);
-  const headers = { 'content-type': contentType, ...signSlackRequest(body, options.forgeWith ?? secret, timestampSec) };
+  const headers = { 'content-type': contentType, ...options.headers, ...signSlackRequest(body, options.forgeWith ?? secret, timestampSec) };
   const res = await fetch(`${url.replace(/\/$/, '')}/slack/events`, { method: 'POST', headers, body });
   return { status: res.status, body: await res.text() };
 }
