@@ -2,10 +2,12 @@
  * `npm run bench -- <area>`: prints one figure a line as `name: value unit`.
  * Figures are measured on this machine, never asserted; tests check behaviour.
  */
+import { runMirrorBench } from './mirror';
 import { runStoreBench } from './store';
 import { runWhatsAppBench } from './whatsapp';
 
 const areas: Record<string, () => Promise<void>> = {
+  mirror: runMirrorBench,
   store: runStoreBench,
   whatsapp: runWhatsAppBench,
 };

@@ -19,7 +19,7 @@ export interface Bridge {
   toSlack: Dispatcher;
   /** Slack → WhatsApp. */
   toWhatsApp: Dispatcher;
-  wakeOutbound(): void;
+  wakeOutbound(contactWaId?: string): void;
   start(): void;
   /** Resolves once every inbound event seen so far is stored (tests). */
   recorded(): Promise<void>;
@@ -81,7 +81,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
   return {
     toSlack,
     toWhatsApp,
-    wakeOutbound: () => toWhatsApp.wake(),
+    wakeOutbound: (contact) => toWhatsApp.wake(contact),
     start() {
       recorder = startInboundRecorder({
         gateway,
@@ -95,8 +95,9 @@ export function createBridge(deps: BridgeDeps): Bridge {
           wording: { optOutConfirmation: config.bridge.optOutConfirmation, optInRequest: config.bridge.optInRequest },
           clock,
         }),
-        wakeSlack: () => toSlack.wake(),
-        wakeWhatsApp: () => toWhatsApp.wake(),
+        isConsentKeyword: (text) => classify(text) !== null,
+        wakeSlack: (contact) => toSlack.wake(contact),
+        wakeWhatsApp: (contact) => toWhatsApp.wake(contact),
         clock,
         logger,
       });

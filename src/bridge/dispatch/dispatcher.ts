@@ -38,6 +38,7 @@ export interface DispatcherOptions {
  */
 export class Dispatcher {
   private readonly active = new Map<string, Promise<void>>();
+  private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private pumping: Promise<void> | undefined;
   private again = false;
@@ -63,9 +64,17 @@ export class Dispatcher {
     await Promise.all(this.active.values());
   }
 
-  /** New work may be due: look soon. Calls coalesce. */
-  wake(): void {
+  /**
+   * New work may be due: look soon. With the conversation named, only it is looked at (cheap: no
+   * scan of the whole queue); without, every due conversation is. Calls coalesce.
+   */
+  wake(contactWaId?: string): void {
     if (this.stopped) return;
+    if (contactWaId !== undefined) {
+      if (this.active.has(contactWaId)) this.dirty.add(contactWaId);
+      else this.startDrain(contactWaId);
+      return;
+    }
     if (this.pumping) {
       this.again = true;
       return;
@@ -102,14 +111,19 @@ export class Dispatcher {
     if (this.stopped) return;
     try {
       const due = await this.options.messages.dueConversations(this.options.direction, this.options.clock(), 1000);
-      for (const contact of due) {
-        if (this.active.has(contact)) continue;
-        const drain = this.drain(contact).finally(() => this.active.delete(contact));
-        this.active.set(contact, drain);
-      }
+      for (const contact of due) if (!this.active.has(contact)) this.startDrain(contact);
     } catch (err) {
       this.log.error({ err }, 'could not look for due messages; will retry');
     }
+  }
+
+  private startDrain(contact: string): void {
+    const drain = this.drain(contact).finally(() => {
+      this.active.delete(contact);
+      // Work that arrived while this drain was finishing: go again rather than wait for the poll.
+      if (this.dirty.delete(contact)) this.startDrain(contact);
+    });
+    this.active.set(contact, drain);
   }
 
   private async drain(contact: string): Promise<void> {

@@ -10,9 +10,11 @@ export interface InboundRecorderDeps {
   contacts: ContactRepository;
   /** Consent keywords: returns the banner for the message, if it changed consent. */
   consent: (contact: Awaited<ReturnType<ContactRepository['recordInbound']>>, text: string) => Promise<string | undefined>;
+  /** Cheap, pure: could this text change consent? */
+  isConsentKeyword: (text: string) => boolean;
   /** Called once a message is ready for Slack, and when consent queued a WhatsApp reply. */
-  wakeSlack: () => void;
-  wakeWhatsApp: () => void;
+  wakeSlack: (contactWaId: string) => void;
+  wakeWhatsApp: (contactWaId: string) => void;
   clock: Clock;
   logger: Logger;
 }
@@ -22,18 +24,25 @@ const HOLD_MS = 30_000;
 
 /**
  * Stores every inbound WhatsApp message before anything else (deduplicated on its WhatsApp id),
- * then the contact, then consent keywords, then hands it to the Slack dispatcher. Messages are
- * handled one at a time in arrival order; when MongoDB is down they wait in memory and are retried
- * with backoff, in order — WhatsApp Web does not deliver them twice.
+ * then the contact, then consent keywords, then hands it to the Slack dispatcher. A conversation's
+ * messages are handled one at a time in arrival order; when MongoDB is down they wait in memory and
+ * are retried with backoff, in order — WhatsApp Web does not deliver them twice.
  */
 export function startInboundRecorder(deps: InboundRecorderDeps): { idle(): Promise<void>; stop(): Promise<void> } {
   const log = deps.logger.child({ component: 'inbound' });
-  let chain: Promise<void> = Promise.resolve();
+  // One chain per contact: a conversation's messages are handled in arrival order, different
+  // conversations side by side.
+  const chains = new Map<string, Promise<void>>();
   let stopped = false;
 
   const unsubscribe = deps.gateway.on((event) => {
     if (event.type !== 'message') return;
-    chain = chain.then(() => withRetry(event.message));
+    const contact = event.message.from;
+    const next = (chains.get(contact) ?? Promise.resolve()).then(() => withRetry(event.message));
+    chains.set(contact, next);
+    void next.then(() => {
+      if (chains.get(contact) === next) chains.delete(contact);
+    });
   });
 
   async function withRetry(message: InboundMessage): Promise<void> {
@@ -50,31 +59,34 @@ export function startInboundRecorder(deps: InboundRecorderDeps): { idle(): Promi
 
   async function record(message: InboundMessage): Promise<void> {
     const now = deps.clock();
-    const { message: stored, duplicate } = await deps.messages.recordInbound({ ...toNew(message), holdUntil: new Date(now.getTime() + HOLD_MS) });
+    const text = message.content.kind === 'text' ? message.content.text : undefined;
+    // A possible consent keyword is held back until its banner is known; anything else is due at once.
+    const keyword = text !== undefined && deps.isConsentKeyword(text);
+    const { message: stored, duplicate } = await deps.messages.recordInbound({
+      ...toNew(message),
+      ...(keyword ? { holdUntil: new Date(now.getTime() + HOLD_MS) } : {}),
+    });
     if (duplicate) {
       log.debug({ waMessageId: message.id }, 'duplicate inbound message ignored');
       return;
     }
     const contact = await deps.contacts.recordInbound({ waId: message.from, name: message.pushName, at: message.at });
-    const text = message.content.kind === 'text' ? message.content.text : undefined;
-    const notice = text === undefined ? undefined : await deps.consent(contact, text);
-    await deps.messages.release(stored.id, deps.clock(), notice);
-    deps.wakeSlack();
-    if (notice) deps.wakeWhatsApp();
+    if (keyword) {
+      const notice = await deps.consent(contact, text);
+      await deps.messages.release(stored.id, deps.clock(), notice);
+      if (notice) deps.wakeWhatsApp(message.from);
+    }
+    deps.wakeSlack(message.from);
   }
 
   return {
     idle: async () => {
-      let seen: Promise<void>;
-      do {
-        seen = chain;
-        await seen;
-      } while (seen !== chain);
+      while (chains.size > 0) await Promise.all(chains.values());
     },
     async stop() {
       stopped = true;
       unsubscribe();
-      await chain;
+      await Promise.all(chains.values());
     },
   };
 }

@@ -35,19 +35,25 @@ export function createContactRepository(models: Models): ContactRepository {
         $max: { lastInboundAt: sighting.at },
         ...(sighting.name ? { $set: { name: sighting.name } } : {}),
       };
+      let doc: ContactDoc | null;
       try {
-        await model.updateOne(filter, update, { upsert: true });
+        doc = await model.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after' }).lean<ContactDoc>();
       } catch (err) {
         // Two first messages from one contact at once: the loser's upsert hits the unique index; retry as an update.
         if (!isDuplicateKey(err)) throw err;
-        await model.updateOne(filter, update);
+        doc = await model.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean<ContactDoc>();
       }
       // An inbound message is activity: inactive → active. Archived is a lead's decision; it stays.
-      await model.updateOne(
-        { waId: { $eq: sighting.waId }, 'activity.status': 'inactive' },
-        { $set: { activity: { status: 'active', reason: 'inbound message', since: sighting.at } } },
-      );
-      return (await this.findByWaId(sighting.waId))!;
+      if (doc?.activity?.status === 'inactive') {
+        doc = await model
+          .findOneAndUpdate(
+            { waId: { $eq: sighting.waId }, 'activity.status': 'inactive' },
+            { $set: { activity: { status: 'active', reason: 'inbound message', since: sighting.at } } },
+            { returnDocument: 'after' },
+          )
+          .lean<ContactDoc>();
+      }
+      return toContact(doc) ?? (await this.findByWaId(sighting.waId))!;
     },
     async findByWaId(waId) {
       if (stringKey(waId) === undefined) return null;

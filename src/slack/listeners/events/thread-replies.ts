@@ -45,6 +45,6 @@ export function registerThreadReplies(app: App, deps: Pick<AppDeps, 'config' | '
     const { duplicate } = await deps.repos.messages.recordOutbound({ contactWaId: contact.waId, body: text, purpose: 'reply', slack, agent: m.user, at, state: 'pending' });
     if (duplicate) return log.debug('duplicate reply event ignored');
     log.debug('reply queued for WhatsApp');
-    deps.bridge.wakeOutbound();
+    deps.bridge.wakeOutbound(contact.waId);
   });
 }

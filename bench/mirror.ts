@@ -1,0 +1,229 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { startApp, type RunningApp } from '../src/start-app';
+import { FakeWhatsAppGateway } from '../test/support/fake-whatsapp-gateway';
+import { startFakeSlackApi, type FakeSlackApi, type SlackCall } from '../test/support/slack/fake-slack-api';
+import { percentile, report, rssMb, since } from './stats';
+
+const THROUGHPUT_MESSAGES = Number(process.env.MIRROR_MESSAGES ?? 5_000);
+const CONTACTS = 50;
+const LATENCY_RATE = 100; // msg/s
+const LATENCY_SECONDS = 5;
+const LIMITED_CHANNELS = 50;
+const LIMITED_SECONDS = 10;
+const OUTBOUND_MESSAGES = 2_000;
+const QUEUED = 10_000;
+
+interface Rig {
+  app: RunningApp;
+  slack: FakeSlackApi;
+  gateway: FakeWhatsAppGateway;
+  stop(): Promise<void>;
+}
+
+/**
+ * The store in its own process, as MongoDB would be: MONGODB_URI when set, else the stand-in
+ * started with `npm run db:standin` (so the store and the app each get a core).
+ */
+async function startStore(): Promise<{ uri: string; close(): Promise<void> }> {
+  if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, close: async () => {} };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../src/store/standin/cli.ts')], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  return {
+    uri: line.toString().trim(),
+    async close() {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+/** The real app over the store and the fake Slack API, with a fake WhatsApp gateway. */
+async function rig(env: Record<string, string> = {}, slack?: FakeSlackApi): Promise<Rig> {
+  const store = await startStore();
+  const api = slack ?? (await startFakeSlackApi());
+  const gateway = new FakeWhatsAppGateway();
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: 'bench',
+    SLACK_INBOX_CHANNEL: 'C0INBOX01',
+    SLACK_API_URL: api.url,
+    MONGODB_URI: `${store.uri.replace(/\/$/, '')}/bench_${Date.now()}`,
+    WHATSAPP_GATEWAY: 'none',
+    PORT: '0',
+    SLACK_POST_PER_SEC: '100000',
+    SLACK_POST_BURST: '100000',
+    ...env,
+  });
+  const quiet = createLogger({ level: 'error', pretty: false }, new Writable({ write: (_c, _e, done) => done() }));
+  const app = await startApp(config, quiet, { gateway, printQr: () => {} });
+  return {
+    app,
+    slack: api,
+    gateway,
+    async stop() {
+      await app.stop();
+      if (!slack) await api.close();
+      await store.close();
+    },
+  };
+}
+
+const posts = (slack: FakeSlackApi): SlackCall[] => slack.calls.filter((c) => c.method === 'chat.postMessage' && c.result && c.args.thread_ts);
+
+async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('bench: timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Lost, duplicated and reordered messages, from what Slack received against what was sent. */
+function integrity(sent: Array<{ contact: string; text: string }>, received: SlackCall[]) {
+  const got = received.map((c) => String(c.args.text));
+  const counts = new Map<string, number>();
+  for (const text of got) counts.set(text, (counts.get(text) ?? 0) + 1);
+  const lost = sent.filter((s) => !counts.has(s.text)).length;
+  const duplicated = [...counts.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
+  let outOfOrder = 0;
+  const lastIndex = new Map<string, number>();
+  const index = new Map(sent.map((s, i) => [s.text, i]));
+  const contactOf = new Map(sent.map((s) => [s.text, s.contact]));
+  for (const text of got) {
+    const contact = contactOf.get(text)!;
+    const i = index.get(text)!;
+    if ((lastIndex.get(contact) ?? -1) > i) outOfOrder++;
+    lastIndex.set(contact, i);
+  }
+  return { lost, duplicated, outOfOrder };
+}
+
+const contactId = (i: number) => `4479110${String(i % CONTACTS).padStart(5, '0')}@c.us`;
+
+async function inboundThroughput(): Promise<void> {
+  const r = await rig();
+  try {
+    const sent = Array.from({ length: THROUGHPUT_MESSAGES }, (_, i) => ({ contact: contactId(i), text: `t${i}` }));
+    const start = performance.now();
+    for (const s of sent) r.gateway.receive({ from: s.contact, content: { kind: 'text', text: s.text } });
+    await until(() => posts(r.slack).length >= THROUGHPUT_MESSAGES, 300_000);
+    await r.app.bridge.toSlack.runDue();
+    report('mirror.inbound.throughput', Math.round(THROUGHPUT_MESSAGES / (since(start) / 1000)), 'msg/s');
+    const { lost, duplicated, outOfOrder } = integrity(sent, posts(r.slack));
+    report('mirror.lost', lost, '');
+    report('mirror.duplicated', duplicated, '');
+    report('mirror.out_of_order', outOfOrder, '');
+  } finally {
+    await r.stop();
+  }
+}
+
+async function inboundLatency(): Promise<void> {
+  const r = await rig();
+  try {
+    const sentAt = new Map<string, number>();
+    const total = LATENCY_RATE * LATENCY_SECONDS;
+    const start = Date.now();
+    for (let i = 0; i < total; i++) {
+      const due = start + (i * 1000) / LATENCY_RATE;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+      sentAt.set(`l${i}`, Date.now());
+      r.gateway.receive({ from: contactId(i), content: { kind: 'text', text: `l${i}` } });
+    }
+    await until(() => posts(r.slack).length >= total, 60_000);
+    const latencies = posts(r.slack).map((c) => c.at.getTime() - sentAt.get(String(c.args.text))!);
+    report('mirror.inbound.latency.p50', percentile(latencies, 0.5), 'ms');
+    report('mirror.inbound.latency.p99', percentile(latencies, 0.99), 'ms');
+  } finally {
+    await r.stop();
+  }
+}
+
+/** Slack enforcing 1 post/s per channel (429 otherwise), 50 channels, more queued than fits. */
+async function rateLimitedUtilisation(): Promise<void> {
+  const slack = await startFakeSlackApi();
+  const lastPost = new Map<string, number>();
+  let accepted = 0;
+  let rejected = 0;
+  slack.respond('chat.postMessage', (call) => {
+    const channel = String(call.args.channel);
+    const now = Date.now();
+    // 1 post/s per channel, measured to within 5 %: Slack's own enforcement is not millisecond-exact.
+    if (now - (lastPost.get(channel) ?? 0) < 950) {
+      rejected++;
+      return { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } };
+    }
+    lastPost.set(channel, now);
+    accepted++;
+    return { ok: true, channel, ts: `${now / 1000}`, message: { ts: `${now / 1000}` } };
+  });
+  const r = await rig({ SLACK_POST_PER_SEC: '1', SLACK_POST_BURST: '1' }, slack);
+  try {
+    const { repos } = r.app.deps;
+    // One contact per channel, each already in its thread (routing by label is the product's way).
+    for (let c = 0; c < LIMITED_CHANNELS; c++) {
+      const waId = `4477009${String(c).padStart(5, '0')}@c.us`;
+      await repos.contacts.recordInbound({ waId, at: new Date() });
+      await repos.contacts.setSlackConversation(waId, { channel: `C0LIM${String(c).padStart(4, '0')}`, threadTs: '1700000000.000001' });
+    }
+    const start = Date.now();
+    for (let i = 0; i < LIMITED_CHANNELS * (LIMITED_SECONDS + 5); i++) {
+      r.gateway.receive({ from: `4477009${String(i % LIMITED_CHANNELS).padStart(5, '0')}@c.us`, content: { kind: 'text', text: `r${i}` } });
+    }
+    await new Promise((res) => setTimeout(res, LIMITED_SECONDS * 1000));
+    const elapsed = (Date.now() - start) / 1000;
+    const capacity = LIMITED_CHANNELS * Math.floor(elapsed + 1);
+    report('mirror.ratelimited.utilisation', Math.round((accepted / capacity) * 1000) / 10, '%');
+    report('mirror.ratelimited.rejected', rejected, '');
+  } finally {
+    await r.stop();
+    await slack.close();
+  }
+}
+
+async function outboundThroughput(): Promise<void> {
+  const r = await rig();
+  try {
+    const { repos } = r.app.deps;
+    for (let c = 0; c < CONTACTS; c++) await repos.contacts.recordInbound({ waId: contactId(c), at: new Date() });
+    await r.app.bridge.toWhatsApp.stop(); // queue first, then measure the drain alone
+    for (let i = 0; i < OUTBOUND_MESSAGES; i++) {
+      await repos.messages.recordOutbound({ contactWaId: contactId(i), body: `o${i}`, purpose: 'reply', at: new Date(), state: 'pending' });
+    }
+    const start = performance.now();
+    r.app.bridge.toWhatsApp.start();
+    await until(() => r.gateway.sent.length >= OUTBOUND_MESSAGES, 300_000);
+    report('mirror.outbound.throughput', Math.round(OUTBOUND_MESSAGES / (since(start) / 1000)), 'msg/s');
+  } finally {
+    await r.stop();
+  }
+}
+
+async function rssWithQueue(): Promise<void> {
+  const slack = await startFakeSlackApi();
+  slack.respond('chat.postMessage', () => ({ status: 500, body: { ok: false, error: 'internal_error' } }));
+  const r = await rig({}, slack);
+  try {
+    for (let i = 0; i < QUEUED; i++) r.gateway.receive({ from: contactId(i), content: { kind: 'text', text: `q${i}` } });
+    await r.app.bridge.recorded();
+    global.gc?.();
+    report('mirror.rss_10k_queued', rssMb(), 'MB');
+  } finally {
+    await r.stop();
+    await slack.close();
+  }
+}
+
+/** The mirroring figures from the issue, end to end through the store over the wire. */
+export async function runMirrorBench(): Promise<void> {
+  const steps = { inboundThroughput, inboundLatency, rateLimitedUtilisation, outboundThroughput, rssWithQueue };
+  // MIRROR_STEPS=inboundThroughput,… runs a subset (profiling); all by default.
+  const only = process.env.MIRROR_STEPS?.split(',');
+  for (const [name, step] of Object.entries(steps)) if (!only || only.includes(name)) await step();
+}
