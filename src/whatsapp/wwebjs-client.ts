@@ -54,7 +54,7 @@ export function wwebjsClientFactory(options: WwebjsClientOptions): { createClien
           try {
             await destroy();
           } finally {
-            if (pid !== undefined) killProcessGroup(pid);
+            if (pid !== undefined) await endProcessGroup(pid);
           }
         },
       }) as unknown as WwebjsClient;
@@ -76,5 +76,20 @@ function killProcessGroup(pid: number): void {
     process.kill(-pid, 'SIGKILL');
   } catch {
     // ESRCH: the group is already gone — the usual case.
+  }
+}
+
+/** Kills the group and waits (up to 2 s) until none of it is left, so a stopped gateway means no browser. */
+async function endProcessGroup(pid: number): Promise<void> {
+  killProcessGroup(pid);
+  for (let i = 0; i < 100 && groupExists(pid); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+function groupExists(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -30,6 +30,20 @@ function processesMentioning(needle: string): number[] {
     .map(Number);
 }
 
+/** Everything but the client: one attempt only — a retry must not fire during a test. */
+function gatewayOptions(real: ReturnType<typeof wwebjsClientFactory>) {
+  return {
+    toMedia: real.toMedia,
+    clock: () => new Date(),
+    logger: silentLogger(),
+    allowGroups: false,
+    readyTimeoutMs: 60_000,
+    startTimeoutMs: 45_000,
+    statePollMs: 30_000,
+    backoff: { baseMs: 600_000, maxMs: 600_000 },
+  };
+}
+
 /**
  * The real whatsapp-web.js and a real Chromium, on a machine that cannot reach web.whatsapp.com:
  * the adapter must launch the browser, report a clear state instead of crashing, and leave no
@@ -54,15 +68,7 @@ function processesMentioning(needle: string): number[] {
         made.push(client);
         return client;
       },
-      toMedia: real.toMedia,
-      clock: () => new Date(),
-      logger: silentLogger(),
-      allowGroups: false,
-      readyTimeoutMs: 60_000,
-      startTimeoutMs: 45_000,
-      statePollMs: 30_000,
-      // One attempt is enough here: the retry must not fire during the test.
-      backoff: { baseMs: 600_000, maxMs: 600_000 },
+      ...gatewayOptions(real),
     });
     const settled = new Promise<void>((resolve) =>
       gateway.on((event) => {
@@ -121,14 +127,7 @@ function processesMentioning(needle: string): number[] {
         client.initialize = () => (initializing = initialize());
         return client;
       },
-      toMedia: real.toMedia,
-      clock: () => new Date(),
-      logger: silentLogger(),
-      allowGroups: false,
-      readyTimeoutMs: 60_000,
-      startTimeoutMs: 45_000,
-      statePollMs: 30_000,
-      backoff: { baseMs: 600_000, maxMs: 600_000 },
+      ...gatewayOptions(real),
     });
     try {
       await gateway.start();
