@@ -36,9 +36,16 @@ describe('outbound replies and the consent gate', () => {
   }
 
   /** An agent types in the thread; resolves once the app has taken the event in (or ignored it). */
-  async function agentReplies(thread: { channel: string; threadTs: string }, text: string, extra: { ts?: string; botId?: string; retry?: boolean } = {}) {
+  async function agentReplies(thread: { channel: string; threadTs: string }, text: string, extra: { ts?: string; botId?: string; retry?: boolean; subtype?: string } = {}) {
     const ts = extra.ts ?? nextSlackTs();
-    const envelope = messageEventEnvelope({ text, channel: thread.channel, threadTs: thread.threadTs, ts, ...(extra.botId ? { botId: extra.botId } : {}) });
+    const envelope = messageEventEnvelope({
+      text,
+      channel: thread.channel,
+      threadTs: thread.threadTs,
+      ts,
+      ...(extra.botId ? { botId: extra.botId } : {}),
+      ...(extra.subtype ? { subtype: extra.subtype } : {}),
+    });
     const res = await postEvent(t.baseUrl, SIGNING_SECRET, envelope, extra.retry ? { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } } : {});
     expect(res.status).toBe(200);
     return ts;
@@ -72,6 +79,7 @@ describe('outbound replies and the consent gate', () => {
     const thread = await conversation();
     await agentReplies(thread, '// she called twice already, be nice');
     await agentReplies(thread, 'automated digest', { botId: 'B0OTHER' });
+    await agentReplies(thread, 'someone joined', { subtype: 'channel_join' });
     await agentReplies({ channel: thread.channel, threadTs: '1700000000.999999' }, 'a thread about something else');
     const once = await agentReplies(thread, 'only once');
     await agentReplies(thread, 'only once', { ts: once, retry: true });
@@ -80,6 +88,14 @@ describe('outbound replies and the consent gate', () => {
     await sendDue();
     expect(t.gateway.sent.map((s) => s.text)).toEqual(['only once']);
     expect(await t.app.deps.repos.messages.countByState('outbound')).toEqual({ sent: 1 });
+  });
+
+  it('when an agent also sends the reply to the channel, then it still goes to WhatsApp', async () => {
+    const thread = await conversation();
+    await agentReplies(thread, 'broadcast reply', { subtype: 'thread_broadcast' });
+    await outboundRecorded(1);
+    await sendDue();
+    expect(t.gateway.sent.map((s) => s.text)).toEqual(['broadcast reply']);
   });
 
   it('when WhatsApp is disconnected, then replies wait in order and go out after it reconnects', async () => {

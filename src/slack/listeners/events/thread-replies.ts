@@ -24,7 +24,8 @@ export function registerThreadReplies(app: App, deps: Pick<AppDeps, 'config' | '
   app.message(async ({ message, client, context }) => {
     const prefix = deps.config.bridge.internalNotePrefix;
     const m = message as unknown as ThreadMessage;
-    if (m.subtype !== undefined || m.bot_id || !m.user || !m.thread_ts || m.thread_ts === m.ts) return;
+    // "Also send to #channel" replies arrive as thread_broadcast; edits, deletes and joins are not replies.
+    if ((m.subtype !== undefined && m.subtype !== 'thread_broadcast') || m.bot_id || !m.user || !m.thread_ts || m.thread_ts === m.ts) return;
     const contact = await deps.repos.contacts.findBySlackThread(m.channel, m.thread_ts);
     if (!contact) return;
     const text = slackToWhatsApp(m.text ?? '').trim();
