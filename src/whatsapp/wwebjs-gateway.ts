@@ -240,14 +240,8 @@ export class WwebjsGateway implements WhatsAppGateway {
   }
 
   private async send(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<SentMessage> {
-    const client = this.client;
-    if (!client || this.current.state !== 'connected') throw new GatewaySendError('not_connected', `WhatsApp is ${this.current.state}`);
-    try {
-      const sent = await client.sendMessage(chatId, content, options);
-      return { id: sent.id._serialized, at: this.options.clock() };
-    } catch (err) {
-      throw new GatewaySendError('unknown', err instanceof Error ? err.message : String(err));
-    }
+    const sent = await this.onClient((c) => c.sendMessage(chatId, content, options));
+    return { id: sent.id._serialized, at: this.options.clock() };
   }
 
   sendText(chatId: string, text: string, options?: { quotedMessageId?: string }): Promise<SentMessage> {
@@ -284,11 +278,12 @@ export class WwebjsGateway implements WhatsAppGateway {
     });
   }
 
-  private async onClient(act: (c: WwebjsClient) => Promise<unknown>): Promise<void> {
+  /** Runs `act` on a connected client; every failure becomes a GatewaySendError the caller can act on. */
+  private async onClient<T>(act: (c: WwebjsClient) => Promise<T>): Promise<T> {
     const client = this.client;
     if (!client || this.current.state !== 'connected') throw new GatewaySendError('not_connected', `WhatsApp is ${this.current.state}`);
     try {
-      await act(client);
+      return await act(client);
     } catch (err) {
       if (err instanceof GatewaySendError) throw err;
       throw new GatewaySendError('unknown', err instanceof Error ? err.message : String(err));

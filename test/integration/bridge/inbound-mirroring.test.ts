@@ -1,20 +1,13 @@
 import { startTestApp, type TestApp } from '../../support/app-harness';
 import { manualClock, receiveAndMirror, threadPosts } from '../../support/bridge-helpers';
 import { uniqueDbName } from '../../support/mongo';
-import { startFakeSlackApi, type FakeSlackApi } from '../../support/slack/fake-slack-api';
+import { useFakeSlackApi } from '../../support/slack/fake-slack-api';
 
 const INBOX = 'C0INBOX01';
 
 /** WhatsApp → Slack through the real app, MongoDB and the fake Slack API, on an injected clock. */
 describe('inbound mirroring', () => {
-  let slack: FakeSlackApi;
-  beforeAll(async () => {
-    slack = await startFakeSlackApi();
-  });
-  afterAll(async () => {
-    await slack.close();
-  });
-  beforeEach(() => slack.reset());
+  const slack = useFakeSlackApi();
 
   async function withApp(test: (t: TestApp, time: ReturnType<typeof manualClock>) => Promise<void>, options: { dbName?: string; keepDb?: boolean } = {}) {
     const time = manualClock();

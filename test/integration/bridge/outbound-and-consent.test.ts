@@ -2,7 +2,7 @@ import { SIGNING_SECRET, startTestApp, type TestApp } from '../../support/app-ha
 import { eventually, manualClock, receiveAndMirror, threadPosts } from '../../support/bridge-helpers';
 import { messageEventEnvelope } from '../../support/slack/payloads';
 import { postEvent } from '../../support/slack/signed-request';
-import { startFakeSlackApi, type FakeSlackApi } from '../../support/slack/fake-slack-api';
+import { useFakeSlackApi } from '../../support/slack/fake-slack-api';
 
 const ANA = '447911123456@c.us';
 let tsSeq = 0;
@@ -10,17 +10,10 @@ const nextSlackTs = () => `1800000000.${String(++tsSeq).padStart(6, '0')}`;
 
 /** Slack → WhatsApp, and consent, through signed events against the real app. */
 describe('outbound replies and the consent gate', () => {
-  let slack: FakeSlackApi;
+  const slack = useFakeSlackApi();
   let t: TestApp;
   let time: ReturnType<typeof manualClock>;
-  beforeAll(async () => {
-    slack = await startFakeSlackApi();
-  });
-  afterAll(async () => {
-    await slack.close();
-  });
   beforeEach(async () => {
-    slack.reset();
     time = manualClock();
     t = await startTestApp({}, { slack, clock: time.clock });
   });

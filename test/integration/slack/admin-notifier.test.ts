@@ -1,20 +1,13 @@
 import { startTestApp, type TestApp } from '../../support/app-harness';
 import { uniqueDbName } from '../../support/mongo';
-import { startFakeSlackApi, type FakeSlackApi } from '../../support/slack/fake-slack-api';
+import { useFakeSlackApi } from '../../support/slack/fake-slack-api';
 
 const ADMIN = 'C0ADMIN01';
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** The admin channel: one status message edited in place, and the login QR while one is waiting. */
 describe('admin channel status and login QR', () => {
-  let slack: FakeSlackApi;
-  beforeAll(async () => {
-    slack = await startFakeSlackApi();
-  });
-  afterAll(async () => {
-    await slack.close();
-  });
-  beforeEach(() => slack.reset());
+  const slack = useFakeSlackApi();
 
   async function start(dbName = uniqueDbName('admin'), keepDb = false, printQr?: (text: string) => void): Promise<TestApp> {
     const t = await startTestApp({ SLACK_ADMIN_CHANNEL: ADMIN }, { slack, dbName, keepDb, ...(printQr ? { printQr } : {}) });

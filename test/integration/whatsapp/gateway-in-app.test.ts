@@ -3,7 +3,7 @@ import { SIGNING_SECRET, startTestApp, type TestApp } from '../../support/app-ha
 import { FakeClient } from '../../support/fake-wwebjs-client';
 import { uniqueDbName } from '../../support/mongo';
 import { postSlashCommand } from '../../support/slack/signed-request';
-import { startFakeSlackApi, type FakeSlackApi } from '../../support/slack/fake-slack-api';
+import { useFakeSlackApi } from '../../support/slack/fake-slack-api';
 
 /** Builds scripted clients and remembers them, as whatsapp-web.js would build real ones. */
 function clientFactory(make: () => FakeClient = () => new FakeClient()) {
@@ -33,13 +33,7 @@ async function readyz(t: TestApp) {
 
 /** The production gateway chain (throttle → lease → watchdog) inside the real app, over a scripted client. */
 describe('the WhatsApp gateway inside the app', () => {
-  let slack: FakeSlackApi;
-  beforeAll(async () => {
-    slack = await startFakeSlackApi();
-  });
-  afterAll(async () => {
-    await slack.close();
-  });
+  const slack = useFakeSlackApi();
 
   it('when web.whatsapp.com cannot be reached, then the app keeps serving Slack and reports the state and its cause', async () => {
     const clients = clientFactory(() => new FakeClient(new Error('net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/')));

@@ -185,6 +185,15 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   return api;
 }
 
+/** One fake for a test file: started before its tests, closed after, its record cleared before each. */
+export function useFakeSlackApi(): FakeSlackApi {
+  const api = new FakeSlackApi();
+  beforeAll(() => api.start());
+  afterAll(() => api.close());
+  beforeEach(() => api.reset());
+  return api;
+}
+
 /** Slack bodies always carry `ok`; a `{ body, status… }` wrapper never does. */
 function asScripted(x: Document, options: ScriptOptions): ScriptedResponse {
   return 'body' in x && !('ok' in x) ? (x as ScriptedResponse) : { ...options, body: x };
