@@ -178,8 +178,9 @@ async function rateLimitedUtilisation(): Promise<void> {
     }
     await new Promise((res) => setTimeout(res, LIMITED_SECONDS * 1000));
     const elapsed = (Date.now() - start) / 1000;
-    const capacity = LIMITED_CHANNELS * Math.floor(elapsed + 1);
-    report('mirror.ratelimited.utilisation', Math.round((accepted / capacity) * 1000) / 10, '%');
+    // Achieved rate over the allowed rate (1 post/s per channel), start-up included.
+    const allowed = LIMITED_CHANNELS * elapsed;
+    report('mirror.ratelimited.utilisation', Math.round((accepted / allowed) * 1000) / 10, '%');
     report('mirror.ratelimited.rejected', rejected, '');
   } finally {
     await r.stop();

@@ -55,9 +55,9 @@ export function createBridge(deps: BridgeDeps): Bridge {
     ...common,
     name: 'slack',
     direction: 'inbound',
-    limiter,
     deliverer: slackDeliverer({
       client,
+      limiter,
       contacts: repos.contacts,
       labels: repos.labels,
       messages: repos.messages,

@@ -2,12 +2,9 @@ import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
 import type { Direction, MessageRepository, StoredMessage } from '../../domain/message';
 import { backoffMs, DeliveryError } from './delivery-error';
-import type { LaneLimiter } from './lane-limiter';
 
 /** One side's delivery: where a conversation's messages go, and how one is delivered. */
 export interface Deliverer {
-  /** The rate-limit lane (a Slack channel) of a conversation; undefined → not limited here. */
-  laneOf(contactWaId: string): Promise<string | undefined>;
   /** Delivers and records it; throws a DeliveryError (anything else counts as a retryable error). */
   deliver(message: StoredMessage, context: { reclaimed: boolean }): Promise<void>;
   /** Told once a message failed for good, to show it where people look. */
@@ -19,7 +16,6 @@ export interface DispatcherOptions {
   direction: Direction;
   messages: MessageRepository;
   deliverer: Deliverer;
-  limiter?: LaneLimiter;
   clock: Clock;
   logger: Logger;
   /** A claim lapses after this; another pass may then take the item over (its holder crashed). */
@@ -39,6 +35,7 @@ export interface DispatcherOptions {
 export class Dispatcher {
   private readonly active = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
   private timer: NodeJS.Timeout | undefined;
   private pumping: Promise<void> | undefined;
   private again = false;
@@ -60,6 +57,8 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
     await this.pumping;
     await Promise.all(this.active.values());
   }
@@ -117,6 +116,15 @@ export class Dispatcher {
     }
   }
 
+  private wakeLater(contact: string, ms: number): void {
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.wake(contact);
+    }, ms);
+    timer.unref();
+    this.retryTimers.add(timer);
+  }
+
   private startDrain(contact: string): void {
     const drain = this.drain(contact).finally(() => {
       this.active.delete(contact);
@@ -127,33 +135,27 @@ export class Dispatcher {
   }
 
   private async drain(contact: string): Promise<void> {
-    const { messages, deliverer, limiter, clock } = this.options;
+    const { messages, clock } = this.options;
     while (!this.stopped) {
-      let lane: string | undefined;
       let claim: Awaited<ReturnType<MessageRepository['claimHead']>>;
       try {
-        lane = await deliverer.laneOf(contact);
-        if (lane && limiter) await limiter.acquire(lane);
         claim = await messages.claimHead(this.options.direction, contact, clock(), this.options.claimMs ?? 60_000);
       } catch (err) {
         this.log.error({ err, contact }, 'could not claim the next message; will retry');
         return;
       }
-      if (!claim) {
-        if (lane && limiter) limiter.refund(lane);
-        return;
-      }
+      if (!claim) return;
       this.claims++;
       const { message, reclaimed } = claim;
       if (reclaimed) this.log.warn({ messageId: message.id, contact }, 'taking over a message whose claim lapsed (a crash mid-delivery?)');
-      const ok = await this.deliverOne(message, reclaimed, lane);
+      const ok = await this.deliverOne(message, reclaimed);
       if (!ok) return; // a retry keeps its place at the head; the conversation waits for it
     }
   }
 
   /** True when the conversation may go on to its next item. */
-  private async deliverOne(message: StoredMessage, reclaimed: boolean, lane: string | undefined): Promise<boolean> {
-    const { messages, deliverer, clock, limiter } = this.options;
+  private async deliverOne(message: StoredMessage, reclaimed: boolean): Promise<boolean> {
+    const { messages, deliverer, clock } = this.options;
     try {
       await deliverer.deliver(message, { reclaimed });
       return true;
@@ -169,9 +171,11 @@ export class Dispatcher {
         }
         const { baseMs, maxMs } = this.options.backoff ?? { baseMs: 1_000, maxMs: 300_000 };
         const delay = failure.afterMs ?? backoffMs(message.delivery.attempts, this.options.random ?? Math.random, baseMs, maxMs);
-        if (failure.afterMs !== undefined && lane && limiter) limiter.pause(lane, failure.afterMs);
         this.log.warn({ messageId: message.id, contact: message.contactWaId, reason: failure.reason, retryInMs: delay }, 'delivery failed; will retry');
         await messages.reschedule(message.id, new Date(clock().getTime() + delay), failure.reason, failure.countAttempt);
+        // Come back for this conversation when it is due, not at the next poll: a Retry-After of 1 s
+        // that waited for a 1 s poll would waste up to half the channel's rate.
+        this.wakeLater(message.contactWaId, delay);
       } catch (storeErr) {
         // The claim lapses and the item is taken over later: delayed, not lost.
         this.log.error({ err: storeErr, messageId: message.id }, 'could not record a delivery failure');

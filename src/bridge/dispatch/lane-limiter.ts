@@ -37,10 +37,15 @@ export class LaneLimiter {
     return turn;
   }
 
-  /** Gives back a token taken for a call that was not made. */
-  refund(name: string): void {
+  /**
+   * The call made with the last token has been answered. While the lane runs at its limit, the next
+   * token accrues from now: Slack counts arrivals, and a request delayed on its way (a busy event
+   * loop, a slow socket) must not arrive right behind the next one and earn a 429.
+   */
+  completed(name: string): void {
     const lane = this.lane(name);
-    lane.tokens = Math.min(this.options.burst, lane.tokens + 1);
+    if (lane.tokens >= 1) return; // burst left: no need to be careful yet
+    lane.refilledAt = Math.max(lane.refilledAt, this.now());
   }
 
   /** Slack said Retry-After: nobody uses this lane until then. */

@@ -6,11 +6,14 @@ import type { Logger } from '../../logger';
 import { contactCard, contactDisplayName } from '../../slack/blocks/contact-card';
 import { classifySlackError, slackErrorCode } from '../../slack/slack-errors';
 import type { Deliverer } from '../dispatch/dispatcher';
+import type { LaneLimiter } from '../dispatch/lane-limiter';
 import { formatInbound } from './format-inbound';
 
 export interface SlackDelivererDeps {
   /** A WebClient with its own retries off: the dispatcher retries, durably. */
   client: webApi.WebClient;
+  /** Slack's per-channel posting pace, taken right before each post so the spacing holds on the wire. */
+  limiter: LaneLimiter;
   contacts: ContactRepository;
   labels: LabelRepository;
   messages: MessageRepository;
@@ -37,18 +40,34 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
     return deps.inboxChannel;
   }
 
-  /** Calls Slack; `not_in_channel` → join the channel and try once more. */
+  /** Calls Slack; `not_in_channel` → join the channel and try once more; Retry-After pauses the channel. */
   async function call<T>(channel: string, send: () => Promise<T>): Promise<T> {
     try {
       return await send();
     } catch (err) {
-      if (slackErrorCode(err) !== 'not_in_channel') throw classifySlackError(err);
+      if (slackErrorCode(err) !== 'not_in_channel') throw classified(channel, err);
       try {
         await client.conversations.join({ channel });
         return await send();
       } catch (again) {
-        throw classifySlackError(again);
+        throw classified(channel, again);
       }
+    }
+  }
+
+  function classified(channel: string, err: unknown) {
+    const error = classifySlackError(err);
+    if (error.failure.kind === 'retry' && error.failure.afterMs !== undefined) deps.limiter.pause(channel, error.failure.afterMs);
+    return error;
+  }
+
+  /** A post into a channel: waits for the channel's turn first. */
+  async function post(channel: string, args: Parameters<webApi.WebClient['chat']['postMessage']>[0]): Promise<{ ts?: string }> {
+    await deps.limiter.acquire(channel);
+    try {
+      return await call(channel, () => client.chat.postMessage(args) as Promise<{ ts?: string }>);
+    } finally {
+      deps.limiter.completed(channel);
     }
   }
 
@@ -56,7 +75,7 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
     if (contact.slack) return contact.slack;
     const channel = await routeFor(contact);
     const card = contactCard(contact, deps.notePrefix);
-    const root = await call(channel, () => client.chat.postMessage({ channel, ...card, unfurl_links: false, unfurl_media: false }) as Promise<{ ts?: string }>);
+    const root = await post(channel, { channel, ...card, unfurl_links: false, unfurl_media: false });
     const saved = await contacts.setSlackConversation(contact.waId, { channel, threadTs: root.ts! });
     return saved?.slack ?? { channel, threadTs: root.ts! };
   }
@@ -70,10 +89,6 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
   }
 
   return {
-    async laneOf(contactWaId) {
-      const contact = await contacts.findByWaId(contactWaId);
-      return contact ? (contact.slack?.channel ?? (await routeFor(contact))) : deps.inboxChannel;
-    },
     async deliver(message: StoredMessage, { reclaimed }) {
       // The recorder upserts the contact; after a crash between the two, the message itself is enough.
       const contact =
@@ -86,8 +101,7 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
       }
       const text = formatInbound(message);
       const banner = message.consentNotice ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: message.consentNotice }] }] : [];
-      const posted = (await call(conversation.channel, () =>
-        client.chat.postMessage({
+      const posted = await post(conversation.channel, {
           channel: conversation.channel,
           thread_ts: conversation.threadTs,
           text,
@@ -97,8 +111,7 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
           unfurl_links: false,
           unfurl_media: false,
           metadata: { event_type: METADATA_EVENT, event_payload: { wa_message_id: message.waMessageId ?? message.id } },
-        }),
-      )) as { ts?: string };
+        });
       await messages.markPosted(message.id, { channel: conversation.channel, ts: posted.ts! });
     },
   };

@@ -35,7 +35,6 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
   };
 
   return {
-    laneOf: async () => undefined,
     async deliver(message) {
       const contact = await contacts.findByWaId(message.contactWaId);
       if (!contact) throw failPermanently('the contact no longer exists');
