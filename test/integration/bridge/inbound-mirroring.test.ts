@@ -146,11 +146,11 @@ describe('inbound mirroring', () => {
   it('when an instance crashed after posting but before recording it, then the next one finds its post and does not repeat it', () =>
     withApp(async (t, time) => {
       await receiveAndMirror(t, { content: { kind: 'text', text: 'before the crash' } });
+      await t.app.bridge.toSlack.stop(); // this instance's dispatcher stands aside; the "crashed" one acts below
       const [{ id: waId }] = [t.gateway.receive({ id: 'false_447911123456@c.us_CRASH', content: { kind: 'text', text: 'posted, then crash' } })];
       await t.app.bridge.recorded();
       // A crashed instance's doing: claimed, posted with our metadata, never marked posted.
       const repo = t.app.deps.repos.messages;
-      time.advance(31_000);
       const claim = await repo.claimHead('inbound', '447911123456@c.us', time.clock(), 60_000);
       expect(claim?.message.waMessageId).toBe(waId);
       const contact = await t.app.deps.repos.contacts.findByWaId('447911123456@c.us');
@@ -160,6 +160,7 @@ describe('inbound mirroring', () => {
         body: JSON.stringify({ channel: contact!.slack!.channel, thread_ts: contact!.slack!.threadTs, text: 'posted, then crash', metadata: { event_type: 'switchboard_wa_message', event_payload: { wa_message_id: waId } } }),
       });
       time.advance(61_000);
+      t.app.bridge.toSlack.start();
       await t.app.bridge.toSlack.runDue();
       expect(threadPosts(t).map((c) => c.args.text)).toEqual(['before the crash', 'posted, then crash']);
       expect(await repo.countByState('inbound')).toEqual({ sent: 2 });
