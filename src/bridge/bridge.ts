@@ -9,6 +9,7 @@ import type { Repositories } from '../store/repositories';
 import type { WhatsAppGateway } from '../whatsapp/gateway';
 import { Dispatcher } from './dispatch/dispatcher';
 import { LaneLimiter } from './dispatch/lane-limiter';
+import { startContactChanges } from './inbound/contact-changes';
 import { startInboundRecorder } from './inbound/inbound-recorder';
 import { slackDeliverer } from './inbound/slack-deliverer';
 import { startAckReactions } from './outbound/ack-reactions';
@@ -76,6 +77,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
   const classify = createKeywordClassifier({ ...lists, optOut: [...lists.optOut, ...config.bridge.extraOptOutKeywords] });
   let recorder: ReturnType<typeof startInboundRecorder> | undefined;
   let stopAcks: (() => void) | undefined;
+  let stopChanges: (() => void) | undefined;
   let stopReconnectWake: (() => void) | undefined;
 
   return {
@@ -102,6 +104,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
         logger,
       });
       stopAcks = startAckReactions({ gateway, messages: repos.messages, client, logger });
+      stopChanges = startContactChanges({ gateway, messages: repos.messages, contacts: repos.contacts, client, logger });
       // Replies queued while WhatsApp was away go out as soon as it is back.
       stopReconnectWake = gateway.on((e) => e.type === 'state' && e.status.state === 'connected' && toWhatsApp.wake());
       toSlack.start();
@@ -111,6 +114,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
     async stop() {
       stopReconnectWake?.();
       stopAcks?.();
+      stopChanges?.();
       await recorder?.stop();
       await Promise.all([toSlack.stop(), toWhatsApp.stop()]);
     },

@@ -42,6 +42,13 @@ export interface StoredMessage {
   purpose?: OutboundPurpose;
   /** A consent event this message caused (shown as a banner in the thread). */
   consentNotice?: string;
+  /** Outbound: when WhatsApp accepted it (WhatsApp's edit and delete windows count from here). */
+  sentAt?: Date;
+  /** The author changed it after sending, or deleted it for everyone. */
+  edited?: boolean;
+  revoked?: boolean;
+  /** The contact's current reaction to this message, as shown in Slack. */
+  contactReaction?: string;
   /** Inbound: posting to Slack. Outbound: sending to WhatsApp. */
   delivery: Delivery;
   createdAt: Date;
@@ -98,4 +105,11 @@ export interface MessageRepository {
   /** Moves an outbound message's delivery forward (never back) on a WhatsApp ack; returns it if it moved. */
   advanceAck(waMessageId: string, state: 'delivered' | 'read' | 'failed'): Promise<StoredMessage | null>;
   countByState(direction: Direction): Promise<Partial<Record<DeliveryState, number>>>;
+  findBySlackMessage(channel: string, ts: string): Promise<StoredMessage | null>;
+  /** Records the author's edit, deletion or the contact's reaction; returns the message as it now is. */
+  recordChange(id: string, change: { body?: string; edited?: true; revoked?: true; contactReaction?: string | null }): Promise<StoredMessage | null>;
+  /** Replaces a reply's text while it has not been sent yet; false once it is on its way. */
+  rewritePending(id: string, body: string): Promise<boolean>;
+  /** Withdraws a reply that has not been sent yet; false once it is on its way. */
+  cancelPending(id: string, reason: string): Promise<boolean>;
 }

@@ -7,6 +7,12 @@ import { escapeMrkdwn } from '../../slack/mrkdwn';
  * markup we build ourselves are live.
  */
 export function formatInbound(message: StoredMessage): string {
+  if (message.revoked) return ':wastebasket: _The sender deleted this message._';
+  const text = formatContent(message);
+  return message.edited ? `${text} _(edited)_` : text;
+}
+
+function formatContent(message: StoredMessage): string {
   const parts: string[] = [];
   if (message.quoted) {
     const quoted = message.quoted.text ? escapeMrkdwn(message.quoted.text) : '_(an earlier message)_';

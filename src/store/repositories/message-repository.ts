@@ -149,6 +149,36 @@ export function createMessageRepository(models: Models): MessageRepository {
         .lean<MessageDoc>();
       return doc ? toStoredMessage(doc) : null;
     },
+    async findBySlackMessage(channel, ts) {
+      if (stringKey(channel) === undefined || stringKey(ts) === undefined) return null;
+      const doc = await model.findOne({ 'slack.channel': { $eq: channel }, 'slack.ts': { $eq: ts } }).lean<MessageDoc>();
+      return doc ? toStoredMessage(doc) : null;
+    },
+    async recordChange(id, change) {
+      const set: Record<string, unknown> = {};
+      const unset: Record<string, 1> = {};
+      if (change.body !== undefined) set.body = change.body;
+      if (change.edited) set.edited = true;
+      // A message deleted for everyone keeps no text: the sender took it back.
+      if (change.revoked) {
+        set.revoked = true;
+        Object.assign(unset, { body: 1, quoted: 1, location: 1, vcards: 1 });
+      }
+      if (change.contactReaction === null) unset.contactReaction = 1;
+      else if (change.contactReaction !== undefined) set.contactReaction = change.contactReaction;
+      const doc = await model
+        .findOneAndUpdate({ _id: { $eq: id } }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { returnDocument: 'after' })
+        .lean<MessageDoc>();
+      return doc ? toStoredMessage(doc) : null;
+    },
+    async rewritePending(id, body) {
+      const res = await model.updateOne({ _id: { $eq: id }, 'delivery.state': 'pending' }, { $set: { body, edited: true } });
+      return res.modifiedCount === 1;
+    },
+    async cancelPending(id, reason) {
+      const res = await model.updateOne({ _id: { $eq: id }, 'delivery.state': 'pending' }, { $set: { 'delivery.state': 'failed', 'delivery.lastError': reason } });
+      return res.modifiedCount === 1;
+    },
     async countByState(direction) {
       const rows = await model.aggregate<{ _id: DeliveryState; n: number }>([{ $match: { direction } }, { $group: { _id: '$delivery.state', n: { $sum: 1 } } }]);
       return Object.fromEntries(rows.map((r) => [r._id, r.n]));
