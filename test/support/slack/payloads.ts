@@ -37,3 +37,36 @@ export function messageEventEnvelope(overrides: { text: string; userId?: string;
     },
   };
 }
+
+function changeEnvelope(event: object) {
+  return { token: 'legacy', team_id: 'T0TEAM', api_app_id: 'A0APP', type: 'event_callback', event_id: `Ev${Date.now()}${Math.random()}`, event_time: Math.floor(Date.now() / 1000), event };
+}
+
+/** An agent edited a message (Slack's `message_changed`). */
+export function messageChangedEnvelope(o: { channel: string; ts: string; threadTs: string; text: string; previousText?: string; userId?: string }) {
+  const user = o.userId ?? 'U0AGENT';
+  return changeEnvelope({
+    type: 'message',
+    subtype: 'message_changed',
+    hidden: true,
+    channel: o.channel,
+    ts: `${o.ts}9`,
+    message: { type: 'message', user, text: o.text, ts: o.ts, thread_ts: o.threadTs, edited: { user, ts: `${o.ts}9` } },
+    previous_message: { type: 'message', user, text: o.previousText ?? '', ts: o.ts, thread_ts: o.threadTs },
+    channel_type: 'channel',
+  });
+}
+
+/** An agent deleted a message (Slack's `message_deleted`). */
+export function messageDeletedEnvelope(o: { channel: string; ts: string; threadTs: string; userId?: string }) {
+  return changeEnvelope({
+    type: 'message',
+    subtype: 'message_deleted',
+    hidden: true,
+    channel: o.channel,
+    ts: `${o.ts}8`,
+    deleted_ts: o.ts,
+    previous_message: { type: 'message', user: o.userId ?? 'U0AGENT', text: 'deleted', ts: o.ts, thread_ts: o.threadTs },
+    channel_type: 'channel',
+  });
+}

@@ -1,0 +1,82 @@
+import type { App } from '@slack/bolt';
+import type { AppDeps } from '../../../app-deps';
+import { slackToWhatsApp } from '../../../bridge/outbound/slack-to-whatsapp';
+import { checkConsent } from '../../../consent/consent-gate';
+import type { StoredMessage } from '../../../domain/message';
+import { GatewaySendError } from '../../../whatsapp/gateway';
+import { escapeMrkdwn } from '../../mrkdwn';
+import { requestLog } from '../../request-context';
+
+/** WhatsApp lets a sender edit a message for 15 minutes and delete it for everyone for about 60 hours. */
+export const WHATSAPP_EDIT_WINDOW_MS = 15 * 60_000;
+export const WHATSAPP_DELETE_WINDOW_MS = 60 * 3600_000;
+
+interface ChangeEvent {
+  subtype?: string;
+  channel: string;
+  message?: { ts: string; thread_ts?: string; user?: string; text?: string; bot_id?: string };
+  previous_message?: { ts: string; thread_ts?: string; user?: string; bot_id?: string };
+}
+
+const SENT = new Set(['sent', 'delivered', 'read']);
+
+/**
+ * An agent edits or deletes their reply in Slack. Not sent yet: the queued text is replaced, or the
+ * reply withdrawn — it is never sent. Sent: the edit or delete is carried to WhatsApp within
+ * WhatsApp's windows; outside them the agent is told, privately, that the contact still has it.
+ */
+export function registerReplyChanges(app: App, deps: Pick<AppDeps, 'repos' | 'gateway' | 'clock' | 'logger'>): void {
+  app.message(async ({ message, client, context }) => {
+    const m = message as unknown as ChangeEvent;
+    if (m.subtype !== 'message_changed' && m.subtype !== 'message_deleted') return;
+    const target = m.subtype === 'message_changed' ? m.message : m.previous_message;
+    if (!target?.user || target.bot_id || !target.thread_ts) return;
+    const reply = await deps.repos.messages.findBySlackMessage(m.channel, target.ts);
+    if (!reply || reply.direction !== 'outbound') return;
+    const log = requestLog(context, deps.logger).child({ messageId: reply.id, change: m.subtype });
+    const tell = (text: string) =>
+      client.chat.postEphemeral({ channel: m.channel, user: target.user!, thread_ts: target.thread_ts, text }).then(() => undefined);
+    const age = reply.sentAt ? deps.clock().getTime() - reply.sentAt.getTime() : Infinity;
+
+    if (m.subtype === 'message_changed') {
+      const text = slackToWhatsApp(m.message?.text ?? '').trim();
+      if (!text || text === reply.body) return; // e.g. Slack unfurled a link: not an edit of the words
+      if (await deps.repos.messages.rewritePending(reply.id, text)) return log.info('queued reply rewritten before sending');
+      if (!SENT.has(reply.delivery.state) || !reply.waMessageId) {
+        if (reply.delivery.state === 'sending') await tell(':hourglass: That reply was already on its way to WhatsApp; edit it again in a moment to change it there.');
+        return;
+      }
+      if (age > WHATSAPP_EDIT_WINDOW_MS) return tell(':pencil2: WhatsApp allows edits for 15 minutes after sending; the contact still sees the original.');
+      const contact = await deps.repos.contacts.findByWaId(reply.contactWaId);
+      const gate = contact ? checkConsent(contact, 'reply') : { allowed: false as const, reason: 'the contact no longer exists' };
+      if (!gate.allowed) return tell(`:no_entry_sign: Not edited on WhatsApp: ${escapeMrkdwn(gate.reason)}.`);
+      await carry(reply, () => deps.gateway.edit(reply.waMessageId!, text), { body: text, edited: true }, 'edit', tell);
+      return;
+    }
+
+    if (await deps.repos.messages.cancelPending(reply.id, 'deleted in Slack before it was sent')) {
+      log.info('queued reply withdrawn');
+      return tell(':wastebasket: Your deleted reply was withdrawn before it reached WhatsApp.');
+    }
+    if (!SENT.has(reply.delivery.state) || !reply.waMessageId) return;
+    if (age > WHATSAPP_DELETE_WINDOW_MS) return tell(':wastebasket: Too old to delete on WhatsApp (about 60 hours); the contact still has that message.');
+    await carry(reply, () => deps.gateway.revoke(reply.waMessageId!), { revoked: true }, 'delete', tell);
+  });
+
+  async function carry(
+    reply: StoredMessage,
+    act: () => Promise<void>,
+    change: { body?: string; edited?: true; revoked?: true },
+    what: 'edit' | 'delete',
+    tell: (text: string) => Promise<void>,
+  ): Promise<void> {
+    try {
+      await act();
+      await deps.repos.messages.recordChange(reply.id, change);
+    } catch (err) {
+      if (!(err instanceof GatewaySendError)) throw err;
+      deps.logger.warn({ err, messageId: reply.id }, `could not carry an ${what} to WhatsApp`);
+      await tell(`:warning: Could not ${what} it on WhatsApp (${escapeMrkdwn(err.message)}); the contact still sees the original.`);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { SIGNING_SECRET, startTestApp, type TestApp } from '../../support/app-harness';
+import { eventually, manualClock, receiveAndMirror } from '../../support/bridge-helpers';
+import { useFakeSlackApi } from '../../support/slack/fake-slack-api';
+import { messageChangedEnvelope, messageDeletedEnvelope, messageEventEnvelope } from '../../support/slack/payloads';
+import { postEvent } from '../../support/slack/signed-request';
+
+const ANA = '447911123456@c.us';
+let seq = 0;
+
+/** Agents edit and delete their replies in Slack; WhatsApp follows where it can. */
+describe('agent edits and deletes', () => {
+  const slack = useFakeSlackApi();
+  let t: TestApp;
+  let time: ReturnType<typeof manualClock>;
+  let thread: { channel: string; threadTs: string };
+  beforeEach(async () => {
+    time = manualClock();
+    t = await startTestApp({}, { slack, clock: time.clock });
+    await receiveAndMirror(t, { from: ANA, content: { kind: 'text', text: 'hello?' } });
+    thread = (await t.app.deps.repos.contacts.findByWaId(ANA))!.slack!;
+  });
+  afterEach(async () => {
+    await t.stop();
+  });
+
+  const post = (envelope: object) => postEvent(t.baseUrl, SIGNING_SECRET, envelope);
+  async function reply(text: string): Promise<string> {
+    const ts = `1800000200.${String(++seq).padStart(6, '0')}`;
+    await post(messageEventEnvelope({ text, channel: thread.channel, threadTs: thread.threadTs, ts }));
+    await eventually(async () => (await t.app.deps.repos.messages.findBySlackMessage(thread.channel, ts)) !== null, 'the reply recorded');
+    return ts;
+  }
+  const edit = (ts: string, text: string) => post(messageChangedEnvelope({ channel: thread.channel, threadTs: thread.threadTs, ts, text }));
+  const remove = (ts: string) => post(messageDeletedEnvelope({ channel: thread.channel, threadTs: thread.threadTs, ts }));
+  const ephemeral = (pattern: RegExp) => slack.waitFor('chat.postEphemeral', (c) => pattern.test(String(c.args.text)));
+
+  it('when a queued reply is edited, then only the new text is sent; when one is deleted, then it is never sent', async () => {
+    t.gateway.setState('disconnected');
+    const edited = await reply('Your order ships Monday');
+    const deleted = await reply('sorry, wrong customer');
+    await edit(edited, 'Your order ships Tuesday');
+    await eventually(async () => (await t.app.deps.repos.messages.findBySlackMessage(thread.channel, edited))!.body === 'Your order ships Tuesday', 'rewritten');
+    await remove(deleted);
+    await ephemeral(/withdrawn before it reached WhatsApp/);
+    t.gateway.setState('connected');
+    time.advance(60_000);
+    await t.app.bridge.toWhatsApp.runDue();
+    expect(t.gateway.sent.map((s) => [s.kind, s.text])).toEqual([['text', 'Your order ships Tuesday']]);
+  });
+
+  it('when a sent reply is edited within 15 minutes, then WhatsApp gets the edit; later, the agent is told it cannot', async () => {
+    const ts = await reply('See you at 3pm');
+    await eventually(() => t.gateway.sent.length === 1, 'sent');
+    const waId = t.gateway.sent[0]!.id;
+    time.advance(14 * 60_000);
+    await edit(ts, 'See you at 4pm');
+    await eventually(() => t.gateway.sent.length === 2, 'the edit carried');
+    expect(t.gateway.sent[1]).toMatchObject({ kind: 'edit', messageId: waId, text: 'See you at 4pm' });
+    expect(await t.app.deps.repos.messages.findBySlackMessage(thread.channel, ts)).toMatchObject({ body: 'See you at 4pm', edited: true });
+
+    time.advance(2 * 60_000);
+    await edit(ts, 'See you at 5pm');
+    await ephemeral(/edits for 15 minutes/);
+    expect(t.gateway.sent).toHaveLength(2);
+  });
+
+  it('when a sent reply is deleted, then it is deleted for everyone on WhatsApp — unless it is too old', async () => {
+    const recent = await reply('private link: https://example.com/x');
+    const old = await reply('an old message');
+    await eventually(() => t.gateway.sent.length === 2, 'both sent');
+    await remove(recent);
+    await eventually(() => t.gateway.sent.some((s) => s.kind === 'revoke'), 'the delete carried');
+    expect(t.gateway.sent.find((s) => s.kind === 'revoke')).toMatchObject({ messageId: t.gateway.sent[0]!.id });
+    time.advance(61 * 3600_000);
+    await remove(old);
+    await ephemeral(/Too old to delete on WhatsApp/);
+    expect(t.gateway.sent.filter((s) => s.kind === 'revoke')).toHaveLength(1);
+  });
+
+  it('when the contact has opted out since, then an edit is not carried to WhatsApp', async () => {
+    const ts = await reply('Hi Ana');
+    await eventually(() => t.gateway.sent.length === 1, 'sent');
+    await receiveAndMirror(t, { from: ANA, content: { kind: 'text', text: 'STOP' } });
+    await edit(ts, 'Hi Ana, one more thing');
+    await ephemeral(/Not edited on WhatsApp: Ana Lima opted out/);
+    expect(t.gateway.sent.filter((s) => s.kind === 'edit')).toHaveLength(0);
+  });
+});
