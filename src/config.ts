@@ -40,6 +40,7 @@ const schema = z.object({
   WHATSAPP_SEND_JITTER_MS: optional(z.coerce.number({ error: 'must be a number' }).int().min(0).max(60_000, 'must be at most 60000')),
   SLACK_POST_PER_SEC: optional(z.coerce.number({ error: 'must be a number' }).positive('must be above 0').max(100_000)),
   SLACK_POST_BURST: optional(z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be at least 1').max(100_000)),
+  MEDIA_MAX_MB: optional(z.coerce.number({ error: 'must be a number' }).positive('must be above 0').max(15, 'must be at most 15 (MongoDB keeps each file in one document)')),
   INTERNAL_NOTE_PREFIX: optional(z.string().trim().min(1).max(10, 'must be at most 10 characters')),
   OPT_OUT_KEYWORDS_EXTRA: optional(z.string()),
   OPT_OUT_CONFIRMATION: optional(z.string().min(1).max(1000)),
@@ -81,6 +82,8 @@ export interface Config {
     slackPostBurst: number;
     /** A thread reply starting with this stays in Slack. */
     internalNotePrefix: string;
+    /** Media up to this size is relayed; larger files get a note with their size. */
+    mediaMaxBytes: number;
     /** Added to the built-in opt-out keywords (README → Consent). */
     extraOptOutKeywords: string[];
     optOutConfirmation: string;
@@ -140,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       slackPostsPerSecond: e.SLACK_POST_PER_SEC ?? 1,
       slackPostBurst: e.SLACK_POST_BURST ?? 4,
       internalNotePrefix: e.INTERNAL_NOTE_PREFIX ?? '//',
+      mediaMaxBytes: Math.round((e.MEDIA_MAX_MB ?? 15) * 1024 * 1024),
       extraOptOutKeywords: (e.OPT_OUT_KEYWORDS_EXTRA ?? '').split(',').map((w) => w.trim()).filter(Boolean),
       optOutConfirmation:
         e.OPT_OUT_CONFIRMATION ?? 'You are unsubscribed and will get no more messages from us. Reply START to subscribe again.',

@@ -59,6 +59,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
     deliverer: slackDeliverer({
       client,
       limiter,
+      media: repos.media,
       contacts: repos.contacts,
       labels: repos.labels,
       messages: repos.messages,
@@ -98,6 +99,8 @@ export function createBridge(deps: BridgeDeps): Bridge {
           clock,
         }),
         isConsentKeyword: (text) => classify(text) !== null,
+        media: repos.media,
+        mediaMaxBytes: config.bridge.mediaMaxBytes,
         wakeSlack: (contact) => toSlack.wake(contact),
         wakeWhatsApp: (contact) => toWhatsApp.wake(contact),
         clock,

@@ -19,6 +19,12 @@ export interface MediaRef {
   mimetype: string;
   filename?: string;
   size?: number;
+  /** The bytes, held in the store until delivered (absent when too large or not downloadable). */
+  storedId?: string;
+  /** Why there are no bytes to deliver, shown instead of the file. */
+  unavailable?: string;
+  /** The file is in Slack already (a retry must not upload it again). */
+  uploaded?: boolean;
 }
 
 export interface StoredMessage {
@@ -95,8 +101,8 @@ export interface MessageRepository {
    * cannot overtake N. `reclaimed` says a previous claim lapsed (its holder may have crashed mid-send).
    */
   claimHead(direction: Direction, contactWaId: string, now: Date, claimMs: number): Promise<{ message: StoredMessage; reclaimed: boolean } | null>;
-  /** Makes a recorded inbound message due now, with the consent banner it earned, if any. */
-  release(id: string, now: Date, consentNotice?: string): Promise<void>;
+  /** Makes a recorded inbound message due now, with the consent banner it earned and its media bytes, if any. */
+  release(id: string, now: Date, extra?: { consentNotice?: string; media?: MediaRef }): Promise<void>;
   markPosted(id: string, slack: { channel: string; ts: string }): Promise<void>;
   markSent(id: string, waMessageId: string, at: Date): Promise<void>;
   /** Back to pending, due at `at`; `countAttempt` false for waits that are not failures (rate limits, WhatsApp offline). */
@@ -107,7 +113,7 @@ export interface MessageRepository {
   countByState(direction: Direction): Promise<Partial<Record<DeliveryState, number>>>;
   findBySlackMessage(channel: string, ts: string): Promise<StoredMessage | null>;
   /** Records the author's edit, deletion or the contact's reaction; returns the message as it now is. */
-  recordChange(id: string, change: { body?: string; edited?: true; revoked?: true; contactReaction?: string | null }): Promise<StoredMessage | null>;
+  recordChange(id: string, change: { body?: string; edited?: true; revoked?: true; contactReaction?: string | null; media?: MediaRef }): Promise<StoredMessage | null>;
   /** Replaces a reply's text while it has not been sent yet; false once it is on its way. */
   rewritePending(id: string, body: string): Promise<boolean>;
   /** Withdraws a reply that has not been sent yet; false once it is on its way. */

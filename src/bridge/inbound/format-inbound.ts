@@ -32,7 +32,8 @@ function formatContent(message: StoredMessage): string {
     case 'media': {
       const m = message.media!;
       const size = m.size === undefined ? '' : ` (${formatBytes(m.size)})`;
-      parts.push(`:paperclip: ${escapeMrkdwn(m.filename ?? m.mimetype)}${size}`);
+      const missing = m.unavailable ? ` — ${escapeMrkdwn(m.unavailable)}` : '';
+      parts.push(`:paperclip: ${escapeMrkdwn(m.filename ?? m.mimetype)}${size}${missing}`);
       if (message.body) parts.push(escapeMrkdwn(message.body));
       break;
     }

@@ -1,6 +1,8 @@
 import type { Clock } from '../../clock';
 import type { ContactRepository } from '../../domain/contact';
-import type { MessageRepository, NewInboundMessage } from '../../domain/message';
+import type { MediaRef, MessageRepository, NewInboundMessage } from '../../domain/message';
+import type { MediaRepository } from '../../store/repositories/media-repository';
+import { formatBytes } from './format-inbound';
 import type { Logger } from '../../logger';
 import type { InboundMessage, WhatsAppGateway } from '../../whatsapp/gateway';
 
@@ -10,6 +12,9 @@ export interface InboundRecorderDeps {
   contacts: ContactRepository;
   /** Consent keywords: returns the banner for the message, if it changed consent. */
   consent: (contact: Awaited<ReturnType<ContactRepository['recordInbound']>>, text: string) => Promise<string | undefined>;
+  media: MediaRepository;
+  /** Larger media is not relayed; the thread says so, with its size. */
+  mediaMaxBytes: number;
   /** Cheap, pure: could this text change consent? */
   isConsentKeyword: (text: string) => boolean;
   /** Called once a message is ready for Slack, and when consent queued a WhatsApp reply. */
@@ -59,24 +64,47 @@ export function startInboundRecorder(deps: InboundRecorderDeps): { idle(): Promi
 
   async function record(message: InboundMessage): Promise<void> {
     const now = deps.clock();
-    const text = message.content.kind === 'text' ? message.content.text : undefined;
-    // A possible consent keyword is held back until its banner is known; anything else is due at once.
+    const content = message.content;
+    const text = content.kind === 'text' ? content.text : undefined;
+    // A possible consent keyword waits for its banner, media for its bytes; anything else is due at once.
     const keyword = text !== undefined && deps.isConsentKeyword(text);
+    const hold = keyword || content.kind === 'media';
     const { message: stored, duplicate } = await deps.messages.recordInbound({
       ...toNew(message),
-      ...(keyword ? { holdUntil: new Date(now.getTime() + HOLD_MS) } : {}),
+      ...(hold ? { holdUntil: new Date(now.getTime() + HOLD_MS) } : {}),
     });
     if (duplicate) {
       log.debug({ waMessageId: message.id }, 'duplicate inbound message ignored');
       return;
     }
     const contact = await deps.contacts.recordInbound({ waId: message.from, name: message.pushName, at: message.at });
-    if (keyword) {
-      const notice = await deps.consent(contact, text);
-      await deps.messages.release(stored.id, deps.clock(), notice);
-      if (notice) deps.wakeWhatsApp(message.from);
+    if (hold) {
+      const consentNotice = keyword ? await deps.consent(contact, text) : undefined;
+      const media = content.kind === 'media' ? await keepMedia(content, message.id) : undefined;
+      await deps.messages.release(stored.id, deps.clock(), { consentNotice, media });
+      if (consentNotice) deps.wakeWhatsApp(message.from);
     }
     deps.wakeSlack(message.from);
+  }
+
+  /** Downloads the file while WhatsApp Web still has it and keeps it in the store until it is posted. */
+  async function keepMedia(content: Extract<InboundMessage['content'], { kind: 'media' }>, waMessageId: string): Promise<MediaRef> {
+    const ref: MediaRef = { mimetype: content.mimetype, filename: content.filename, size: content.size };
+    if (content.size !== undefined && content.size > deps.mediaMaxBytes) return { ...ref, unavailable: tooLarge(content.size) };
+    let data: Buffer;
+    try {
+      data = await content.fetch();
+    } catch (err) {
+      log.warn({ err, waMessageId }, 'could not download media from WhatsApp');
+      return { ...ref, unavailable: 'WhatsApp did not hand over the file; open it on the phone' };
+    }
+    if (data.length > deps.mediaMaxBytes) return { ...ref, size: data.length, unavailable: tooLarge(data.length) };
+    const storedId = await deps.media.save({ mimetype: content.mimetype, filename: content.filename, size: data.length, data });
+    return { ...ref, size: data.length, storedId };
+  }
+
+  function tooLarge(size: number): string {
+    return `larger than the ${formatBytes(deps.mediaMaxBytes)} limit (${formatBytes(size)}); open it on the phone`;
   }
 
   return {

@@ -5,8 +5,10 @@ import type { MessageRepository, StoredMessage } from '../../domain/message';
 import type { Logger } from '../../logger';
 import { contactCard, contactDisplayName } from '../../slack/blocks/contact-card';
 import { classifySlackError, slackErrorCode } from '../../slack/slack-errors';
+import { DeliveryError } from '../dispatch/delivery-error';
 import type { Deliverer } from '../dispatch/dispatcher';
 import type { LaneLimiter } from '../dispatch/lane-limiter';
+import type { MediaRepository } from '../../store/repositories/media-repository';
 import { formatInbound } from './format-inbound';
 
 export interface SlackDelivererDeps {
@@ -14,6 +16,7 @@ export interface SlackDelivererDeps {
   client: webApi.WebClient;
   /** Slack's per-channel posting pace, taken right before each post so the spacing holds on the wire. */
   limiter: LaneLimiter;
+  media: MediaRepository;
   contacts: ContactRepository;
   labels: LabelRepository;
   messages: MessageRepository;
@@ -63,12 +66,49 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
 
   /** A post into a channel: waits for the channel's turn first. */
   async function post(channel: string, args: Parameters<webApi.WebClient['chat']['postMessage']>[0]): Promise<{ ts?: string }> {
+    return paced(channel, () => client.chat.postMessage(args) as Promise<{ ts?: string }>);
+  }
+
+  async function paced<T>(channel: string, send: () => Promise<T>): Promise<T> {
     await deps.limiter.acquire(channel);
     try {
-      return await call(channel, () => client.chat.postMessage(args) as Promise<{ ts?: string }>);
+      return await call(channel, send);
     } finally {
       deps.limiter.completed(channel);
     }
+  }
+
+  /**
+   * Puts the file into the thread, once: after the upload the message remembers it, so a retry of
+   * the text post does not upload again. A file Slack refuses for good is noted in the text instead.
+   */
+  async function uploadMedia(message: StoredMessage, conversation: SlackConversation): Promise<StoredMessage> {
+    const ref = message.media;
+    if (!ref?.storedId || ref.uploaded) return message;
+    const file = await deps.media.load(ref.storedId);
+    let next: StoredMessage['media'];
+    if (!file) {
+      next = { ...ref, storedId: undefined, unavailable: 'the file was lost before it could be posted' };
+    } else {
+      try {
+        await paced(conversation.channel, () =>
+          client.filesUploadV2({
+            channel_id: conversation.channel,
+            thread_ts: conversation.threadTs,
+            file: file.data,
+            filename: file.filename ?? `whatsapp-${message.waMessageId ?? message.id}`,
+            title: file.filename ?? ref.mimetype,
+          }),
+        );
+        next = { ...ref, storedId: undefined, uploaded: true };
+      } catch (err) {
+        if (!(err instanceof DeliveryError) || err.failure.kind !== 'permanent') throw err;
+        next = { ...ref, storedId: undefined, unavailable: `Slack refused the file (${err.failure.reason})` };
+      }
+    }
+    const updated = (await messages.recordChange(message.id, { media: next })) ?? { ...message, media: next };
+    await deps.media.remove(ref.storedId);
+    return updated;
   }
 
   async function threadOf(contact: Contact): Promise<SlackConversation> {
@@ -99,6 +139,7 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
         const ts = await alreadyPosted(conversation, message.waMessageId);
         if (ts) return messages.markPosted(message.id, { channel: conversation.channel, ts });
       }
+      message = await uploadMedia(message, conversation);
       const text = formatInbound(message);
       const banner = message.consentNotice ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: message.consentNotice }] }] : [];
       const posted = await post(conversation.channel, {

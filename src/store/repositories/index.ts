@@ -6,6 +6,7 @@ import { createContactRepository } from './contact-repository';
 import { createJobRunRepository } from './job-run-repository';
 import { createLabelRepository } from './label-repository';
 import { createLeaseRepository } from './lease-repository';
+import { createMediaRepository } from './media-repository';
 import { createMessageRepository } from './message-repository';
 import { createQuickReplyRepository } from './quick-reply-repository';
 import { createSettingsRepository } from './settings-repository';
@@ -22,6 +23,7 @@ export function createRepositories(models: Models, clock: Clock) {
     jobRuns: createJobRunRepository(models),
     leases: createLeaseRepository(models, clock),
     settings: createSettingsRepository(models, clock),
+    media: createMediaRepository(models, clock),
   };
 }
 

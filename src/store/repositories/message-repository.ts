@@ -118,9 +118,12 @@ export function createMessageRepository(models: Models): MessageRepository {
         .lean<MessageDoc>();
       return claimed ? { message: toStoredMessage(claimed), reclaimed: lapsed } : null;
     },
-    release: (id, now, consentNotice) =>
+    release: (id, now, extra = {}) =>
       model
-        .updateOne({ _id: { $eq: id }, 'delivery.state': 'pending' }, { $set: { 'delivery.nextAttemptAt': now, ...(consentNotice ? { consentNotice } : {}) } })
+        .updateOne(
+          { _id: { $eq: id }, 'delivery.state': 'pending' },
+          { $set: { 'delivery.nextAttemptAt': now, ...(extra.consentNotice ? { consentNotice: extra.consentNotice } : {}), ...(extra.media ? { media: extra.media } : {}) } },
+        )
         .then(() => undefined),
     markPosted: (id, slack) => setById(id, { slack, 'delivery.state': 'sent' }, { 'delivery.claimedUntil': 1, 'delivery.nextAttemptAt': 1 }),
     markSent: (id, waMessageId, at) =>
@@ -158,6 +161,7 @@ export function createMessageRepository(models: Models): MessageRepository {
       const set: Record<string, unknown> = {};
       const unset: Record<string, 1> = {};
       if (change.body !== undefined) set.body = change.body;
+      if (change.media !== undefined) set.media = change.media;
       if (change.edited) set.edited = true;
       // A message deleted for everyone keeps no text: the sender took it back.
       if (change.revoked) {

@@ -22,7 +22,7 @@ export const messageSchema = new Schema(
     contactWaId: { type: String, required: true },
     kind: { type: String, enum: ['text', 'media', 'location', 'contact_card'], default: 'text' },
     body: String,
-    media: { type: new Schema({ mimetype: String, filename: String, size: Number }, { _id: false }) },
+    media: { type: new Schema({ mimetype: String, filename: String, size: Number, storedId: String, unavailable: String, uploaded: Boolean }, { _id: false }) },
     location: { type: new Schema({ latitude: Number, longitude: Number, name: String, address: String }, { _id: false }) },
     vcards: { type: [String], default: undefined },
     quoted: { type: new Schema({ id: String, text: String }, { _id: false }) },

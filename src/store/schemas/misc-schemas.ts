@@ -68,3 +68,15 @@ export const settingSchema = new Schema(
   },
   { collection: 'settings', versionKey: false, minimize: false },
 );
+
+/** Media bytes between WhatsApp and Slack: kept until the file is posted (BSON caps a document at 16 MB). */
+export const mediaSchema = new Schema(
+  {
+    mimetype: { type: String, required: true },
+    filename: String,
+    size: { type: Number, required: true },
+    data: { type: Buffer, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'media', versionKey: false },
+);
