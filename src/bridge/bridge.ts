@@ -72,7 +72,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
     ...common,
     name: 'whatsapp',
     direction: 'outbound',
-    deliverer: whatsappDeliverer({ gateway, contacts: repos.contacts, messages: repos.messages, client, clock, logger }),
+    deliverer: whatsappDeliverer({ gateway, contacts: repos.contacts, messages: repos.messages, media: repos.media, client, clock, logger }),
   });
   const lists = defaultKeywordLists();
   const classify = createKeywordClassifier({ ...lists, optOut: [...lists.optOut, ...config.bridge.extraOptOutKeywords] });

@@ -79,6 +79,9 @@ export interface NewOutboundMessage {
   slack?: { channel: string; ts: string };
   agent?: string;
   at: Date;
+  /** An attached file (its bytes in the store); `part` numbers the second and later files of one Slack message. */
+  media?: MediaRef;
+  part?: number;
   /** `blocked` records a reply the consent gate refused; it is never sent. */
   state: 'pending' | 'blocked';
   reason?: string;
@@ -116,6 +119,6 @@ export interface MessageRepository {
   recordChange(id: string, change: { body?: string; edited?: true; revoked?: true; contactReaction?: string | null; media?: MediaRef }): Promise<StoredMessage | null>;
   /** Replaces a reply's text while it has not been sent yet; false once it is on its way. */
   rewritePending(id: string, body: string): Promise<boolean>;
-  /** Withdraws a reply that has not been sent yet; false once it is on its way. */
-  cancelPending(id: string, reason: string): Promise<boolean>;
+  /** Withdraws every part of a Slack message not sent yet; how many were withdrawn. */
+  cancelPendingForSlack(channel: string, ts: string, reason: string): Promise<number>;
 }

@@ -3,6 +3,7 @@ import { checkConsent } from '../../consent/consent-gate';
 import type { ContactRepository } from '../../domain/contact';
 import type { MessageRepository, StoredMessage } from '../../domain/message';
 import type { Logger } from '../../logger';
+import type { MediaRepository } from '../../store/repositories/media-repository';
 import { escapeMrkdwn } from '../../slack/mrkdwn';
 import { GatewaySendError, type WhatsAppGateway } from '../../whatsapp/gateway';
 import { failPermanently, retryLater } from '../dispatch/delivery-error';
@@ -13,6 +14,7 @@ export interface WhatsAppDelivererDeps {
   gateway: WhatsAppGateway;
   contacts: ContactRepository;
   messages: MessageRepository;
+  media: MediaRepository;
   client: webApi.WebClient;
   clock: () => Date;
   logger: Logger;
@@ -40,9 +42,13 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
       if (!contact) throw failPermanently('the contact no longer exists');
       const gate = checkConsent(contact, message.purpose ?? 'reply');
       if (!gate.allowed) throw failPermanently(gate.reason);
+      const file = message.media?.storedId ? await deps.media.load(message.media.storedId) : null;
+      if (message.media?.storedId && !file) throw failPermanently('the attached file was lost before it could be sent');
       let sent;
       try {
-        sent = await gateway.sendText(contact.waId, message.body ?? '');
+        sent = file
+          ? await gateway.sendMedia(contact.waId, { mimetype: file.mimetype, filename: file.filename, data: file.data, ...(message.body ? { caption: message.body } : {}) })
+          : await gateway.sendText(contact.waId, message.body ?? '');
       } catch (err) {
         if (!(err instanceof GatewaySendError)) throw err;
         if (err.kind === 'not_connected') throw retryLater(err.message, { afterMs: OFFLINE_RETRY_MS, countAttempt: false });
@@ -50,6 +56,7 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
         throw retryLater(err.message);
       }
       await messages.markSent(message.id, sent.id, sent.at);
+      if (message.media?.storedId) await deps.media.remove(message.media.storedId);
       await react(message, DELIVERY_REACTIONS.sent);
     },
     async onPermanentFailure(message, reason) {

@@ -60,13 +60,14 @@ export function createMessageRepository(models: Models): MessageRepository {
       );
     },
     async recordOutbound(message) {
-      const slackKey = message.slack ? `${message.slack.channel}:${message.slack.ts}` : undefined;
+      const slackKey = message.slack ? `${message.slack.channel}:${message.slack.ts}${message.part ? `#${message.part}` : ''}` : undefined;
       return insertOnce(
         {
           direction: 'outbound',
           contactWaId: message.contactWaId,
-          kind: 'text',
+          kind: message.media ? 'media' : 'text',
           body: message.body,
+          media: message.media,
           purpose: message.purpose,
           slack: message.slack,
           slackKey,
@@ -179,9 +180,13 @@ export function createMessageRepository(models: Models): MessageRepository {
       const res = await model.updateOne({ _id: { $eq: id }, 'delivery.state': 'pending' }, { $set: { body, edited: true } });
       return res.modifiedCount === 1;
     },
-    async cancelPending(id, reason) {
-      const res = await model.updateOne({ _id: { $eq: id }, 'delivery.state': 'pending' }, { $set: { 'delivery.state': 'failed', 'delivery.lastError': reason } });
-      return res.modifiedCount === 1;
+    async cancelPendingForSlack(channel, ts, reason) {
+      if (stringKey(channel) === undefined || stringKey(ts) === undefined) return 0;
+      const res = await model.updateMany(
+        { direction: 'outbound', 'slack.channel': { $eq: channel }, 'slack.ts': { $eq: ts }, 'delivery.state': 'pending' },
+        { $set: { 'delivery.state': 'failed', 'delivery.lastError': reason } },
+      );
+      return res.modifiedCount;
     },
     async countByState(direction) {
       const rows = await model.aggregate<{ _id: DeliveryState; n: number }>([{ $match: { direction } }, { $group: { _id: '$delivery.state', n: { $sum: 1 } } }]);

@@ -36,6 +36,9 @@ export class FakeSlackApi {
   readonly calls: SlackCall[] = [];
   readonly responses: ResponseUrlPost[] = [];
   readonly uploads = new Map<string, Buffer>();
+  /** Files agents "attached", served at their url_private_download; and who fetched them. */
+  private readonly hosted = new Map<string, Buffer>();
+  readonly downloads: Array<{ id: string; authorization: string }> = [];
   private readonly scripts = new Map<string, Script[]>();
   private readonly events = new EventEmitter();
   private authToken: string | undefined;
@@ -77,6 +80,13 @@ export class FakeSlackApi {
     this.scripts.set(method, list);
   }
 
+  /** Hosts a file as if an agent had attached it; returns the `files[]` entry of its message event. */
+  hostFile(bytes: Buffer, name: string, mimetype: string): { id: string; name: string; mimetype: string; size: number; url_private_download: string } {
+    const id = `F${this.hosted.size + 1}HOSTED`;
+    this.hosted.set(id, bytes);
+    return { id, name, mimetype, size: bytes.length, url_private_download: `${this.origin}/files/${id}` };
+  }
+
   callsTo(method: string): SlackCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -100,6 +110,8 @@ export class FakeSlackApi {
     this.responses.length = 0;
     this.scripts.clear();
     this.uploads.clear();
+    this.hosted.clear();
+    this.downloads.length = 0;
   }
 
   private waitUntil<T>(event: string, find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
@@ -136,6 +148,17 @@ export class FakeSlackApi {
     if (path.startsWith('/upload/')) {
       this.uploads.set(path.slice('/upload/'.length), await uploadedBytes(raw, String(req.headers['content-type'] ?? '')));
       return send(res, { status: 200, body: { ok: true } }, 'text/plain');
+    }
+    if (path.startsWith('/files/')) {
+      // url_private_download: only with a bot token, as Slack requires.
+      const file = this.hosted.get(path.slice('/files/'.length));
+      const auth = String(req.headers.authorization ?? '');
+      this.downloads.push({ id: path.slice('/files/'.length), authorization: auth });
+      if (!auth.startsWith('Bearer xoxb-')) return send(res, { status: 403, body: { ok: false, error: 'not_authed' } });
+      if (!file) return send(res, { status: 404, body: { ok: false, error: 'file_not_found' } });
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(file);
+      return;
     }
     if (path.startsWith('/response/')) {
       this.responses.push({ id: path.slice('/response/'.length), body: JSON.parse(raw.toString() || '{}') as Document, at: new Date() });

@@ -16,7 +16,7 @@ export function blockActionPayload(overrides: { actionId: string; value?: string
 }
 
 /** An Events API envelope around a thread reply (or any message event). */
-export function messageEventEnvelope(overrides: { text: string; userId?: string; channel?: string; ts?: string; threadTs?: string; botId?: string; eventId?: string; subtype?: string }) {
+export function messageEventEnvelope(overrides: { text: string; userId?: string; channel?: string; ts?: string; threadTs?: string; botId?: string; eventId?: string; subtype?: string; files?: object[] }) {
   return {
     token: 'legacy',
     team_id: 'T0TEAM',
@@ -33,6 +33,7 @@ export function messageEventEnvelope(overrides: { text: string; userId?: string;
       ...(overrides.threadTs ? { thread_ts: overrides.threadTs } : {}),
       ...(overrides.botId ? { bot_id: overrides.botId } : {}),
       ...(overrides.subtype ? { subtype: overrides.subtype } : {}),
+      ...(overrides.files ? { files: overrides.files } : {}),
       channel_type: 'channel',
     },
   };

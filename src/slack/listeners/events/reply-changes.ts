@@ -54,7 +54,7 @@ export function registerReplyChanges(app: App, deps: Pick<AppDeps, 'repos' | 'ga
       return;
     }
 
-    if (await deps.repos.messages.cancelPending(reply.id, 'deleted in Slack before it was sent')) {
+    if ((await deps.repos.messages.cancelPendingForSlack(m.channel, target.ts, 'deleted in Slack before it was sent')) > 0) {
       log.info('queued reply withdrawn');
       return tell(':wastebasket: Your deleted reply was withdrawn before it reached WhatsApp.');
     }

@@ -2,11 +2,15 @@ import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { slackToWhatsApp } from '../../../bridge/outbound/slack-to-whatsapp';
 import { DELIVERY_REACTIONS } from '../../../bridge/outbound/delivery-reactions';
+import { keepSlackFiles, type SlackFile } from '../../../bridge/outbound/slack-files';
 import { checkConsent } from '../../../consent/consent-gate';
+import type { MediaRef } from '../../../domain/message';
+import { escapeMrkdwn } from '../../mrkdwn';
 import { requestLog } from '../../request-context';
 
 interface ThreadMessage {
   subtype?: string;
+  files?: SlackFile[];
   channel: string;
   ts: string;
   thread_ts?: string;
@@ -15,21 +19,38 @@ interface ThreadMessage {
   text?: string;
 }
 
+const REPLY_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share']);
+
 /**
  * An agent's reply in a conversation thread → the consent gate → the outbox. Retried and duplicate
  * events are harmless: the outbox is keyed on the Slack message. Replies starting with the internal
  * note prefix, bot messages and anything outside a conversation thread stay in Slack.
  */
 export function registerThreadReplies(app: App, deps: Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge'>): void {
+  const downloading = new Set<string>();
+
+  /** Downloads the attached files; the agent is told privately about any that cannot be sent. */
+  async function keepAttachments(files: SlackFile[], m: { channel: string; user: string; thread_ts: string }, client: App['client']): Promise<MediaRef[]> {
+    const { slack, bridge } = deps.config;
+    const kept = await keepSlackFiles(files, { botToken: slack.botToken, apiUrl: slack.apiUrl, maxBytes: bridge.mediaMaxBytes, media: deps.repos.media });
+    const problems = kept.filter((k) => k.problem).map((k) => `*${escapeMrkdwn(k.name)}*: ${escapeMrkdwn(k.problem!)}`);
+    if (problems.length > 0) {
+      await client.chat.postEphemeral({ channel: m.channel, user: m.user, thread_ts: m.thread_ts, text: `:warning: Not sent to WhatsApp:\n${problems.join('\n')}` });
+    }
+    return kept.flatMap((k) => (k.ref ? [k.ref] : []));
+  }
+
   app.message(async ({ message, client, context }) => {
     const prefix = deps.config.bridge.internalNotePrefix;
     const m = message as unknown as ThreadMessage;
-    // "Also send to #channel" replies arrive as thread_broadcast; edits, deletes and joins are not replies.
-    if ((m.subtype !== undefined && m.subtype !== 'thread_broadcast') || m.bot_id || !m.user || !m.thread_ts || m.thread_ts === m.ts) return;
+    // "Also send to #channel" replies arrive as thread_broadcast, replies with files as file_share;
+    // edits, deletes and joins are not replies.
+    if (!REPLY_SUBTYPES.has(m.subtype) || m.bot_id || !m.user || !m.thread_ts || m.thread_ts === m.ts) return;
     const contact = await deps.repos.contacts.findBySlackThread(m.channel, m.thread_ts);
     if (!contact) return;
     const text = slackToWhatsApp(m.text ?? '').trim();
-    if (!text || text.startsWith(prefix)) return;
+    const files = m.files ?? [];
+    if ((!text && files.length === 0) || text.startsWith(prefix)) return;
     const log = requestLog(context, deps.logger).child({ contact: contact.waId, slackTs: m.ts });
     const at = deps.clock();
     const slack = { channel: m.channel, ts: m.ts };
@@ -43,9 +64,40 @@ export function registerThreadReplies(app: App, deps: Pick<AppDeps, 'config' | '
       await client.reactions.add({ channel: m.channel, timestamp: m.ts, name: DELIVERY_REACTIONS.blocked });
       return;
     }
-    const { duplicate } = await deps.repos.messages.recordOutbound({ contactWaId: contact.waId, body: text, purpose: 'reply', slack, agent: m.user, at, state: 'pending' });
-    if (duplicate) return log.debug('duplicate reply event ignored');
-    log.debug('reply queued for WhatsApp');
+    let attachments: MediaRef[] = [];
+    if (files.length > 0) {
+      // A retried event must not download the files again, whether the first is done or still running.
+      const key = `${m.channel}:${m.ts}`;
+      if (downloading.has(key) || (await deps.repos.messages.findBySlackMessage(m.channel, m.ts))) return log.debug('duplicate reply event ignored');
+      downloading.add(key);
+      try {
+        attachments = await keepAttachments(files, { ...m, user: m.user, thread_ts: m.thread_ts }, client);
+      } finally {
+        downloading.delete(key);
+      }
+      if (attachments.length === 0 && !text) return;
+    }
+
+    // One WhatsApp message per file, the text as the first one's caption (or on its own).
+    const parts = attachments.length > 0 ? attachments.map((media, i) => ({ media, body: i === 0 ? text : '' })) : [{ media: undefined, body: text }];
+    let queued = 0;
+    for (const [i, part] of parts.entries()) {
+      const { duplicate } = await deps.repos.messages.recordOutbound({
+        contactWaId: contact.waId,
+        body: part.body,
+        ...(part.media ? { media: part.media } : {}),
+        ...(i > 0 ? { part: i + 1 } : {}),
+        purpose: 'reply',
+        slack,
+        agent: m.user,
+        at,
+        state: 'pending',
+      });
+      if (!duplicate) queued++;
+      else if (part.media?.storedId) await deps.repos.media.remove(part.media.storedId); // fetched for nothing
+    }
+    if (queued === 0) return log.debug('duplicate reply event ignored');
+    log.debug({ parts: queued }, 'reply queued for WhatsApp');
     deps.bridge.wakeOutbound(contact.waId);
   });
 }
