@@ -53,6 +53,8 @@ export interface StoredMessage {
   /** The author changed it after sending, or deleted it for everyone. */
   edited?: boolean;
   revoked?: boolean;
+  /** Deleted in Slack while being sent: never retried. */
+  withdrawn?: boolean;
   /** The contact's current reaction to this message, as shown in Slack. */
   contactReaction?: string;
   /** Inbound: posting to Slack. Outbound: sending to WhatsApp. */
@@ -119,6 +121,11 @@ export interface MessageRepository {
   recordChange(id: string, change: { body?: string; edited?: true; revoked?: true; contactReaction?: string | null; media?: MediaRef }): Promise<StoredMessage | null>;
   /** Replaces a reply's text while it has not been sent yet; false once it is on its way. */
   rewritePending(id: string, body: string): Promise<boolean>;
-  /** Withdraws every part of a Slack message not sent yet; how many were withdrawn. */
-  cancelPendingForSlack(channel: string, ts: string, reason: string): Promise<number>;
+  /**
+   * Withdraws every part of a Slack message not sent yet. Parts being sent at this moment are marked
+   * so that, should that attempt fail, they are not tried again (`inFlight` counts them).
+   */
+  cancelPendingForSlack(channel: string, ts: string, reason: string): Promise<{ withdrawn: number; inFlight: number }>;
+  /** Asked right before a send: was it deleted in Slack meanwhile? */
+  isWithdrawn(id: string): Promise<boolean>;
 }

@@ -20,6 +20,8 @@ export interface WhatsAppDelivererDeps {
   logger: Logger;
 }
 
+const WITHDRAWN = 'deleted in Slack before it was sent';
+
 /** While WhatsApp is not connected, queued replies are looked at again this often (and on reconnect). */
 const OFFLINE_RETRY_MS = 15_000;
 
@@ -42,6 +44,8 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
       if (!contact) throw failPermanently('the contact no longer exists');
       const gate = checkConsent(contact, message.purpose ?? 'reply');
       if (!gate.allowed) throw failPermanently(gate.reason);
+      // Deleted in Slack while this attempt was getting ready: it must not go out.
+      if (message.slack && (await messages.isWithdrawn(message.id))) throw failPermanently(WITHDRAWN);
       const file = message.media?.storedId ? await deps.media.load(message.media.storedId) : null;
       if (message.media?.storedId && !file) throw failPermanently('the attached file was lost before it could be sent');
       let sent;
@@ -60,6 +64,7 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
       await react(message, DELIVERY_REACTIONS.sent);
     },
     async onPermanentFailure(message, reason) {
+      if (reason === WITHDRAWN) return; // the agent deleted it and has been told
       await react(message, DELIVERY_REACTIONS.failed);
       if (!message.slack) return;
       const contact = await contacts.findByWaId(message.contactWaId);

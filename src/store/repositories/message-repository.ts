@@ -130,6 +130,9 @@ export function createMessageRepository(models: Models): MessageRepository {
     markSent: (id, waMessageId, at) =>
       setById(id, { waMessageId, 'delivery.state': 'sent', sentAt: at }, { 'delivery.claimedUntil': 1, 'delivery.nextAttemptAt': 1 }),
     async reschedule(id, at, error, countAttempt) {
+      // Withdrawn while this attempt ran: no further attempts.
+      const ended = await model.updateOne({ _id: { $eq: id }, withdrawn: true }, { $set: { 'delivery.state': 'failed', 'delivery.lastError': 'deleted in Slack before it was sent' }, $unset: { 'delivery.claimedUntil': 1 } });
+      if (ended.modifiedCount === 1) return;
       await model.updateOne(
         { _id: { $eq: id } },
         {
@@ -181,12 +184,14 @@ export function createMessageRepository(models: Models): MessageRepository {
       return res.modifiedCount === 1;
     },
     async cancelPendingForSlack(channel, ts, reason) {
-      if (stringKey(channel) === undefined || stringKey(ts) === undefined) return 0;
-      const res = await model.updateMany(
-        { direction: 'outbound', 'slack.channel': { $eq: channel }, 'slack.ts': { $eq: ts }, 'delivery.state': 'pending' },
-        { $set: { 'delivery.state': 'failed', 'delivery.lastError': reason } },
-      );
-      return res.modifiedCount;
+      if (stringKey(channel) === undefined || stringKey(ts) === undefined) return { withdrawn: 0, inFlight: 0 };
+      const parts = { direction: 'outbound' as const, 'slack.channel': { $eq: channel }, 'slack.ts': { $eq: ts } };
+      const waiting = await model.updateMany({ ...parts, 'delivery.state': 'pending' }, { $set: { 'delivery.state': 'failed', 'delivery.lastError': reason, withdrawn: true } });
+      const sending = await model.updateMany({ ...parts, 'delivery.state': 'sending' }, { $set: { withdrawn: true } });
+      return { withdrawn: waiting.modifiedCount, inFlight: sending.modifiedCount };
+    },
+    async isWithdrawn(id) {
+      return (await model.countDocuments({ _id: { $eq: id }, withdrawn: true })) > 0;
     },
     async countByState(direction) {
       const rows = await model.aggregate<{ _id: DeliveryState; n: number }>([{ $match: { direction } }, { $group: { _id: '$delivery.state', n: { $sum: 1 } } }]);

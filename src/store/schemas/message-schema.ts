@@ -35,6 +35,7 @@ export const messageSchema = new Schema(
     consentNotice: String,
     sentAt: Date,
     edited: Boolean,
+    withdrawn: Boolean,
     revoked: Boolean,
     contactReaction: String,
     delivery: { type: deliverySchema, required: true },

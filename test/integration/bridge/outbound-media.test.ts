@@ -62,6 +62,7 @@ describe('outbound media', () => {
     await eventually(async () => Object.values(await t.app.deps.repos.messages.countByState('outbound')).reduce((a, b) => a + (b ?? 0), 0) === 2, 'queued');
     await postEvent(t.baseUrl, SIGNING_SECRET, messageDeletedEnvelope({ channel: thread.channel, threadTs: thread.threadTs, ts }));
     await slack.waitFor('chat.postEphemeral', (c) => /withdrawn/.test(String(c.args.text)));
+    await t.app.bridge.toWhatsApp.settled(); // an attempt that was under way when the delete came has ended
     t.gateway.setState('connected');
     time.advance(60_000);
     await t.app.bridge.toWhatsApp.runDue();

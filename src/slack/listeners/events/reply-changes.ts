@@ -54,9 +54,14 @@ export function registerReplyChanges(app: App, deps: Pick<AppDeps, 'repos' | 'ga
       return;
     }
 
-    if ((await deps.repos.messages.cancelPendingForSlack(m.channel, target.ts, 'deleted in Slack before it was sent')) > 0) {
-      log.info('queued reply withdrawn');
-      return tell(':wastebasket: Your deleted reply was withdrawn before it reached WhatsApp.');
+    const { withdrawn, inFlight } = await deps.repos.messages.cancelPendingForSlack(m.channel, target.ts, 'deleted in Slack before it was sent');
+    if (withdrawn + inFlight > 0) {
+      log.info({ withdrawn, inFlight }, 'queued reply withdrawn');
+      return tell(
+        inFlight === 0
+          ? ':wastebasket: Your deleted reply was withdrawn before it reached WhatsApp.'
+          : ':wastebasket: Your deleted reply was withdrawn, but WhatsApp was being handed part of it at that moment: if it shows as sent, delete it again to remove it there too.',
+      );
     }
     if (!SENT.has(reply.delivery.state) || !reply.waMessageId) return;
     if (age > WHATSAPP_DELETE_WINDOW_MS) return tell(':wastebasket: Too old to delete on WhatsApp (about 60 hours); the contact still has that message.');
