@@ -1,4 +1,5 @@
-import { startTestApp, type TestApp } from '../../support/app-harness';
+import { SIGNING_SECRET, startTestApp, type TestApp } from '../../support/app-harness';
+import { postSlashCommand } from '../../support/slack/signed-request';
 import { manualClock, receiveAndMirror, threadPosts } from '../../support/bridge-helpers';
 import { uniqueDbName } from '../../support/mongo';
 import { useFakeSlackApi } from '../../support/slack/fake-slack-api';
@@ -112,6 +113,10 @@ describe('inbound mirroring', () => {
       await receiveAndMirror(t, { from: '447700900999@c.us', content: { kind: 'text', text: 'lost channel' } });
       expect(await t.app.deps.repos.messages.countByState('inbound')).toEqual({ sent: 1, failed: 1 });
       expect(t.logs.some((l) => l.msg === 'message failed for good' && l.reason === 'channel_not_found')).toBe(true);
+      // …and counted where people look.
+      await postSlashCommand(t.baseUrl, SIGNING_SECRET, { text: 'status', response_url: slack.responseUrl('after-failure') });
+      const status = await slack.waitForResponse((p) => p.id === 'after-failure');
+      expect(String(status.body.text)).toContain('*WhatsApp → Slack:* 0 waiting · 1 failed');
     }));
 
   it('when the app restarts with 100 messages queued, then each is delivered exactly once, in order', async () => {
