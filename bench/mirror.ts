@@ -31,7 +31,7 @@ interface Rig {
  */
 async function startStore(): Promise<{ uri: string; close(): Promise<void> }> {
   if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, close: async () => {} };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../src/store/standin/cli.ts')], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [...(process.env.STORE_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.STORE_PROF] : []), '--import', 'tsx', path.join(__dirname, '../src/store/standin/cli.ts')], { stdio: ['ignore', 'pipe', 'ignore'] });
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   return {
     uri: line.toString().trim(),

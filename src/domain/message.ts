@@ -90,6 +90,12 @@ export interface NewOutboundMessage {
 }
 
 
+/** An item taken for delivery; `reclaimed`: an earlier claim on it had lapsed (its holder crashed?). */
+export interface Claim {
+  message: StoredMessage;
+  reclaimed: boolean;
+}
+
 export interface MessageRepository {
   /**
    * Stores an inbound message before anything else happens to it. A second delivery of the same
@@ -105,7 +111,11 @@ export interface MessageRepository {
    * Claims the conversation's oldest unfinished item if it is due — never a later one, so item N+1
    * cannot overtake N. `reclaimed` says a previous claim lapsed (its holder may have crashed mid-send).
    */
-  claimHead(direction: Direction, contactWaId: string, now: Date, claimMs: number): Promise<{ message: StoredMessage; reclaimed: boolean } | null>;
+  claimHead(direction: Direction, contactWaId: string, now: Date, claimMs: number): Promise<Claim | null>;
+  /** A conversation's unfinished items (pending or being sent), oldest first. */
+  unfinished(direction: Direction, contactWaId: string, limit: number): Promise<StoredMessage[]>;
+  /** Claims one item read earlier, if it is due and nobody changed it since. */
+  claim(message: StoredMessage, now: Date, claimMs: number): Promise<Claim | 'not_due' | 'taken'>;
   /** Makes a recorded inbound message due now, with the consent banner it earned and its media bytes, if any. */
   release(id: string, now: Date, extra?: { consentNotice?: string; media?: MediaRef }): Promise<void>;
   markPosted(id: string, slack: { channel: string; ts: string }): Promise<void>;

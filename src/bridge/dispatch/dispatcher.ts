@@ -11,6 +11,9 @@ export interface Deliverer {
   onPermanentFailure?(message: StoredMessage, reason: string): Promise<void>;
 }
 
+/** Items of one conversation read per query. */
+const BATCH = 20;
+
 export interface DispatcherOptions {
   name: string;
   direction: Direction;
@@ -136,20 +139,34 @@ export class Dispatcher {
 
   private async drain(contact: string): Promise<void> {
     const { messages, clock } = this.options;
+    // Read the conversation's next items in one go, then claim them one by one, in order: the first
+    // that is not due stops the conversation (nothing overtakes it); one changed meanwhile means re-read.
     while (!this.stopped) {
-      let claim: Awaited<ReturnType<MessageRepository['claimHead']>>;
+      let batch: StoredMessage[];
       try {
-        claim = await messages.claimHead(this.options.direction, contact, clock(), this.options.claimMs ?? 60_000);
+        batch = await messages.unfinished(this.options.direction, contact, BATCH);
       } catch (err) {
-        this.log.error({ err, contact }, 'could not claim the next message; will retry');
+        this.log.error({ err, contact }, 'could not read the next messages; will retry');
         return;
       }
-      if (!claim) return;
-      this.claims++;
-      const { message, reclaimed } = claim;
-      if (reclaimed) this.log.warn({ messageId: message.id, contact }, 'taking over a message whose claim lapsed (a crash mid-delivery?)');
-      const ok = await this.deliverOne(message, reclaimed);
-      if (!ok) return; // a retry keeps its place at the head; the conversation waits for it
+      if (batch.length === 0) return;
+      for (const item of batch) {
+        if (this.stopped) return;
+        let claim: Awaited<ReturnType<MessageRepository['claim']>>;
+        try {
+          claim = await messages.claim(item, clock(), this.options.claimMs ?? 60_000);
+        } catch (err) {
+          this.log.error({ err, contact }, 'could not claim the next message; will retry');
+          return;
+        }
+        if (claim === 'not_due') return;
+        if (claim === 'taken') break;
+        this.claims++;
+        const { message, reclaimed } = claim;
+        if (reclaimed) this.log.warn({ messageId: message.id, contact }, 'taking over a message whose claim lapsed (a crash mid-delivery?)');
+        const ok = await this.deliverOne(message, reclaimed);
+        if (!ok) return; // a retry keeps its place at the head; the conversation waits for it
+      }
     }
   }
 

@@ -25,6 +25,8 @@ export interface SlackDelivererDeps {
   logger: Logger;
 }
 
+const CONTACT_CACHE_MS = 5_000;
+
 /** Marks our posts so a retry after a crash can find the copy that did get through. */
 const METADATA_EVENT = 'switchboard_wa_message';
 
@@ -111,12 +113,31 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
     return updated;
   }
 
+  // A conversation's messages come in runs: its contact is read once per few seconds, not per message.
+  // A name changed meanwhile shows on the next run; the thread, once set, never changes.
+  const recent = new Map<string, { contact: Contact; at: number }>();
+  async function contactOf(message: StoredMessage): Promise<Contact> {
+    const hit = recent.get(message.contactWaId);
+    if (hit && performance.now() - hit.at < CONTACT_CACHE_MS) return hit.contact;
+    // The recorder upserts the contact; after a crash between the two, the message itself is enough.
+    const contact =
+      (await contacts.findByWaId(message.contactWaId)) ??
+      (await contacts.recordInbound({ waId: message.contactWaId, name: message.pushName, at: message.createdAt }));
+    remember(contact);
+    return contact;
+  }
+  function remember(contact: Contact): void {
+    if (recent.size >= 10_000) recent.clear();
+    recent.set(contact.waId, { contact, at: performance.now() });
+  }
+
   async function threadOf(contact: Contact): Promise<SlackConversation> {
     if (contact.slack) return contact.slack;
     const channel = await routeFor(contact);
     const card = contactCard(contact, deps.notePrefix);
     const root = await post(channel, { channel, ...card, unfurl_links: false, unfurl_media: false });
     const saved = await contacts.setSlackConversation(contact.waId, { channel, threadTs: root.ts! });
+    if (saved) remember(saved);
     return saved?.slack ?? { channel, threadTs: root.ts! };
   }
 
@@ -130,10 +151,7 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
 
   return {
     async deliver(message: StoredMessage, { reclaimed }) {
-      // The recorder upserts the contact; after a crash between the two, the message itself is enough.
-      const contact =
-        (await contacts.findByWaId(message.contactWaId)) ??
-        (await contacts.recordInbound({ waId: message.contactWaId, name: message.pushName, at: message.createdAt }));
+      const contact = await contactOf(message);
       const conversation = await threadOf(contact);
       if (reclaimed && message.waMessageId) {
         const ts = await alreadyPosted(conversation, message.waMessageId);

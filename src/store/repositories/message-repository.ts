@@ -99,25 +99,34 @@ export function createMessageRepository(models: Models): MessageRepository {
       ]);
       return rows.map((r) => r._id);
     },
-    async claimHead(direction, contactWaId, now, claimMs) {
-      const head = await model
-        .findOne({ contactWaId: { $eq: contactWaId }, direction: { $eq: direction }, 'delivery.state': trusted({ $in: UNFINISHED }) })
+    async unfinished(direction, contactWaId, limit) {
+      if (stringKey(contactWaId) === undefined) return [];
+      const docs = await model
+        .find({ contactWaId: { $eq: contactWaId }, direction: { $eq: direction }, 'delivery.state': trusted({ $in: UNFINISHED }) })
         .sort({ _id: 1 })
-        .lean<MessageDoc>();
-      if (!head) return null;
-      const d = head.delivery;
+        .limit(limit)
+        .lean<MessageDoc[]>();
+      return docs.map(toStoredMessage);
+    },
+    async claim(message, now, claimMs) {
+      const d = message.delivery;
       const lapsed = d.state === 'sending' && (d.claimedUntil?.getTime() ?? 0) <= now.getTime();
       const due = d.state === 'pending' && (d.nextAttemptAt?.getTime() ?? 0) <= now.getTime();
-      if (!lapsed && !due) return null;
+      if (!lapsed && !due) return 'not_due';
       // Conditional on the state we read: of two claimers, exactly one matches.
       const claimed = await model
         .findOneAndUpdate(
-          { _id: head._id, 'delivery.state': d.state, 'delivery.claimedUntil': d.claimedUntil ?? null },
+          { _id: { $eq: message.id }, 'delivery.state': d.state, 'delivery.claimedUntil': d.claimedUntil ?? null },
           { $set: { 'delivery.state': 'sending', 'delivery.claimedUntil': new Date(now.getTime() + claimMs) } },
           { returnDocument: 'after' },
         )
         .lean<MessageDoc>();
-      return claimed ? { message: toStoredMessage(claimed), reclaimed: lapsed } : null;
+      return claimed ? { message: toStoredMessage(claimed), reclaimed: lapsed } : 'taken';
+    },
+    async claimHead(direction, contactWaId, now, claimMs) {
+      const [head] = await this.unfinished(direction, contactWaId, 1);
+      const claim = head ? await this.claim(head, now, claimMs) : 'not_due';
+      return typeof claim === 'string' ? null : claim;
     },
     release: (id, now, extra = {}) =>
       model

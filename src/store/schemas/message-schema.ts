@@ -49,7 +49,8 @@ messageSchema.index({ waMessageId: 1 }, { unique: true, partialFilterExpression:
 // Dispatchers claim due work per direction.
 messageSchema.index({ direction: 1, 'delivery.state': 1, 'delivery.nextAttemptAt': 1 });
 messageSchema.index({ slackKey: 1 }, { unique: true, partialFilterExpression: { slackKey: { $type: 'string' } } });
-// A conversation's head: its oldest unfinished item per direction (_id order is arrival order).
-messageSchema.index({ contactWaId: 1, direction: 1, 'delivery.state': 1, _id: 1 });
+// A conversation's head: its unfinished items per direction, few at any time, then ordered by _id
+// (arrival order). Equality on all three fields lets a server touch only those few.
+messageSchema.index({ contactWaId: 1, direction: 1, 'delivery.state': 1 });
 messageSchema.index({ contactWaId: 1, createdAt: 1 });
 messageSchema.index({ 'slack.channel': 1, 'slack.ts': 1 }, { sparse: true });

@@ -127,18 +127,36 @@ export class Collection {
       const docs = [...new Set(idValues.map(canonicalKey))].map((k) => this.docs.get(k)).filter((d): d is Document => d !== undefined);
       return { docs, indexName: '_id_', keysExamined: docs.length };
     }
+    // The most selective usable index: one whose every field has an equality (each combination of
+    // the allowed values is one exact lookup), else one whose first field has.
+    let prefix: { index: Index; keys: unknown[][] } | undefined;
     for (const index of this.indexes.values()) {
       if (!index.coversAll) continue;
-      const first = equalityValues(filter[index.fields[0] as string]);
-      if (!first) continue;
-      const rest = index.fields.slice(1).map((f) => equalityValues(filter[f]));
-      const restScalars = rest.every((r) => r?.length === 1) ? rest.map((r) => (r as unknown[])[0]) : undefined;
-      const sets = first.map((v) => index.lookup(restScalars ? [v, ...restScalars] : [v])).filter((s): s is Set<string> => !!s);
-      const ids = sets.length === 1 ? (sets[0] as Set<string>) : new Set(sets.flatMap((s) => [...s]));
-      return { docs: this.lookupAll(ids), indexName: index.name, keysExamined: ids.size };
+      const values = index.fields.map((f) => equalityValues(filter[f]));
+      if (!values[0]) continue;
+      if (values.every((v) => v !== undefined)) {
+        const keys = combinations(values as unknown[][], MAX_LOOKUPS);
+        if (keys) return this.fromKeys(index, keys);
+      }
+      prefix ??= { index, keys: values[0].map((v) => [v]) };
     }
-    return { docs: this.docs.values(), keysExamined: 0 };
+    return prefix ? this.fromKeys(prefix.index, prefix.keys) : { docs: this.docs.values(), keysExamined: 0 };
   }
+
+  private fromKeys(index: Index, keys: unknown[][]): Candidates {
+    const sets = keys.map((k) => index.lookup(k)).filter((s): s is Set<string> => !!s);
+    const ids = sets.length === 1 ? (sets[0] as Set<string>) : new Set(sets.flatMap((s) => [...s]));
+    return { docs: this.lookupAll(ids), indexName: index.name, keysExamined: ids.size };
+  }
+}
+
+/** More exact lookups than this for one query, and a prefix lookup plus a filter is cheaper. */
+const MAX_LOOKUPS = 64;
+
+/** Every combination of one value per field, or undefined when there would be more than `max`. */
+function combinations(values: unknown[][], max: number): unknown[][] | undefined {
+  if (values.reduce((n, v) => n * v.length, 1) > max) return undefined;
+  return values.reduce<unknown[][]>((acc, options) => acc.flatMap((prefix) => options.map((v) => [...prefix, v])), [[]]);
 }
 
 /**
