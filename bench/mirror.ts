@@ -6,7 +6,7 @@ import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startApp, type RunningApp } from '../src/start-app';
 import { FakeWhatsAppGateway } from '../test/support/fake-whatsapp-gateway';
-import { startFakeSlackApi, type FakeSlackApi, type SlackCall } from '../test/support/slack/fake-slack-api';
+import { startFakeSlackApi, type FakeSlackApi } from '../test/support/slack/fake-slack-api';
 import { percentile, report, rssMb, since } from './stats';
 
 const THROUGHPUT_MESSAGES = Number(process.env.MIRROR_MESSAGES ?? 5_000);
@@ -20,7 +20,6 @@ const QUEUED = 10_000;
 
 interface Rig {
   app: RunningApp;
-  slack: FakeSlackApi;
   gateway: FakeWhatsAppGateway;
   stop(): Promise<void>;
 }
@@ -31,7 +30,7 @@ interface Rig {
  */
 async function startStore(): Promise<{ uri: string; close(): Promise<void> }> {
   if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, close: async () => {} };
-  const child = spawn(process.execPath, [...(process.env.STORE_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.STORE_PROF] : []), '--import', 'tsx', path.join(__dirname, '../src/store/standin/cli.ts')], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../src/store/standin/cli.ts')], { stdio: ['ignore', 'pipe', 'ignore'] });
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   return {
     uri: line.toString().trim(),
@@ -42,16 +41,32 @@ async function startStore(): Promise<{ uri: string; close(): Promise<void> }> {
   };
 }
 
+/** The fake Slack API in a process of its own; `posts()` fetches what it received. */
+async function remoteSlack(): Promise<{ url: string; count(): Promise<number>; posts(): Promise<Array<{ text: string; at: number }>>; close(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'slack-process.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  const [url, control] = line.toString().trim().split(' ') as [string, string];
+  return {
+    url,
+    count: async () => ((await (await fetch(`${control}/count`)).json()) as { count: number }).count,
+    posts: async () => (await (await fetch(`${control}/posts`)).json()) as Array<{ text: string; at: number }>,
+    async close() {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
 /** The real app over the store and the fake Slack API, with a fake WhatsApp gateway. */
-async function rig(env: Record<string, string> = {}, slack?: FakeSlackApi): Promise<Rig> {
+async function rig(env: Record<string, string> = {}, slack?: FakeSlackApi | string): Promise<Rig> {
   const store = await startStore();
-  const api = slack ?? (await startFakeSlackApi());
+  const api = typeof slack === 'string' ? undefined : (slack ?? (await startFakeSlackApi()));
   const gateway = new FakeWhatsAppGateway();
   const config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_SIGNING_SECRET: 'bench',
     SLACK_INBOX_CHANNEL: 'C0INBOX01',
-    SLACK_API_URL: api.url,
+    SLACK_API_URL: typeof slack === 'string' ? slack : api!.url,
     MONGODB_URI: `${store.uri.replace(/\/$/, '')}/bench_${Date.now()}`,
     WHATSAPP_GATEWAY: 'none',
     PORT: '0',
@@ -63,29 +78,30 @@ async function rig(env: Record<string, string> = {}, slack?: FakeSlackApi): Prom
   const app = await startApp(config, quiet, { gateway, printQr: () => {} });
   return {
     app,
-    slack: api,
     gateway,
     async stop() {
       await app.stop();
-      if (!slack) await api.close();
+      if (!slack) await api!.close();
       await store.close();
     },
   };
 }
 
-const posts = (slack: FakeSlackApi): SlackCall[] => slack.calls.filter((c) => c.method === 'chat.postMessage' && c.result && c.args.thread_ts);
-
 async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+  await untilAsync(async () => check(), timeoutMs);
+}
+
+async function untilAsync(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error('bench: timed out');
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
 /** Lost, duplicated and reordered messages, from what Slack received against what was sent. */
-function integrity(sent: Array<{ contact: string; text: string }>, received: SlackCall[]) {
-  const got = received.map((c) => String(c.args.text));
+function integrity(sent: Array<{ contact: string; text: string }>, received: Array<{ text: string }>) {
+  const got = received.map((c) => c.text);
   const counts = new Map<string, number>();
   for (const text of got) counts.set(text, (counts.get(text) ?? 0) + 1);
   const lost = sent.filter((s) => !counts.has(s.text)).length;
@@ -106,25 +122,28 @@ function integrity(sent: Array<{ contact: string; text: string }>, received: Sla
 const contactId = (i: number) => `4479110${String(i % CONTACTS).padStart(5, '0')}@c.us`;
 
 async function inboundThroughput(): Promise<void> {
-  const r = await rig();
+  const slack = await remoteSlack();
+  const r = await rig({}, slack.url);
   try {
     const sent = Array.from({ length: THROUGHPUT_MESSAGES }, (_, i) => ({ contact: contactId(i), text: `t${i}` }));
     const start = performance.now();
     for (const s of sent) r.gateway.receive({ from: s.contact, content: { kind: 'text', text: s.text } });
-    await until(() => posts(r.slack).length >= THROUGHPUT_MESSAGES, 300_000);
-    await r.app.bridge.toSlack.runDue();
+    await untilAsync(async () => (await slack.count()) >= THROUGHPUT_MESSAGES, 300_000);
     report('mirror.inbound.throughput', Math.round(THROUGHPUT_MESSAGES / (since(start) / 1000)), 'msg/s');
-    const { lost, duplicated, outOfOrder } = integrity(sent, posts(r.slack));
+    await r.app.bridge.toSlack.runDue();
+    const { lost, duplicated, outOfOrder } = integrity(sent, await slack.posts());
     report('mirror.lost', lost, '');
     report('mirror.duplicated', duplicated, '');
     report('mirror.out_of_order', outOfOrder, '');
   } finally {
     await r.stop();
+    await slack.close();
   }
 }
 
 async function inboundLatency(): Promise<void> {
-  const r = await rig();
+  const slack = await remoteSlack();
+  const r = await rig({}, slack.url);
   try {
     const sentAt = new Map<string, number>();
     const total = LATENCY_RATE * LATENCY_SECONDS;
@@ -136,12 +155,13 @@ async function inboundLatency(): Promise<void> {
       sentAt.set(`l${i}`, Date.now());
       r.gateway.receive({ from: contactId(i), content: { kind: 'text', text: `l${i}` } });
     }
-    await until(() => posts(r.slack).length >= total, 60_000);
-    const latencies = posts(r.slack).map((c) => c.at.getTime() - sentAt.get(String(c.args.text))!);
+    await untilAsync(async () => (await slack.count()) >= total, 60_000);
+    const latencies = (await slack.posts()).map((p) => p.at - sentAt.get(p.text)!);
     report('mirror.inbound.latency.p50', percentile(latencies, 0.5), 'ms');
     report('mirror.inbound.latency.p99', percentile(latencies, 0.99), 'ms');
   } finally {
     await r.stop();
+    await slack.close();
   }
 }
 
@@ -223,7 +243,8 @@ async function rssWithQueue(): Promise<void> {
 
 /** The mirroring figures from the issue, end to end through the store over the wire. */
 export async function runMirrorBench(): Promise<void> {
-  const steps = { inboundThroughput, inboundLatency, rateLimitedUtilisation, outboundThroughput, rssWithQueue };
+  // Memory first, while this process holds nothing from the other steps.
+  const steps = { rssWithQueue, inboundThroughput, inboundLatency, rateLimitedUtilisation, outboundThroughput };
   // MIRROR_STEPS=inboundThroughput,… runs a subset (profiling); all by default.
   const only = process.env.MIRROR_STEPS?.split(',');
   for (const [name, step] of Object.entries(steps)) if (!only || only.includes(name)) await step();
