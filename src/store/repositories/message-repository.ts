@@ -195,9 +195,11 @@ export function createMessageRepository(models: Models): MessageRepository {
     async cancelPendingForSlack(channel, ts, reason) {
       if (stringKey(channel) === undefined || stringKey(ts) === undefined) return { withdrawn: 0, inFlight: 0 };
       const parts = { direction: 'outbound' as const, 'slack.channel': { $eq: channel }, 'slack.ts': { $eq: ts } };
-      const waiting = await model.updateMany({ ...parts, 'delivery.state': 'pending' }, { $set: { 'delivery.state': 'failed', 'delivery.lastError': reason, withdrawn: true } });
-      const sending = await model.updateMany({ ...parts, 'delivery.state': 'sending' }, { $set: { withdrawn: true } });
-      return { withdrawn: waiting.modifiedCount, inFlight: sending.modifiedCount };
+      // Flag every unfinished part first, in one write: a part that moves between "sending" and
+      // "pending" meanwhile carries the flag either way (reschedule and the pre-send check honour it).
+      const flagged = await model.updateMany({ ...parts, 'delivery.state': trusted({ $in: UNFINISHED }) }, { $set: { withdrawn: true } });
+      const ended = await model.updateMany({ ...parts, withdrawn: true, 'delivery.state': 'pending' }, { $set: { 'delivery.state': 'failed', 'delivery.lastError': reason } });
+      return { withdrawn: ended.modifiedCount, inFlight: Math.max(0, flagged.modifiedCount - ended.modifiedCount) };
     },
     async isWithdrawn(id) {
       return (await model.countDocuments({ _id: { $eq: id }, withdrawn: true })) > 0;
