@@ -87,6 +87,11 @@ export interface WhatsAppGateway {
   edit(messageId: string, text: string): Promise<void>;
   revoke(messageId: string): Promise<void>;
   markRead(chatId: string): Promise<void>;
+  /**
+   * Our own latest messages in a chat (newest last): after a crash mid-send, tells whether a reply
+   * went out before the crash, so it is not sent twice.
+   */
+  recentOwnMessages(chatId: string, limit: number): Promise<Array<{ id: string; text: string; at: Date }>>;
   /** The browser's process id while one runs here, for its memory figure in /readyz. */
   browserPid(): number | undefined;
 }

@@ -116,6 +116,9 @@ export class LeasedGateway implements WhatsAppGateway {
   markRead(chatId: string): Promise<void> {
     return this.fenced(() => this.options.inner.markRead(chatId));
   }
+  recentOwnMessages(chatId: string, limit: number): Promise<Array<{ id: string; text: string; at: Date }>> {
+    return this.fenced(() => this.options.inner.recentOwnMessages(chatId, limit));
+  }
   browserPid(): number | undefined {
     return this.lease ? this.options.inner.browserPid() : undefined;
   }

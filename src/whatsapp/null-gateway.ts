@@ -21,6 +21,7 @@ export function createNullGateway(clock: Clock): WhatsAppGateway {
     edit: refuse,
     revoke: refuse,
     markRead: refuse,
+    recentOwnMessages: refuse,
     browserPid: () => undefined,
   };
 }

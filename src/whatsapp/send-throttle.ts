@@ -58,6 +58,8 @@ export function withSendThrottle(gateway: WhatsAppGateway, throttle: SendThrottl
     edit: (messageId, text) => throttle.run(chatOf(messageId), () => gateway.edit(messageId, text)),
     revoke: (messageId) => throttle.run(chatOf(messageId), () => gateway.revoke(messageId)),
     markRead: (chatId) => gateway.markRead(chatId),
+    // A read, not a send: no pacing needed.
+    recentOwnMessages: (chatId, limit) => gateway.recentOwnMessages(chatId, limit),
     browserPid: () => gateway.browserPid(),
   };
 }

@@ -11,6 +11,7 @@ export interface WwebjsClient extends EventEmitter {
   destroy(): Promise<void>;
   sendMessage(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<Message>;
   getMessageById(messageId: string): Promise<Message | null | undefined>;
+  getChatById(chatId: string): Promise<{ fetchMessages(options: { limit?: number; fromMe?: boolean }): Promise<Message[]> }>;
   sendSeen(chatId: string): Promise<boolean>;
   /** WhatsApp Web's own connection state (`CONNECTED`, `CONFLICT`, `UNPAIRED`, …); throws when the page is gone. */
   getState(): Promise<string | null>;
@@ -268,6 +269,11 @@ export class WwebjsGateway implements WhatsAppGateway {
 
   async markRead(chatId: string): Promise<void> {
     await this.onClient((c) => c.sendSeen(chatId));
+  }
+
+  async recentOwnMessages(chatId: string, limit: number): Promise<Array<{ id: string; text: string; at: Date }>> {
+    const messages = await this.onClient(async (c) => (await c.getChatById(chatId)).fetchMessages({ limit, fromMe: true }));
+    return messages.map((m) => ({ id: m.id._serialized, text: m.body ?? '', at: new Date((m.timestamp || 0) * 1000) }));
   }
 
   private onMessage(messageId: string, act: (m: Message) => Promise<unknown>): Promise<void> {

@@ -18,8 +18,9 @@ export interface RecordedSend {
   text?: string;
   media?: OutboundMedia;
   quotedMessageId?: string;
-  /** The id the fake answered with, for sends. */
+  /** The id the fake answered with, for sends, and when. */
   id?: string;
+  at?: Date;
 }
 
 /**
@@ -104,6 +105,13 @@ export class FakeWhatsAppGateway implements WhatsAppGateway {
   async revoke(messageId: string): Promise<void> {
     await this.send({ kind: 'revoke', messageId });
   }
+  async recentOwnMessages(chatId: string, limit: number): Promise<Array<{ id: string; text: string; at: Date }>> {
+    if (this.current.state !== 'connected') throw new GatewaySendError('not_connected', `WhatsApp is ${this.current.state}`);
+    return this.sent
+      .filter((s) => s.chatId === chatId && (s.kind === 'text' || s.kind === 'media'))
+      .slice(-limit)
+      .map((s) => ({ id: s.id!, text: s.text ?? s.media?.caption ?? '', at: s.at! }));
+  }
   async markRead(chatId: string): Promise<void> {
     await this.send({ kind: 'markRead', chatId });
   }
@@ -113,7 +121,7 @@ export class FakeWhatsAppGateway implements WhatsAppGateway {
     const failure = this.failures.shift();
     if (failure) throw new GatewaySendError(failure, `scripted ${failure} failure`);
     const sent = { id: `true_${record.chatId ?? 'x'}_OUT${++this.seq}`, at: this.clock() };
-    this.sent.push({ ...record, id: sent.id });
+    this.sent.push({ ...record, id: sent.id, at: sent.at });
     return sent;
   }
 }

@@ -32,6 +32,11 @@ export class FakeClient extends EventEmitter {
     if (next instanceof Error) throw next;
     return next;
   }
+  /** Our own messages per chat, as `chat.fetchMessages({ fromMe: true })` returns them. */
+  own: Array<{ id: { _serialized: string }; body: string; timestamp: number }> = [];
+  async getChatById() {
+    return { fetchMessages: async ({ limit }: { limit?: number }) => this.own.slice(-(limit ?? this.own.length)) as never[] };
+  }
   browserPid() {
     return 4242;
   }

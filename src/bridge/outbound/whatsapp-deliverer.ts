@@ -38,8 +38,21 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
       .catch((err: unknown) => deps.logger.warn({ err, name }, 'could not add a delivery reaction'));
   };
 
+  /**
+   * Our message with the same text in the chat, sent no earlier than this one was queued (WhatsApp
+   * counts whole seconds). Nothing overtakes a queued reply, so a match is this reply, already out.
+   */
+  async function alreadySent(chatId: string, message: StoredMessage): Promise<{ id: string; at: Date } | undefined> {
+    const text = message.body ?? '';
+    if (!text) return undefined; // a file without caption cannot be recognised; sent again (README)
+    const since = Math.floor(message.createdAt.getTime() / 1000) * 1000;
+    const match = (await gateway.recentOwnMessages(chatId, 20)).find((m) => m.text === text && m.at.getTime() >= since);
+    if (match) deps.logger.warn({ messageId: message.id, waMessageId: match.id }, 'a reply sent before a crash was found in the chat; not sending it again');
+    return match;
+  }
+
   return {
-    async deliver(message) {
+    async deliver(message, { reclaimed }) {
       const contact = await contacts.findByWaId(message.contactWaId);
       if (!contact) throw failPermanently('the contact no longer exists');
       const gate = checkConsent(contact, message.purpose ?? 'reply');
@@ -48,11 +61,14 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
       if (message.slack && (await messages.isWithdrawn(message.id))) throw failPermanently(WITHDRAWN);
       const file = message.media?.storedId ? await deps.media.load(message.media.storedId) : null;
       if (message.media?.storedId && !file) throw failPermanently('the attached file was lost before it could be sent');
+      const caption = message.body || undefined;
       let sent;
       try {
-        sent = file
-          ? await gateway.sendMedia(contact.waId, { mimetype: file.mimetype, filename: file.filename, data: file.data, ...(message.body ? { caption: message.body } : {}) })
-          : await gateway.sendText(contact.waId, message.body ?? '');
+        // A claim that lapsed means a crash may have come right after the send: look before sending again.
+        sent = (reclaimed ? await alreadySent(contact.waId, message) : undefined) ??
+          (file
+            ? await gateway.sendMedia(contact.waId, { mimetype: file.mimetype, filename: file.filename, data: file.data, ...(caption ? { caption } : {}) })
+            : await gateway.sendText(contact.waId, message.body ?? ''));
       } catch (err) {
         if (!(err instanceof GatewaySendError)) throw err;
         if (err.kind === 'not_connected') throw retryLater(err.message, { afterMs: OFFLINE_RETRY_MS, countAttempt: false });

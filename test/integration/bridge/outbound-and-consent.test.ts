@@ -91,6 +91,37 @@ describe('outbound replies and the consent gate', () => {
     expect(t.gateway.sent.map((s) => s.text)).toEqual(['broadcast reply']);
   });
 
+  it('when an instance crashed right after sending a reply, then the next one finds it in the chat and does not send it again', async () => {
+    const thread = await conversation();
+    await t.app.bridge.toWhatsApp.stop(); // this instance stands aside; the "crashed" one acts below
+    const ts = await agentReplies(thread, 'Refund approved');
+    const lost = await agentReplies(thread, 'Anything else?');
+    await outboundRecorded(2);
+    const repo = t.app.deps.repos.messages;
+    // The crashed instance: claimed the first reply, sent it, died before recording it; claimed nothing else.
+    const claim = await repo.claimHead('outbound', ANA, time.clock(), 60_000);
+    expect(claim?.message.slack?.ts).toBe(ts);
+    await t.gateway.sendText(ANA, 'Refund approved');
+    time.advance(61_000);
+    t.app.bridge.toWhatsApp.start();
+    await sendDue();
+    expect(t.gateway.sent.map((s) => s.text)).toEqual(['Refund approved', 'Anything else?']);
+    expect(await repo.findBySlackMessage(thread.channel, ts)).toMatchObject({ waMessageId: t.gateway.sent[0]!.id, delivery: { state: 'sent' } });
+    expect(await repo.findBySlackMessage(thread.channel, lost)).toMatchObject({ delivery: { state: 'sent' } });
+  });
+
+  it('when an instance crashed before its send went out, then the reclaimed reply is sent, once', async () => {
+    const thread = await conversation();
+    await t.app.bridge.toWhatsApp.stop();
+    await agentReplies(thread, 'Refund approved');
+    await outboundRecorded(1);
+    await t.app.deps.repos.messages.claimHead('outbound', ANA, time.clock(), 60_000);
+    time.advance(61_000);
+    t.app.bridge.toWhatsApp.start();
+    await sendDue();
+    expect(t.gateway.sent.map((s) => s.text)).toEqual(['Refund approved']);
+  });
+
   it('when WhatsApp is disconnected, then replies wait in order and go out after it reconnects', async () => {
     const thread = await conversation();
     t.gateway.setState('disconnected', 'phone offline');

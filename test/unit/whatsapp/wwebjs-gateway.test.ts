@@ -175,4 +175,18 @@ describe('whatsapp-web.js gateway lifecycle', () => {
     expect(s.events.filter((e) => e.type !== 'state').map((e) => e.type)).toEqual(['edit', 'revoke', 'reaction']);
     expect(s.gw.browserPid()).toBe(4242);
   });
+
+  it('when asked for our recent messages in a chat, then they come back as ids, texts and times', async () => {
+    const s = setup([]);
+    await s.gw.start();
+    const client = s.made[0]!;
+    client.emit('ready');
+    client.own = [
+      { id: { _serialized: 'true_447911123456@c.us_A' }, body: 'first', timestamp: 1795600000 },
+      { id: { _serialized: 'true_447911123456@c.us_B' }, body: 'second', timestamp: 1795600005 },
+    ];
+    expect(await s.gw.recentOwnMessages('447911123456@c.us', 1)).toEqual([
+      { id: 'true_447911123456@c.us_B', text: 'second', at: new Date(1795600005 * 1000) },
+    ]);
+  });
 });
