@@ -4,6 +4,7 @@ import type { ConsentLedger } from '../domain/consent-event';
 import type { MessageRepository } from '../domain/message';
 import { escapeMrkdwn } from '../slack/mrkdwn';
 import type { ConsentKeyword } from './keywords';
+import { recordOptOut } from './record-opt-out';
 
 export interface ConsentWording {
   /** The one message an opt-out gets. */
@@ -32,15 +33,15 @@ export function inboundConsent(deps: InboundConsentDeps): (contact: Contact, tex
     if (!keyword) return undefined;
     const at = deps.clock();
     const said = text.trim();
-    const entry = (type: 'opt_out' | 'opt_in_requested' | 'opt_in_confirmed') =>
+    const entry = (type: 'opt_in_requested' | 'opt_in_confirmed') =>
       deps.ledger.append({ contact: contact.waId, type, source: 'whatsapp:keyword', actor: 'contact', evidence: said, at });
     const status = contact.consent.status;
 
     if (keyword === 'opt_out') {
-      if (status === 'opted_out') return `:no_entry: Already opted out; “${escapeMrkdwn(said)}” changes nothing.`;
-      await entry('opt_out');
-      await deps.contacts.setConsent(contact.waId, { status: 'opted_out', since: at, source: `keyword:${said.toUpperCase()}` });
-      await deps.messages.recordOutbound({ contactWaId: contact.waId, body: deps.wording.optOutConfirmation, purpose: 'opt_out_confirmation', at, state: 'pending' });
+      const how = { source: 'whatsapp:keyword', actor: 'contact', evidence: said, statusSource: `keyword:${said.toUpperCase()}`, at };
+      if (!(await recordOptOut({ ...deps, confirmation: deps.wording.optOutConfirmation }, contact, how))) {
+        return `:no_entry: Already opted out; “${escapeMrkdwn(said)}” changes nothing.`;
+      }
       return `:no_entry: *Opted out* by replying “${escapeMrkdwn(said)}”. Nothing more will be sent to this contact; they were told how to subscribe again.`;
     }
     if (keyword === 'resubscribe') {

@@ -9,6 +9,9 @@ const consentWording: Record<Contact['consent']['status'], string> = {
   opted_out: ':no_entry: opted out',
 };
 
+/** The contact card's buttons (their listeners are in slack/listeners/actions/contact-card.ts). */
+export const CARD_ACTIONS = { labels: 'card_labels', quickReply: 'card_quick_reply', optOut: 'card_opt_out' } as const;
+
 /** How a contact is named in Slack: their name, else their number, else their WhatsApp id. */
 export function contactDisplayName(contact: Pick<Contact, 'name' | 'e164' | 'waId'>): string {
   return contact.name ?? contact.e164 ?? contact.waId.replace(/@.*$/, '');
@@ -30,6 +33,31 @@ export function contactCard(contact: Contact, notePrefix: string): { text: strin
           { type: 'mrkdwn', text: `*Labels*\n${labels}` },
           { type: 'mrkdwn', text: `*Consent*\n${consentWording[contact.consent.status]}` },
           { type: 'mrkdwn', text: `*Last message*\n${last}` },
+        ],
+      },
+      {
+        type: 'actions',
+        block_id: 'contact_card',
+        elements: [
+          { type: 'button', action_id: CARD_ACTIONS.labels, text: { type: 'plain_text', text: 'Labels' }, value: contact.waId },
+          { type: 'button', action_id: CARD_ACTIONS.quickReply, text: { type: 'plain_text', text: 'Quick reply' }, value: contact.waId },
+          ...(contact.consent.status === 'opted_out'
+            ? []
+            : [
+                {
+                  type: 'button',
+                  action_id: CARD_ACTIONS.optOut,
+                  style: 'danger',
+                  text: { type: 'plain_text', text: 'Opt out' },
+                  value: contact.waId,
+                  confirm: {
+                    title: { type: 'plain_text', text: 'Opt this contact out?' },
+                    text: { type: 'mrkdwn', text: `Nothing more will be sent to ${name}, except one message confirming it. They can opt in again by replying START.` },
+                    confirm: { type: 'plain_text', text: 'Opt out' },
+                    deny: { type: 'plain_text', text: 'Cancel' },
+                  },
+                },
+              ]),
         ],
       },
       { type: 'context', elements: [{ type: 'mrkdwn', text: `Reply in this thread to answer on WhatsApp. Start a reply with \`${escapeMrkdwn(notePrefix)}\` for an internal note that stays in Slack.` }] },

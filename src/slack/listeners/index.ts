@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../app-deps';
+import { registerActions } from './actions';
 import { registerCommands } from './commands';
 import { registerEvents } from './events';
 
@@ -7,4 +8,5 @@ import { registerEvents } from './events';
 export function registerListeners(app: App, deps: AppDeps): void {
   registerCommands(app, deps);
   registerEvents(app, deps);
+  registerActions(app, deps);
 }

@@ -71,3 +71,22 @@ export function messageDeletedEnvelope(o: { channel: string; ts: string; threadT
     channel_type: 'channel',
   });
 }
+
+/** A modal submitted (view_submission), with its state values as Slack sends them. */
+export function viewSubmissionPayload(o: { callbackId: string; privateMetadata: string; values: Record<string, Record<string, object>>; userId?: string }) {
+  return {
+    type: 'view_submission',
+    team: { id: 'T0TEAM', domain: 'test' },
+    user: { id: o.userId ?? 'U0AGENT', username: 'agent', name: 'agent', team_id: 'T0TEAM' },
+    api_app_id: 'A0APP',
+    trigger_id: '1.2.4',
+    view: {
+      id: 'V0MODAL',
+      type: 'modal',
+      callback_id: o.callbackId,
+      private_metadata: o.privateMetadata,
+      state: { values: o.values },
+      hash: 'h',
+    },
+  };
+}

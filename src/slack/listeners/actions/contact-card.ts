@@ -1,0 +1,185 @@
+import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
+import type { AppDeps } from '../../../app-deps';
+import { fillQuickReply } from '../../../bridge/outbound/quick-reply-text';
+import { checkConsent } from '../../../consent/consent-gate';
+import { recordOptOut } from '../../../consent/record-opt-out';
+import type { Contact } from '../../../domain/contact';
+import { CARD_ACTIONS, contactCard, contactDisplayName } from '../../blocks/contact-card';
+import { escapeMrkdwn } from '../../mrkdwn';
+import { requestLog } from '../../request-context';
+
+const LABELS_MODAL = 'card_labels_modal';
+const QUICK_REPLY_MODAL = 'card_quick_reply_modal';
+/** Slack's limits: 100 options per select, 75 characters per option text. */
+const MAX_OPTIONS = 100;
+const clip = (text: string, max = 75) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+type Deps = Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge'>;
+
+/**
+ * The contact card's buttons, usable inside the thread where slash commands are not: set labels,
+ * send a quick reply (through the consent gate, like every outbound path), opt the contact out.
+ */
+export function registerContactCardActions(app: App, deps: Deps): void {
+  /** The card is the thread root: redrawn in place after every change it shows. */
+  const refreshCard = async (client: webApi.WebClient, contact: Contact) => {
+    if (!contact.slack) return;
+    await client.chat.update({ channel: contact.slack.channel, ts: contact.slack.threadTs, ...contactCard(contact, deps.config.bridge.internalNotePrefix) });
+  };
+  const contactOf = async (waId: unknown) => (typeof waId === 'string' ? deps.repos.contacts.findByWaId(waId) : null);
+  const tell = (client: webApi.WebClient, body: BlockAction, text: string) =>
+    client.chat.postEphemeral({ channel: body.channel?.id ?? '', user: body.user.id, text, ...(body.message?.thread_ts ? { thread_ts: body.message.thread_ts } : {}) });
+
+  app.action<BlockAction<ButtonAction>>(CARD_ACTIONS.optOut, async ({ ack, action, body, client, context }) => {
+    await ack();
+    const contact = await contactOf(action.value);
+    if (!contact) return void (await tell(client, body, 'That contact no longer exists.'));
+    const at = deps.clock();
+    const done = await recordOptOut(
+      { contacts: deps.repos.contacts, ledger: deps.repos.consentLedger, messages: deps.repos.messages, confirmation: deps.config.bridge.optOutConfirmation },
+      contact,
+      { source: 'slack:button', actor: body.user.id, evidence: 'Opt out button on the contact card', statusSource: 'slack:button', at },
+    );
+    if (!done) {
+      const since = contact.consent.since?.toISOString().slice(0, 10) ?? 'an unknown date';
+      return void (await tell(client, body, `${escapeMrkdwn(contactDisplayName(contact))} is already opted out (since ${since}, via ${contact.consent.source ?? 'unknown'}).`));
+    }
+    await deps.repos.audit.record({ actor: body.user.id, action: 'opt_out', args: { contact: contact.waId, via: 'card' }, outcome: 'ok', at });
+    requestLog(context, deps.logger).info({ contact: contact.waId }, 'contact opted out from the card');
+    deps.bridge.wakeOutbound(contact.waId);
+    const updated = (await deps.repos.contacts.findByWaId(contact.waId)) ?? contact;
+    await refreshCard(client, updated);
+    if (updated.slack) {
+      await client.chat.postMessage({
+        channel: updated.slack.channel,
+        thread_ts: updated.slack.threadTs,
+        text: `:no_entry: *Opted out* by <@${body.user.id}>. Nothing more will be sent to this contact; they were told how to subscribe again.`,
+      });
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(CARD_ACTIONS.labels, async ({ ack, action, body, client }) => {
+    await ack();
+    const contact = await contactOf(action.value);
+    if (!contact) return void (await tell(client, body, 'That contact no longer exists.'));
+    const labels = (await deps.repos.labels.list()).slice(0, MAX_OPTIONS);
+    if (labels.length === 0) return void (await tell(client, body, 'There are no labels yet: a team lead creates them with `/wa label create <name>`.'));
+    const option = (name: string) => ({ text: { type: 'plain_text' as const, text: clip(name) }, value: name });
+    const current = labels.filter((l) => contact.labels.includes(l.name)).map((l) => option(l.name));
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: {
+        type: 'modal',
+        callback_id: LABELS_MODAL,
+        private_metadata: JSON.stringify({ waId: contact.waId }),
+        title: { type: 'plain_text', text: 'Labels' },
+        submit: { type: 'plain_text', text: 'Save' },
+        close: { type: 'plain_text', text: 'Cancel' },
+        blocks: [
+          {
+            type: 'input',
+            block_id: 'labels',
+            optional: true,
+            label: { type: 'plain_text', text: clip(`Labels for ${contactDisplayName(contact)}`) },
+            element: { type: 'multi_static_select', action_id: 'pick', options: labels.map((l) => option(l.name)), ...(current.length ? { initial_options: current } : {}) },
+          },
+        ],
+      },
+    });
+  });
+
+  app.view(LABELS_MODAL, async ({ ack, view, body, client }) => {
+    const contact = await contactOf(metadataWaId(view.private_metadata));
+    if (!contact) return void (await ack({ response_action: 'errors', errors: { labels: 'That contact no longer exists.' } }));
+    await ack();
+    const known = new Set((await deps.repos.labels.list()).map((l) => l.name));
+    const wanted = new Set((view.state.values.labels?.pick?.selected_options ?? []).map((o) => o.value).filter((v) => known.has(v)));
+    const add = [...wanted].filter((l) => !contact.labels.includes(l));
+    const remove = contact.labels.filter((l) => known.has(l) && !wanted.has(l));
+    if (add.length) await deps.repos.contacts.addLabels(contact.waId, add);
+    if (remove.length) await deps.repos.contacts.removeLabels(contact.waId, remove);
+    await deps.repos.audit.record({ actor: body.user.id, action: 'label', args: { contact: contact.waId, add, remove, via: 'card' }, outcome: 'ok', at: deps.clock() });
+    const updated = await deps.repos.contacts.findByWaId(contact.waId);
+    if (updated) await refreshCard(client, updated);
+  });
+
+  app.action<BlockAction<ButtonAction>>(CARD_ACTIONS.quickReply, async ({ ack, action, body, client }) => {
+    await ack();
+    const contact = await contactOf(action.value);
+    if (!contact) return void (await tell(client, body, 'That contact no longer exists.'));
+    const gate = checkConsent(contact, 'reply');
+    if (!gate.allowed) return void (await tell(client, body, `:no_entry_sign: ${escapeMrkdwn(gate.reason)}.`));
+    const replies = (await deps.repos.quickReplies.list()).slice(0, MAX_OPTIONS);
+    if (replies.length === 0) return void (await tell(client, body, 'There are no quick replies yet: a team lead adds them with `/wa qr add`.'));
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: {
+        type: 'modal',
+        callback_id: QUICK_REPLY_MODAL,
+        private_metadata: JSON.stringify({ waId: contact.waId }),
+        title: { type: 'plain_text', text: 'Quick reply' },
+        submit: { type: 'plain_text', text: 'Send' },
+        close: { type: 'plain_text', text: 'Cancel' },
+        blocks: [
+          {
+            type: 'input',
+            block_id: 'qr',
+            label: { type: 'plain_text', text: clip(`Send to ${contactDisplayName(contact)} on WhatsApp`) },
+            // A static select filters as you type: the search the picker needs.
+            element: {
+              type: 'static_select',
+              action_id: 'pick',
+              placeholder: { type: 'plain_text', text: 'Type to search' },
+              options: replies.map((r) => ({ text: { type: 'plain_text', text: clip(`${r.shortcut} — ${r.body}`) }, value: r.shortcut })),
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  app.view(QUICK_REPLY_MODAL, async ({ ack, view, body, client, context }) => {
+    const contact = await contactOf(metadataWaId(view.private_metadata));
+    const shortcut = view.state.values.qr?.pick?.selected_option?.value;
+    const reply = shortcut ? await deps.repos.quickReplies.findByShortcut(shortcut) : null;
+    if (!contact?.slack || !reply) return void (await ack({ response_action: 'errors', errors: { qr: contact ? 'That quick reply no longer exists.' : 'That contact no longer exists.' } }));
+    const at = deps.clock();
+    const gate = checkConsent(contact, 'reply');
+    if (!gate.allowed) {
+      await deps.repos.audit.record({ actor: body.user.id, action: 'quick_reply', args: { contact: contact.waId, shortcut }, outcome: 'refused', at });
+      return void (await ack({ response_action: 'errors', errors: { qr: `${gate.reason}.` } }));
+    }
+    await ack();
+    const profile = (await client.users.info({ user: body.user.id }).catch(() => undefined))?.user?.profile;
+    const agent = profile?.display_name || profile?.real_name || body.user.name;
+    const text = fillQuickReply(reply.body, { name: contactDisplayName(contact), agent });
+    // The reply shows in the thread like an agent's own, and carries its delivery reactions.
+    const posted = await client.chat.postMessage({
+      channel: contact.slack.channel,
+      thread_ts: contact.slack.threadTs,
+      text: `:zap: <@${body.user.id}> sent the quick reply \`${escapeMrkdwn(reply.shortcut)}\`:\n${escapeMrkdwn(text)}`,
+      unfurl_links: false,
+    });
+    await deps.repos.messages.recordOutbound({
+      contactWaId: contact.waId,
+      body: text,
+      purpose: 'reply',
+      slack: { channel: contact.slack.channel, ts: posted.ts! },
+      agent: body.user.id,
+      at,
+      state: 'pending',
+    });
+    await deps.repos.quickReplies.incrementUsage(reply.shortcut);
+    await deps.repos.audit.record({ actor: body.user.id, action: 'quick_reply', args: { contact: contact.waId, shortcut }, outcome: 'ok', at });
+    requestLog(context, deps.logger).info({ contact: contact.waId, shortcut }, 'quick reply queued');
+    deps.bridge.wakeOutbound(contact.waId);
+  });
+}
+
+function metadataWaId(metadata: string): unknown {
+  try {
+    return (JSON.parse(metadata) as { waId?: unknown }).waId;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,8 @@
+import type { App } from '@slack/bolt';
+import type { AppDeps } from '../../../app-deps';
+import { registerContactCardActions } from './contact-card';
+
+/** Registers every button, modal and shortcut listener. */
+export function registerActions(app: App, deps: AppDeps): void {
+  registerContactCardActions(app, deps);
+}
