@@ -42,7 +42,13 @@ async function startStore(): Promise<{ uri: string; close(): Promise<void> }> {
 }
 
 /** The fake Slack API in a process of its own; `posts()` fetches what it received. */
-async function remoteSlack(options: { down?: boolean } = {}): Promise<{ url: string; count(): Promise<number>; posts(): Promise<Array<{ text: string; at: number }>>; close(): Promise<void> }> {
+async function remoteSlack(options: { down?: boolean } = {}): Promise<{
+  url: string;
+  /** Resolves once Slack has received at least `n` thread posts. */
+  waitFor(n: number): Promise<void>;
+  posts(): Promise<Array<{ text: string; at: number }>>;
+  close(): Promise<void>;
+}> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'slack-process.ts')], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...(options.down ? { SLACK_DOWN: '1' } : {}) },
@@ -51,7 +57,7 @@ async function remoteSlack(options: { down?: boolean } = {}): Promise<{ url: str
   const [url, control] = line.toString().trim().split(' ') as [string, string];
   return {
     url,
-    count: async () => ((await (await fetch(`${control}/count`)).json()) as { count: number }).count,
+    waitFor: async (n) => void (await (await fetch(`${control}/wait?n=${n}`)).json()),
     posts: async () => (await (await fetch(`${control}/posts`)).json()) as Array<{ text: string; at: number }>,
     async close() {
       child.kill('SIGTERM');
@@ -129,7 +135,7 @@ const WARM_UP = CONTACTS * 4;
 /** JIT, connections and every contact's thread in place first: the figures are for steady state. */
 async function warmUp(r: Rig, slack: Awaited<ReturnType<typeof remoteSlack>>): Promise<void> {
   for (let i = 0; i < WARM_UP; i++) r.gateway.receive({ from: contactId(i), content: { kind: 'text', text: `w${i}` } });
-  await untilAsync(async () => (await slack.count()) >= WARM_UP, 60_000);
+  await slack.waitFor(WARM_UP);
 }
 
 async function inboundThroughput(): Promise<void> {
@@ -140,7 +146,7 @@ async function inboundThroughput(): Promise<void> {
     const sent = Array.from({ length: THROUGHPUT_MESSAGES }, (_, i) => ({ contact: contactId(i), text: `t${i}` }));
     const start = performance.now();
     for (const s of sent) r.gateway.receive({ from: s.contact, content: { kind: 'text', text: s.text } });
-    await untilAsync(async () => (await slack.count()) >= WARM_UP + THROUGHPUT_MESSAGES, 300_000);
+    await slack.waitFor(WARM_UP + THROUGHPUT_MESSAGES);
     report('mirror.inbound.throughput', Math.round(THROUGHPUT_MESSAGES / (since(start) / 1000)), 'msg/s');
     await r.app.bridge.toSlack.runDue();
     const { lost, duplicated, outOfOrder } = integrity(sent, (await slack.posts()).filter((p) => !p.text.startsWith('w')));
@@ -168,7 +174,7 @@ async function inboundLatency(): Promise<void> {
       sentAt.set(`l${i}`, Date.now());
       r.gateway.receive({ from: contactId(i), content: { kind: 'text', text: `l${i}` } });
     }
-    await untilAsync(async () => (await slack.count()) >= WARM_UP + total, 60_000);
+    await slack.waitFor(WARM_UP + total);
     const latencies = (await slack.posts()).filter((p) => sentAt.has(p.text)).map((p) => p.at - sentAt.get(p.text)!);
     report('mirror.inbound.latency.p50', percentile(latencies, 0.5), 'ms');
     report('mirror.inbound.latency.p99', percentile(latencies, 0.99), 'ms');
