@@ -8,7 +8,10 @@ export type ErrorCode =
   | 'SLACK_AUTH_FAILED'
   | 'INVALID_PHONE'
   | 'QUICK_REPLY_EXISTS'
-  | 'LABEL_EXISTS';
+  | 'LABEL_EXISTS'
+  | 'CONTACT_NOT_FOUND'
+  | 'LABEL_NOT_FOUND'
+  | 'BAD_ARGUMENTS';
 
 export class AppError extends Error {
   constructor(

@@ -57,6 +57,10 @@ export interface ContactRepository {
   recordInbound(sighting: InboundSighting): Promise<Contact>;
   findByWaId(waId: string): Promise<Contact | null>;
   findByE164(e164: string): Promise<Contact | null>;
+  /** Contacts whose name starts with `prefix`, ignoring case (the text is matched literally). */
+  findByNamePrefix(prefix: string, limit: number): Promise<Contact[]>;
+  /** How many contacts carry each label. */
+  labelCounts(): Promise<Map<string, number>>;
   /** The contact whose conversation lives in this Slack thread. */
   findBySlackThread(channel: string, threadTs: string): Promise<Contact | null>;
   /** Remembers the thread the conversation lives in, unless one is already set (first wins). */

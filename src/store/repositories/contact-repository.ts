@@ -63,6 +63,18 @@ export function createContactRepository(models: Models): ContactRepository {
       if (stringKey(e164) === undefined) return null;
       return toContact(await model.findOne({ e164: { $eq: e164 } }).lean<ContactDoc>());
     },
+    async findByNamePrefix(prefix, limit) {
+      const text = stringKey(prefix);
+      if (!text) return [];
+      // Typed by a person: every regex character is escaped, so it matches literally.
+      const pattern = new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'i');
+      const docs = await model.find({ name: trusted({ $regex: pattern }) }).sort({ name: 1 }).limit(limit).lean<ContactDoc[]>();
+      return docs.map((d) => toContact(d)!);
+    },
+    async labelCounts() {
+      const rows = await model.aggregate<{ _id: string; n: number }>([{ $unwind: '$labels' }, { $group: { _id: '$labels', n: { $sum: 1 } } }]);
+      return new Map(rows.map((r) => [r._id, r.n]));
+    },
     async findBySlackThread(channel, threadTs) {
       if (stringKey(channel) === undefined || stringKey(threadTs) === undefined) return null;
       return toContact(await model.findOne({ 'slack.channel': { $eq: channel }, 'slack.threadTs': { $eq: threadTs } }).lean<ContactDoc>());

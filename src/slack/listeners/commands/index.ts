@@ -1,6 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
+import { consentSubcommand, contactSubcommand } from './contact';
 import { helpSubcommand } from './help';
+import { labelsSubcommand, labelSubcommand } from './labels';
+import { optoutSubcommand } from './optout';
 import { statusSubcommand } from './status';
 import type { Subcommand } from './subcommand';
 import { registerWaCommand } from './wa-command';
@@ -8,6 +11,14 @@ import { registerWaCommand } from './wa-command';
 /** Registers every slash command. New `/wa` subcommands are added to the list here. */
 export function registerCommands(app: App, deps: AppDeps): void {
   const subcommands: Subcommand[] = [];
-  subcommands.push(helpSubcommand(() => subcommands), statusSubcommand(deps));
+  subcommands.push(
+    helpSubcommand(() => subcommands),
+    statusSubcommand(deps),
+    contactSubcommand(deps),
+    labelsSubcommand(deps),
+    labelSubcommand(deps),
+    optoutSubcommand(deps),
+    consentSubcommand(deps),
+  );
   registerWaCommand(app, deps, subcommands);
 }

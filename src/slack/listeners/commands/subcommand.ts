@@ -1,4 +1,4 @@
-import type { RespondFn } from '@slack/bolt';
+import type { RespondFn, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 
 /** What a `/wa` subcommand gets when it runs (after the command was acknowledged). */
@@ -12,6 +12,7 @@ export interface SubcommandContext {
   channelId: string;
   triggerId: string;
   respond: RespondFn;
+  client: webApi.WebClient;
   log: Logger;
 }
 

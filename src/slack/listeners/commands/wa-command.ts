@@ -12,7 +12,7 @@ import type { Subcommand } from './subcommand';
  */
 export function registerWaCommand(app: App, deps: Pick<AppDeps, 'logger'>, subcommands: readonly Subcommand[]): void {
   const byName = new Map(subcommands.map((s) => [s.name, s]));
-  app.command('/wa', async ({ command, ack, respond, context }) => {
+  app.command('/wa', async ({ command, ack, respond, context, client }) => {
     await ack();
     const log = requestLog(context, deps.logger);
     const [name = 'help', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
@@ -33,6 +33,7 @@ export function registerWaCommand(app: App, deps: Pick<AppDeps, 'logger'>, subco
         channelId: command.channel_id,
         triggerId: command.trigger_id,
         respond,
+        client,
         log,
       });
       log.info({ outcome: 'ok' }, 'command answered');
