@@ -69,4 +69,19 @@ describe('agent commands', () => {
     const ledger = await wa('consent +447911123456');
     expect(ledger).toMatch(/^\*Consent ledger for Ana Lima\* — now opted_out\n• <!date\^\d+\^.*> \*opt_out\* via `slack:command` by <@U0AGENT> — “asked by phone to stop”$/);
   });
+
+  it('when an agent asks for an opt-in, then the request goes out with the consent wording and only the YES makes it consent; never to someone who opted out', async () => {
+    expect(await wa('optin +447911123456')).toMatch(/Opt-in request sent to Ana Lima: “Reply YES to receive messages from us again\. You can reply STOP at any time\.”/);
+    expect(await wa('optin +447911123456')).toMatch(/already has an opt-in request waiting/);
+    await t.app.bridge.toWhatsApp.runDue();
+    expect(t.gateway.sent.map((s) => s.text)).toEqual([t.app.deps.config.bridge.optInRequest]);
+    expect((await t.app.deps.repos.contacts.findByWaId(ANA))!.consent.status).toBe('pending');
+    await receiveAndMirror(t, { from: ANA, content: { kind: 'text', text: 'YES' } });
+    expect((await t.app.deps.repos.contacts.findByWaId(ANA))!.consent.status).toBe('opted_in');
+
+    await receiveAndMirror(t, { from: '5511987654321@c.us', pushName: 'Ana Souza', content: { kind: 'text', text: 'PARAR' } });
+    expect(await wa('optin +55 11 98765 4321')).toMatch(/Ana Souza opted out on 2026-11-25 via keyword:PARAR; only they can opt in again/);
+    await t.app.bridge.toWhatsApp.runDue();
+    expect(t.gateway.sent.filter((s) => s.chatId === '5511987654321@c.us').map((s) => s.text)).toEqual([t.app.deps.config.bridge.optOutConfirmation]);
+  });
 });

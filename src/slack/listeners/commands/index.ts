@@ -3,6 +3,7 @@ import type { AppDeps } from '../../../app-deps';
 import { consentSubcommand, contactSubcommand } from './contact';
 import { helpSubcommand } from './help';
 import { labelsSubcommand, labelSubcommand } from './labels';
+import { optinSubcommand } from './optin';
 import { optoutSubcommand } from './optout';
 import { statusSubcommand } from './status';
 import type { Subcommand } from './subcommand';
@@ -18,6 +19,7 @@ export function registerCommands(app: App, deps: AppDeps): void {
     labelsSubcommand(deps),
     labelSubcommand(deps),
     optoutSubcommand(deps),
+    optinSubcommand(deps),
     consentSubcommand(deps),
   );
   registerWaCommand(app, deps, subcommands);
