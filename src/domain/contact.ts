@@ -68,4 +68,6 @@ export interface ContactRepository {
   setConsent(waId: string, consent: Consent): Promise<Contact | null>;
   addLabels(waId: string, labels: string[]): Promise<Contact | null>;
   removeLabels(waId: string, labels: string[]): Promise<Contact | null>;
+  /** Takes a deleted label off every contact; how many had it. */
+  removeLabelEverywhere(label: string): Promise<number>;
 }

@@ -92,5 +92,9 @@ export function createContactRepository(models: Models): ContactRepository {
     async removeLabels(waId, labels) {
       return byWaId(waId, { $pull: { labels: { $in: labels } } });
     },
+    async removeLabelEverywhere(label) {
+      const res = await model.updateMany({ labels: { $eq: label } }, { $pull: { labels: label } });
+      return res.modifiedCount;
+    },
   };
 }

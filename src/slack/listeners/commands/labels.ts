@@ -19,15 +19,26 @@ export function labelsSubcommand(deps: Pick<AppDeps, 'repos'>): Subcommand {
   };
 }
 
-/** `/wa label add|remove <phone> <label…>`: labels on one contact. Labels must exist (`/wa labels`). */
+const LEAD_VERBS = new Set(['create', 'delete', 'route']);
+/** Label names: what people type after `#`-less words — letters, digits, dashes, underscores. */
+const LABEL_NAME = /^[\p{L}\p{N}][\p{L}\p{N}_-]{0,39}$/u;
+
+/**
+ * `/wa label add|remove <phone> <label…>`: labels on one contact (labels must exist). Leads also
+ * `create|delete <label>` and `route <label> #channel` (a label's conversations go to that channel).
+ */
 export function labelSubcommand(deps: Pick<AppDeps, 'repos' | 'clock'>): Subcommand {
   return {
     name: 'label',
-    usage: '/wa label add|remove <phone> <label…>',
-    summary: "add or remove a contact's labels",
-    async run({ args, respond, userId }) {
-      const [verb, ...rest] = args;
-      if (verb !== 'add' && verb !== 'remove') throw new AppError('BAD_ARGUMENTS', 'Say `add` or `remove`.');
+    usage: '/wa label add|remove <phone> <label…>  ·  leads: /wa label create|delete <label>, /wa label route <label> #channel',
+    summary: "add or remove a contact's labels; leads manage the labels themselves",
+    leadOnly: (args) => LEAD_VERBS.has(args[0]?.toLowerCase() ?? ''),
+    async run(ctx) {
+      const { args, respond, userId } = ctx;
+      const verb = args[0]?.toLowerCase();
+      if (verb && LEAD_VERBS.has(verb)) return manageLabel(deps, verb, args.slice(1), userId, respond);
+      const rest = args.slice(1);
+      if (verb !== 'add' && verb !== 'remove') throw new AppError('BAD_ARGUMENTS', 'Say `add` or `remove` (leads: `create`, `delete`, `route`).');
       // The number may contain spaces; the labels are the words after it.
       const firstLabel = rest.findIndex((a, i) => i > 0 && !/^[\d().-]+$/.test(a));
       if (firstLabel === -1) throw new AppError('BAD_ARGUMENTS', 'Say which contact (a phone number) and which labels.');
@@ -45,4 +56,40 @@ export function labelSubcommand(deps: Pick<AppDeps, 'repos' | 'clock'>): Subcomm
       await respond({ response_type: 'ephemeral', text: `${escapeMrkdwn(contactDisplayName(contact))} now has: ${now}` });
     },
   };
+}
+
+async function manageLabel(
+  deps: Pick<AppDeps, 'repos' | 'clock'>,
+  verb: string,
+  args: string[],
+  userId: string,
+  respond: Parameters<Subcommand['run']>[0]['respond'],
+): Promise<void> {
+  const name = (args[0] ?? '').toLowerCase();
+  if (!LABEL_NAME.test(name)) {
+    throw new AppError('BAD_ARGUMENTS', `\`${escapeMrkdwn(name.slice(0, 40))}\` is not a label name: up to 40 letters, digits, dashes or underscores.`);
+  }
+  const at = deps.clock();
+  const audit = (extra: Record<string, unknown> = {}) => deps.repos.audit.record({ actor: userId, action: `label_${verb}`, args: { label: name, ...extra }, outcome: 'ok', at });
+  const say = (text: string) => respond({ response_type: 'ephemeral', text });
+  if (verb === 'create') {
+    await deps.repos.labels.create({ name });
+    await audit();
+    return void (await say(`Label \`${name}\` created.`));
+  }
+  const label = await deps.repos.labels.findByName(name);
+  if (!label) throw new AppError('LABEL_NOT_FOUND', `No such label: \`${name}\`. \`/wa labels\` lists them.`);
+  if (verb === 'delete') {
+    await deps.repos.labels.remove(name);
+    const had = await deps.repos.contacts.removeLabelEverywhere(name);
+    await audit({ contacts: had });
+    return void (await say(`Label \`${name}\` deleted; it was on ${had} contact${had === 1 ? '' : 's'}.`));
+  }
+  // route: Slack sends a channel as <#C123|name> (the command escapes channels); `none` clears it.
+  const target = args[1] ?? '';
+  const channel = /^<#([CG][A-Z0-9]+)(\|[^>]*)?>$/.exec(target)?.[1] ?? (/^[CG][A-Z0-9]{5,}$/.test(target) ? target : undefined);
+  if (!channel && target.toLowerCase() !== 'none') throw new AppError('BAD_ARGUMENTS', 'Say which channel: `#channel`, or `none` to send these conversations to the inbox again.');
+  await deps.repos.labels.setRoute(name, channel ?? null);
+  await audit({ channel: channel ?? null });
+  await say(channel ? `New conversations of contacts labelled \`${name}\` now start in <#${channel}>.` : `Conversations labelled \`${name}\` start in the inbox again.`);
 }

@@ -22,6 +22,7 @@ export interface Subcommand {
   /** e.g. `/wa label add <phone> <label…>` */
   usage: string;
   summary: string;
-  leadOnly?: boolean;
+  /** Only team leads may run it (or, as a function, these arguments of it, e.g. `label create`). */
+  leadOnly?: boolean | ((args: string[]) => boolean);
   run(ctx: SubcommandContext): Promise<void>;
 }

@@ -1,7 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { isAppError } from '../../../errors';
+import { escapeMrkdwn } from '../../mrkdwn';
 import { requestLog } from '../../request-context';
+import { leadChecker } from '../../roles';
 import { helpText } from './help';
 import type { Subcommand } from './subcommand';
 
@@ -10,8 +12,9 @@ import type { Subcommand } from './subcommand';
  * answers through `respond()`. Known errors are shown to the caller; the rest are logged with
  * the request id, and the caller gets that id to quote.
  */
-export function registerWaCommand(app: App, deps: Pick<AppDeps, 'logger'>, subcommands: readonly Subcommand[]): void {
+export function registerWaCommand(app: App, deps: Pick<AppDeps, 'logger' | 'config' | 'repos' | 'clock'>, subcommands: readonly Subcommand[]): void {
   const byName = new Map(subcommands.map((s) => [s.name, s]));
+  let isLead: ReturnType<typeof leadChecker> | undefined;
   app.command('/wa', async ({ command, ack, respond, context, client }) => {
     await ack();
     const log = requestLog(context, deps.logger);
@@ -24,6 +27,14 @@ export function registerWaCommand(app: App, deps: Pick<AppDeps, 'logger'>, subco
       return;
     }
     const rest = command.text.trim().slice(name.length).trim();
+    const leadOnly = typeof subcommand.leadOnly === 'function' ? subcommand.leadOnly(args) : subcommand.leadOnly;
+    isLead ??= leadChecker(deps.config.slack, deps.logger);
+    if (leadOnly && !(await isLead(client, command.user_id))) {
+      log.info({ outcome: 'refused' }, 'lead-only command refused');
+      await deps.repos.audit.record({ actor: command.user_id, action: `/wa ${subcommand.name}`, args: { text: command.text.slice(0, 200) }, outcome: 'refused', at: deps.clock() });
+      await respond({ response_type: 'ephemeral', text: `:lock: \`/wa ${escapeMrkdwn(name)}${args[0] && typeof subcommand.leadOnly === 'function' ? ` ${escapeMrkdwn(args[0].slice(0, 20))}` : ''}\` is for team leads. Ask one of them, or your admin to add you to SLACK_LEADS.` });
+      return;
+    }
     try {
       await subcommand.run({
         args,

@@ -1,0 +1,58 @@
+import { SIGNING_SECRET, startTestApp, type TestApp } from '../../support/app-harness';
+import { manualClock, receiveAndMirror } from '../../support/bridge-helpers';
+import { useFakeSlackApi } from '../../support/slack/fake-slack-api';
+import { postSlashCommand } from '../../support/slack/signed-request';
+
+let n = 0;
+
+/** Lead-only `/wa` verbs: refused for others (audited), working for SLACK_LEADS and SLACK_LEADS_GROUP members. */
+describe('lead commands', () => {
+  const slack = useFakeSlackApi();
+  let t: TestApp;
+  const time = manualClock();
+  beforeEach(async () => {
+    t = await startTestApp({ SLACK_LEADS: 'U0LEAD01', SLACK_LEADS_GROUP: 'S0LEADS' }, { slack, clock: time.clock });
+  });
+  afterEach(async () => {
+    await t.stop();
+  });
+
+  async function wa(text: string, user = 'U0LEAD01'): Promise<string> {
+    const id = `l${++n}`;
+    await postSlashCommand(t.baseUrl, SIGNING_SECRET, { text, user_id: user, response_url: slack.responseUrl(id) });
+    return String((await slack.waitForResponse((p) => p.id === id)).body.text);
+  }
+
+  it('when someone who is not a lead tries a lead verb, then it is refused, privately and audited, and nothing changes', async () => {
+    expect(await wa('label create vip', 'U0AGENT')).toMatch(/`\/wa label create` is for team leads/);
+    expect(await t.app.deps.repos.labels.list()).toEqual([]);
+    const [entry] = await t.app.deps.repos.audit.recent(1);
+    expect(entry).toMatchObject({ actor: 'U0AGENT', action: '/wa label', outcome: 'refused' });
+    // Agents keep the verbs meant for them.
+    expect(await wa('labels', 'U0AGENT')).toMatch(/no labels yet/);
+  });
+
+  it('when a member of the leads user group runs a lead verb, then it works', async () => {
+    slack.respond('usergroups.users.list', (call) => ({ ok: true, users: call.args.usergroup === 'S0LEADS' ? ['U0GROUPLEAD'] : [] }));
+    expect(await wa('label create billing', 'U0GROUPLEAD')).toBe('Label `billing` created.');
+  });
+
+  it('when a lead creates, routes and deletes labels, then new conversations follow the route and a deleted label leaves every contact', async () => {
+    expect(await wa('label create VIP')).toBe('Label `vip` created.');
+    expect(await wa('label create vip')).toMatch(/already exists/);
+    expect(await wa('label create "<!channel>"')).toMatch(/is not a label name/);
+    expect(await wa('label route vip <#C0VIPROOM|vip-room>')).toBe('New conversations of contacts labelled `vip` now start in <#C0VIPROOM>.');
+    expect(await wa('label route vip #vip-room')).toMatch(/Say which channel/);
+
+    const repos = t.app.deps.repos;
+    await repos.contacts.recordInbound({ waId: '447700900001@c.us', name: 'Bo Chen', at: time.clock() });
+    await repos.contacts.addLabels('447700900001@c.us', ['vip']);
+    await receiveAndMirror(t, { from: '447700900001@c.us', pushName: 'Bo Chen', content: { kind: 'text', text: 'hi' } });
+    const root = slack.callsTo('chat.postMessage').find((c) => !c.args.thread_ts)!;
+    expect(root.args.channel).toBe('C0VIPROOM');
+
+    expect(await wa('label delete vip')).toBe('Label `vip` deleted; it was on 1 contact.');
+    expect((await repos.contacts.findByWaId('447700900001@c.us'))!.labels).toEqual([]);
+    expect((await repos.audit.recent(5)).map((a) => a.action)).toEqual(['label_delete', 'label_route', 'label_create']);
+  });
+});
