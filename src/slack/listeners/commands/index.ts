@@ -4,6 +4,7 @@ import { consentSubcommand, contactSubcommand } from './contact';
 import { helpSubcommand } from './help';
 import { labelsSubcommand, labelSubcommand } from './labels';
 import { optinSubcommand } from './optin';
+import { quickRepliesSubcommand, registerQuickReplyModal } from './quick-replies';
 import { optoutSubcommand } from './optout';
 import { statusSubcommand } from './status';
 import type { Subcommand } from './subcommand';
@@ -20,7 +21,9 @@ export function registerCommands(app: App, deps: AppDeps): void {
     labelSubcommand(deps),
     optoutSubcommand(deps),
     optinSubcommand(deps),
+    quickRepliesSubcommand(deps),
     consentSubcommand(deps),
   );
   registerWaCommand(app, deps, subcommands);
+  registerQuickReplyModal(app, deps);
 }

@@ -2,9 +2,11 @@ import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { slackToWhatsApp } from '../../../bridge/outbound/slack-to-whatsapp';
 import { DELIVERY_REACTIONS } from '../../../bridge/outbound/delivery-reactions';
+import { fillQuickReply } from '../../../bridge/outbound/quick-reply-text';
 import { keepSlackFiles, type SlackFile } from '../../../bridge/outbound/slack-files';
 import { checkConsent } from '../../../consent/consent-gate';
 import type { MediaRef } from '../../../domain/message';
+import { contactDisplayName } from '../../blocks/contact-card';
 import { escapeMrkdwn } from '../../mrkdwn';
 import { requestLog } from '../../request-context';
 
@@ -48,9 +50,10 @@ export function registerThreadReplies(app: App, deps: Pick<AppDeps, 'config' | '
     if (!REPLY_SUBTYPES.has(m.subtype) || m.bot_id || !m.user || !m.thread_ts || m.thread_ts === m.ts) return;
     const contact = await deps.repos.contacts.findBySlackThread(m.channel, m.thread_ts);
     if (!contact) return;
-    const text = slackToWhatsApp(m.text ?? '').trim();
+    const typed = slackToWhatsApp(m.text ?? '').trim();
+    let text = typed;
     const files = m.files ?? [];
-    if ((!text && files.length === 0) || text.startsWith(prefix)) return;
+    if ((!typed && files.length === 0) || typed.startsWith(prefix)) return;
     const log = requestLog(context, deps.logger).child({ contact: contact.waId, slackTs: m.ts });
     const at = deps.clock();
     const slack = { channel: m.channel, ts: m.ts };
@@ -63,6 +66,22 @@ export function registerThreadReplies(app: App, deps: Pick<AppDeps, 'config' | '
       await client.chat.postEphemeral({ channel: m.channel, user: m.user, thread_ts: m.thread_ts, text: `:no_entry_sign: ${gate.reason}.` });
       await client.reactions.add({ channel: m.channel, timestamp: m.ts, name: DELIVERY_REACTIONS.blocked });
       return;
+    }
+    // `!shortcut …` at the start: the quick reply, variables filled, then whatever followed it.
+    const shortcut = /^!([\p{L}\p{N}_-]{1,40})(?:\s+|$)/u.exec(typed);
+    if (shortcut) {
+      // A retried event must not expand (and count) the quick reply again.
+      if (await deps.repos.messages.findBySlackMessage(m.channel, m.ts)) return log.debug('duplicate reply event ignored');
+      const reply = await deps.repos.quickReplies.findByShortcut(shortcut[1]!.toLowerCase());
+      if (!reply) {
+        await client.chat.postEphemeral({ channel: m.channel, user: m.user, thread_ts: m.thread_ts, text: `No quick reply \`!${escapeMrkdwn(shortcut[1]!)}\` (\`/wa qr list\` shows them); nothing was sent.` });
+        return;
+      }
+      const profile = (await client.users.info({ user: m.user }).catch(() => undefined))?.user?.profile;
+      const filled = fillQuickReply(reply.body, { name: contactDisplayName(contact), agent: profile?.display_name || profile?.real_name || m.user });
+      text = [filled, typed.slice(shortcut[0].length)].filter(Boolean).join(' ');
+      await deps.repos.quickReplies.incrementUsage(reply.shortcut);
+      await client.chat.postEphemeral({ channel: m.channel, user: m.user, thread_ts: m.thread_ts, text: `:zap: Sent as: ${escapeMrkdwn(text)}` });
     }
     let attachments: MediaRef[] = [];
     if (files.length > 0) {
