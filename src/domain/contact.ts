@@ -59,6 +59,8 @@ export interface ContactRepository {
   findByE164(e164: string): Promise<Contact | null>;
   /** Contacts whose name starts with `prefix`, ignoring case (the text is matched literally). */
   findByNamePrefix(prefix: string, limit: number): Promise<Contact[]>;
+  /** How many contacts are in each consent state. */
+  consentTotals(): Promise<Partial<Record<ConsentStatus, number>>>;
   /** How many contacts carry each label. */
   labelCounts(): Promise<Map<string, number>>;
   /** The contact whose conversation lives in this Slack thread. */

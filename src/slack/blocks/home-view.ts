@@ -1,10 +1,12 @@
 import type { types } from '@slack/bolt';
-import type { ReadinessReport } from '../../health';
-import { gatewayStateLine } from './gateway-state';
+import { consentLine, queueLine, type Overview } from '../overview';
+import { gatewayStateLine, slackDate } from './gateway-state';
 
-/** App Home: the state of the bridge, for anyone who opens the app. */
-export function homeView(report: ReadinessReport): types.HomeView {
-  const wa = report.whatsapp;
+export const HOME_REFRESH = 'home_refresh';
+
+/** App Home: the state of the bridge for anyone who opens the app, refreshed on every visit. */
+export function homeView({ report, queues, consent, lastHygiene }: Overview): types.HomeView {
+  const field = (title: string, text: string) => ({ type: 'mrkdwn' as const, text: `*${title}*\n${text}` });
   return {
     type: 'home',
     blocks: [
@@ -12,14 +14,20 @@ export function homeView(report: ReadinessReport): types.HomeView {
       {
         type: 'section',
         fields: [
-          {
-            type: 'mrkdwn',
-            text: `*WhatsApp*\n${gatewayStateLine(wa)}`,
-          },
-          { type: 'mrkdwn', text: `*Store*\n${report.store.ok ? ':large_green_circle: reachable' : ':red_circle: unreachable'}` },
+          field('WhatsApp', gatewayStateLine(report.whatsapp)),
+          field('Store', report.store.ok ? ':large_green_circle: reachable' : ':red_circle: unreachable'),
+          ...(queues
+            ? [
+                field('WhatsApp → Slack', queueLine(queues.inbound)),
+                field('Slack → WhatsApp', `${queueLine(queues.outbound)} · ${queues.outbound.blocked ?? 0} refused by consent`),
+              ]
+            : []),
+          ...(consent ? [field('Consent', consentLine(consent))] : []),
+          field('Last hygiene run', lastHygiene ? slackDate(lastHygiene.finishedAt) : 'not yet'),
         ],
       },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Type `/wa help` in any channel for commands.' }] },
+      { type: 'actions', elements: [{ type: 'button', action_id: HOME_REFRESH, text: { type: 'plain_text', text: 'Refresh' } }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Type `/wa help` in any channel for commands; `/wa qr list` for quick replies.' }] },
     ],
   };
 }

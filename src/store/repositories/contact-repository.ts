@@ -1,5 +1,5 @@
 import { trusted } from 'mongoose';
-import type { Contact, ContactRepository, Consent, InboundSighting, SlackConversation } from '../../domain/contact';
+import type { Contact, ContactRepository, Consent, ConsentStatus, InboundSighting, SlackConversation } from '../../domain/contact';
 import { waIdToE164 } from '../../domain/phone';
 import type { Models } from '../models';
 import { stringKey } from './filter-values';
@@ -70,6 +70,10 @@ export function createContactRepository(models: Models): ContactRepository {
       const pattern = new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'i');
       const docs = await model.find({ name: trusted({ $regex: pattern }) }).sort({ name: 1 }).limit(limit).lean<ContactDoc[]>();
       return docs.map((d) => toContact(d)!);
+    },
+    async consentTotals() {
+      const rows = await model.aggregate<{ _id: ConsentStatus; n: number }>([{ $group: { _id: '$consent.status', n: { $sum: 1 } } }]);
+      return Object.fromEntries(rows.map((r) => [r._id, r.n]));
     },
     async labelCounts() {
       const rows = await model.aggregate<{ _id: string; n: number }>([{ $unwind: '$labels' }, { $group: { _id: '$labels', n: { $sum: 1 } } }]);

@@ -1,14 +1,18 @@
-import type { App } from '@slack/bolt';
+import type { App, BlockAction } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
-import { homeView } from '../../blocks/home-view';
+import { HOME_REFRESH, homeView } from '../../blocks/home-view';
+import { readOverview } from '../../overview';
 import { requestLog } from '../../request-context';
 
-/** Refreshes App Home each time someone opens it, so it never shows stale state. */
-export function registerAppHome(app: App, deps: Pick<AppDeps, 'health' | 'logger'>): void {
+/** Refreshes App Home each time someone opens it (and on its Refresh button), so it never shows stale state. */
+export function registerAppHome(app: App, deps: Pick<AppDeps, 'health' | 'logger' | 'repos'>): void {
   app.event('app_home_opened', async ({ event, client, context }) => {
     if (event.tab !== 'home') return;
-    const report = await deps.health.readiness();
-    await client.views.publish({ user_id: event.user, view: homeView(report) });
+    await client.views.publish({ user_id: event.user, view: homeView(await readOverview(deps)) });
     requestLog(context, deps.logger).debug('home published');
+  });
+  app.action<BlockAction>(HOME_REFRESH, async ({ ack, body, client }) => {
+    await ack();
+    await client.views.publish({ user_id: body.user.id, view: homeView(await readOverview(deps)) });
   });
 }
