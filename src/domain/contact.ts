@@ -41,6 +41,12 @@ export interface Contact {
   updatedAt: Date;
 }
 
+export interface Segment {
+  labels: string[];
+  activity?: 'active' | 'inactive';
+  optedIn?: boolean;
+}
+
 /** What an inbound WhatsApp message tells us about its sender. */
 export interface InboundSighting {
   waId: string;
@@ -59,6 +65,10 @@ export interface ContactRepository {
   findByE164(e164: string): Promise<Contact | null>;
   /** Contacts whose name starts with `prefix`, ignoring case (the text is matched literally). */
   findByNamePrefix(prefix: string, limit: number): Promise<Contact[]>;
+  /** Contacts in a segment: all of these labels, optionally active/inactive and opted in; never archived. */
+  countSegment(segment: Segment): Promise<number>;
+  /** The segment's contacts, streamed (a segment can be large). */
+  streamSegment(segment: Segment): AsyncIterable<Contact>;
   /** How many contacts are in each consent state. */
   consentTotals(): Promise<Partial<Record<ConsentStatus, number>>>;
   /** How many contacts carry each label. */

@@ -1,5 +1,5 @@
 import { trusted } from 'mongoose';
-import type { Contact, ContactRepository, Consent, ConsentStatus, InboundSighting, SlackConversation } from '../../domain/contact';
+import type { Contact, ContactRepository, Consent, ConsentStatus, InboundSighting, Segment, SlackConversation } from '../../domain/contact';
 import { waIdToE164 } from '../../domain/phone';
 import type { Models } from '../models';
 import { stringKey } from './filter-values';
@@ -71,6 +71,12 @@ export function createContactRepository(models: Models): ContactRepository {
       const docs = await model.find({ name: trusted({ $regex: pattern }) }).sort({ name: 1 }).limit(limit).lean<ContactDoc[]>();
       return docs.map((d) => toContact(d)!);
     },
+    countSegment(segment) {
+      return model.countDocuments(segmentFilter(segment) as never);
+    },
+    async *streamSegment(segment) {
+      for await (const doc of model.find(segmentFilter(segment) as never).sort({ _id: 1 }).lean<ContactDoc[]>().cursor()) yield toContact(doc as ContactDoc)!;
+    },
     async consentTotals() {
       const rows = await model.aggregate<{ _id: ConsentStatus; n: number }>([{ $group: { _id: '$consent.status', n: { $sum: 1 } } }]);
       return Object.fromEntries(rows.map((r) => [r._id, r.n]));
@@ -100,5 +106,14 @@ export function createContactRepository(models: Models): ContactRepository {
       const res = await model.updateMany({ labels: { $eq: label } }, { $pull: { labels: label } });
       return res.modifiedCount;
     },
+  };
+}
+
+/** A segment as a filter: every value is the app's own (validated label names, fixed enums). */
+function segmentFilter(segment: Segment): Record<string, unknown> {
+  return {
+    ...(segment.labels.length ? { labels: trusted({ $all: segment.labels.map(String) }) } : {}),
+    'activity.status': segment.activity ? { $eq: segment.activity } : trusted({ $ne: 'archived' }),
+    ...(segment.optedIn ? { 'consent.status': { $eq: 'opted_in' as const } } : {}),
   };
 }

@@ -55,4 +55,28 @@ describe('lead commands', () => {
     expect((await repos.contacts.findByWaId('447700900001@c.us'))!.labels).toEqual([]);
     expect((await repos.audit.recent(5)).map((a) => a.action)).toEqual(['label_delete', 'label_route', 'label_create']);
   });
+
+  it('when a lead asks for a segment, then they get the count and a CSV in a direct message, with spreadsheet formulas defused', async () => {
+    const repos = t.app.deps.repos;
+    await repos.labels.create({ name: 'vip' });
+    await repos.labels.create({ name: 'billing' });
+    const add = async (waId: string, name: string, labels: string[]) => {
+      await repos.contacts.recordInbound({ waId, name, at: time.clock() });
+      await repos.contacts.addLabels(waId, labels);
+    };
+    await add('447700900001@c.us', 'Bo Chen', ['vip', 'billing']);
+    await add('447700900002@c.us', '=HYPERLINK("http://evil")', ['vip']);
+    await add('447700900003@c.us', 'Cy Dee', ['billing']);
+    const answer = await wa('segment VIP');
+    expect(answer).toBe('*2* contacts in `vip`. The list was sent to you as a CSV in a direct message.');
+    const done = await slack.waitFor('files.completeUploadExternal');
+    expect(done.args.channel_id).toBe('D0LEAD01');
+    const csv = slack.uploads.get((done.args.files as Array<{ id: string }>)[0]!.id)!.toString();
+    expect(csv.split('\n')[0]).toBe('phone,whatsapp_id,name,labels,consent,activity,last_message');
+    expect(csv).toContain(`+447700900002,447700900002@c.us,"'=HYPERLINK(""http://evil"")",vip,unknown,active`);
+    expect(await wa('segment vip billing')).toMatch(/^\*1\* contacts in `vip` \+ `billing`/);
+    expect(await wa('segment vip opted-in')).toBe('No contacts in `vip`, opted in.');
+    expect(await wa('segment nonsense')).toMatch(/No such label: `nonsense`/);
+    expect(await wa('segment vip', 'U0AGENT')).toMatch(/is for team leads/);
+  });
 });

@@ -63,6 +63,8 @@ export function defaultResponse(call: SlackCall, baseUrl: string): Document {
       return { ok: true, members: [BOT.user_id], response_metadata: { next_cursor: '' } };
     case 'users.info':
       return { ok: true, user: { id: a.user, name: `user-${String(a.user)}`, real_name: `User ${String(a.user)}`, profile: { display_name: `user-${String(a.user)}`, real_name: `User ${String(a.user)}`, first_name: 'User' } } };
+    case 'conversations.open':
+      return { ok: true, channel: { id: `D${String(a.users).replace(/^U/, '')}` } };
     case 'usergroups.users.list':
       return { ok: true, users: [] };
     case 'files.getUploadURLExternal': {

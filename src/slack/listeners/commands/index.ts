@@ -5,6 +5,7 @@ import { helpSubcommand } from './help';
 import { labelsSubcommand, labelSubcommand } from './labels';
 import { optinSubcommand } from './optin';
 import { quickRepliesSubcommand, registerQuickReplyModal } from './quick-replies';
+import { segmentSubcommand } from './segment';
 import { optoutSubcommand } from './optout';
 import { statusSubcommand } from './status';
 import type { Subcommand } from './subcommand';
@@ -22,6 +23,7 @@ export function registerCommands(app: App, deps: AppDeps): void {
     optoutSubcommand(deps),
     optinSubcommand(deps),
     quickRepliesSubcommand(deps),
+    segmentSubcommand(deps),
     consentSubcommand(deps),
   );
   registerWaCommand(app, deps, subcommands);
