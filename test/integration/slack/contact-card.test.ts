@@ -93,4 +93,36 @@ describe('contact card buttons', () => {
     await slack.waitFor('chat.postEphemeral', (c) => /opted out/.test(String(c.args.text)));
     expect(slack.callsTo('views.open')).toHaveLength(0);
   });
+
+  const shortcutOn = (callbackId: string, messageTs: string, threadTs?: string) =>
+    postInteraction(t.baseUrl, SIGNING_SECRET, {
+      type: 'message_action',
+      callback_id: callbackId,
+      trigger_id: `trig-${callbackId}`,
+      team: { id: 'T0TEAM', domain: 'test' },
+      user: { id: 'U0AGENT', username: 'agent', team_id: 'T0TEAM' },
+      channel: { id: thread.channel, name: 'inbox' },
+      message: { type: 'message', ts: messageTs, ...(threadTs ? { thread_ts: threadTs } : {}), text: 'x' },
+      response_url: slack.responseUrl('shortcut'),
+      action_ts: '1',
+    });
+
+  it('when an agent uses the message shortcuts inside the thread, then they act on that conversation; outside one they say so', async () => {
+    await shortcutOn('label_contact', '1700000099.000001', thread.threadTs);
+    await slack.waitFor('chat.postEphemeral', (c) => /no labels yet/.test(String(c.args.text)));
+    await t.app.deps.repos.quickReplies.create({ shortcut: 'hi', body: 'Hi!', author: 'U0LEAD01' });
+    await shortcutOn('send_quick_reply', '1700000099.000002', thread.threadTs);
+    await slack.waitFor('views.open', (c) => c.args.trigger_id === 'trig-send_quick_reply');
+
+    await shortcutOn('opt_out_contact', thread.threadTs); // on the card itself
+    const modal = await slack.waitFor('views.open', (c) => c.args.trigger_id === 'trig-opt_out_contact');
+    const view = modal.args.view as { callback_id: string; private_metadata: string };
+    expect(JSON.stringify(view)).toContain('Nothing more will be sent to *Ana Lima*');
+    await postInteraction(t.baseUrl, SIGNING_SECRET, viewSubmissionPayload({ callbackId: view.callback_id, privateMetadata: view.private_metadata, values: {} }));
+    await eventually(async () => (await t.app.deps.repos.contacts.findByWaId(ANA))!.consent.status === 'opted_out', 'opted out');
+    expect((await t.app.deps.repos.consentLedger.listForContact(ANA))[0]).toMatchObject({ source: 'slack:shortcut', actor: 'U0AGENT' });
+
+    await shortcutOn('label_contact', '1700000000.424242'); // a message in no conversation
+    await slack.waitFor('chat.postEphemeral', (c) => /Use this on a message in a WhatsApp conversation thread/.test(String(c.args.text)));
+  });
 });

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, MessageShortcut, webApi } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { fillQuickReply } from '../../../bridge/outbound/quick-reply-text';
 import { checkConsent } from '../../../consent/consent-gate';
@@ -6,9 +6,21 @@ import { recordOptOut } from '../../../consent/record-opt-out';
 import type { Contact } from '../../../domain/contact';
 import { CARD_ACTIONS, contactCard, contactDisplayName } from '../../blocks/contact-card';
 import { escapeMrkdwn } from '../../mrkdwn';
+import type { Logger } from '../../../logger';
 import { requestLog } from '../../request-context';
 
 const LABELS_MODAL = 'card_labels_modal';
+const OPT_OUT_MODAL = 'shortcut_opt_out_modal';
+/** Message shortcuts (declared in manifest.yml). */
+export const SHORTCUTS = { quickReply: 'send_quick_reply', label: 'label_contact', optOut: 'opt_out_contact' } as const;
+
+/** Who asked, and where to answer them. */
+interface Asker {
+  userId: string;
+  channel: string;
+  threadTs?: string;
+  triggerId: string;
+}
 const QUICK_REPLY_MODAL = 'card_quick_reply_modal';
 /** Slack's limits: 100 options per select, 75 characters per option text. */
 const MAX_OPTIONS = 100;
@@ -27,25 +39,30 @@ export function registerContactCardActions(app: App, deps: Deps): void {
     await client.chat.update({ channel: contact.slack.channel, ts: contact.slack.threadTs, ...contactCard(contact, deps.config.bridge.internalNotePrefix) });
   };
   const contactOf = async (waId: unknown) => (typeof waId === 'string' ? deps.repos.contacts.findByWaId(waId) : null);
-  const tell = (client: webApi.WebClient, body: BlockAction, text: string) =>
-    client.chat.postEphemeral({ channel: body.channel?.id ?? '', user: body.user.id, text, ...(body.message?.thread_ts ? { thread_ts: body.message.thread_ts } : {}) });
+  const cardAsker = (body: BlockAction): Asker => ({ userId: body.user.id, channel: body.channel?.id ?? '', threadTs: body.message?.thread_ts, triggerId: body.trigger_id });
+  const tell = (client: webApi.WebClient, who: Asker, text: string) =>
+    client.chat.postEphemeral({ channel: who.channel, user: who.userId, text, ...(who.threadTs ? { thread_ts: who.threadTs } : {}) });
 
   app.action<BlockAction<ButtonAction>>(CARD_ACTIONS.optOut, async ({ ack, action, body, client, context }) => {
     await ack();
-    const contact = await contactOf(action.value);
-    if (!contact) return void (await tell(client, body, 'That contact no longer exists.'));
+    await optOut(client, await contactOf(action.value), cardAsker(body), 'card', requestLog(context, deps.logger));
+  });
+
+  /** Opt-out from the card's button or the message shortcut (both confirmed first). */
+  async function optOut(client: webApi.WebClient, contact: Contact | null, who: Asker, via: string, log: Logger): Promise<void> {
+    if (!contact) return void (await tell(client, who, 'That contact no longer exists.'));
     const at = deps.clock();
     const done = await recordOptOut(
       { contacts: deps.repos.contacts, ledger: deps.repos.consentLedger, messages: deps.repos.messages, confirmation: deps.config.bridge.optOutConfirmation },
       contact,
-      { source: 'slack:button', actor: body.user.id, evidence: 'Opt out button on the contact card', statusSource: 'slack:button', at },
+      { source: `slack:${via === 'card' ? 'button' : 'shortcut'}`, actor: who.userId, evidence: via === 'card' ? 'Opt out button on the contact card' : 'Opt out contact message shortcut', statusSource: `slack:${via}`, at },
     );
     if (!done) {
       const since = contact.consent.since?.toISOString().slice(0, 10) ?? 'an unknown date';
-      return void (await tell(client, body, `${escapeMrkdwn(contactDisplayName(contact))} is already opted out (since ${since}, via ${contact.consent.source ?? 'unknown'}).`));
+      return void (await tell(client, who, `${escapeMrkdwn(contactDisplayName(contact))} is already opted out (since ${since}, via ${contact.consent.source ?? 'unknown'}).`));
     }
-    await deps.repos.audit.record({ actor: body.user.id, action: 'opt_out', args: { contact: contact.waId, via: 'card' }, outcome: 'ok', at });
-    requestLog(context, deps.logger).info({ contact: contact.waId }, 'contact opted out from the card');
+    await deps.repos.audit.record({ actor: who.userId, action: 'opt_out', args: { contact: contact.waId, via }, outcome: 'ok', at });
+    log.info({ contact: contact.waId, via }, 'contact opted out from Slack');
     deps.bridge.wakeOutbound(contact.waId);
     const updated = (await deps.repos.contacts.findByWaId(contact.waId)) ?? contact;
     await refreshCard(client, updated);
@@ -53,21 +70,24 @@ export function registerContactCardActions(app: App, deps: Deps): void {
       await client.chat.postMessage({
         channel: updated.slack.channel,
         thread_ts: updated.slack.threadTs,
-        text: `:no_entry: *Opted out* by <@${body.user.id}>. Nothing more will be sent to this contact; they were told how to subscribe again.`,
+        text: `:no_entry: *Opted out* by <@${who.userId}>. Nothing more will be sent to this contact; they were told how to subscribe again.`,
       });
     }
-  });
+  }
 
   app.action<BlockAction<ButtonAction>>(CARD_ACTIONS.labels, async ({ ack, action, body, client }) => {
     await ack();
-    const contact = await contactOf(action.value);
-    if (!contact) return void (await tell(client, body, 'That contact no longer exists.'));
+    await openLabels(client, await contactOf(action.value), cardAsker(body));
+  });
+
+  async function openLabels(client: webApi.WebClient, contact: Contact | null, who: Asker): Promise<void> {
+    if (!contact) return void (await tell(client, who, 'That contact no longer exists.'));
     const labels = (await deps.repos.labels.list()).slice(0, MAX_OPTIONS);
-    if (labels.length === 0) return void (await tell(client, body, 'There are no labels yet: a team lead creates them with `/wa label create <name>`.'));
+    if (labels.length === 0) return void (await tell(client, who, 'There are no labels yet: a team lead creates them with `/wa label create <name>`.'));
     const option = (name: string) => ({ text: { type: 'plain_text' as const, text: clip(name) }, value: name });
     const current = labels.filter((l) => contact.labels.includes(l.name)).map((l) => option(l.name));
     await client.views.open({
-      trigger_id: body.trigger_id,
+      trigger_id: who.triggerId,
       view: {
         type: 'modal',
         callback_id: LABELS_MODAL,
@@ -86,7 +106,7 @@ export function registerContactCardActions(app: App, deps: Deps): void {
         ],
       },
     });
-  });
+  }
 
   app.view(LABELS_MODAL, async ({ ack, view, body, client }) => {
     const contact = await contactOf(metadataWaId(view.private_metadata));
@@ -105,14 +125,17 @@ export function registerContactCardActions(app: App, deps: Deps): void {
 
   app.action<BlockAction<ButtonAction>>(CARD_ACTIONS.quickReply, async ({ ack, action, body, client }) => {
     await ack();
-    const contact = await contactOf(action.value);
-    if (!contact) return void (await tell(client, body, 'That contact no longer exists.'));
+    await openQuickReply(client, await contactOf(action.value), cardAsker(body));
+  });
+
+  async function openQuickReply(client: webApi.WebClient, contact: Contact | null, who: Asker): Promise<void> {
+    if (!contact) return void (await tell(client, who, 'That contact no longer exists.'));
     const gate = checkConsent(contact, 'reply');
-    if (!gate.allowed) return void (await tell(client, body, `:no_entry_sign: ${escapeMrkdwn(gate.reason)}.`));
+    if (!gate.allowed) return void (await tell(client, who, `:no_entry_sign: ${escapeMrkdwn(gate.reason)}.`));
     const replies = (await deps.repos.quickReplies.list()).slice(0, MAX_OPTIONS);
-    if (replies.length === 0) return void (await tell(client, body, 'There are no quick replies yet: a team lead adds them with `/wa qr add`.'));
+    if (replies.length === 0) return void (await tell(client, who, 'There are no quick replies yet: a team lead adds them with `/wa qr add`.'));
     await client.views.open({
-      trigger_id: body.trigger_id,
+      trigger_id: who.triggerId,
       view: {
         type: 'modal',
         callback_id: QUICK_REPLY_MODAL,
@@ -136,6 +159,48 @@ export function registerContactCardActions(app: App, deps: Deps): void {
         ],
       },
     });
+  }
+
+  // Message shortcuts: the same three actions from any message in a conversation thread.
+  const shortcutAsker = (body: MessageShortcut): Asker => ({ userId: body.user.id, channel: body.channel.id, threadTs: body.message.thread_ts ?? body.message.ts, triggerId: body.trigger_id });
+  const threadContact = (body: MessageShortcut) => deps.repos.contacts.findBySlackThread(body.channel.id, body.message.thread_ts ?? body.message.ts);
+  const notAConversation = 'Use this on a message in a WhatsApp conversation thread.';
+  app.shortcut<MessageShortcut>(SHORTCUTS.quickReply, async ({ ack, shortcut, client }) => {
+    await ack();
+    const contact = await threadContact(shortcut);
+    if (!contact) return void (await tell(client, shortcutAsker(shortcut), notAConversation));
+    await openQuickReply(client, contact, shortcutAsker(shortcut));
+  });
+  app.shortcut<MessageShortcut>(SHORTCUTS.label, async ({ ack, shortcut, client }) => {
+    await ack();
+    const contact = await threadContact(shortcut);
+    if (!contact) return void (await tell(client, shortcutAsker(shortcut), notAConversation));
+    await openLabels(client, contact, shortcutAsker(shortcut));
+  });
+  // A shortcut cannot ask "are you sure?" itself: a small modal does.
+  app.shortcut<MessageShortcut>(SHORTCUTS.optOut, async ({ ack, shortcut, client }) => {
+    await ack();
+    const who = shortcutAsker(shortcut);
+    const contact = await threadContact(shortcut);
+    if (!contact) return void (await tell(client, who, notAConversation));
+    await client.views.open({
+      trigger_id: who.triggerId,
+      view: {
+        type: 'modal',
+        callback_id: OPT_OUT_MODAL,
+        private_metadata: JSON.stringify({ waId: contact.waId, channel: who.channel, threadTs: who.threadTs }),
+        title: { type: 'plain_text', text: 'Opt out?' },
+        submit: { type: 'plain_text', text: 'Opt out' },
+        close: { type: 'plain_text', text: 'Cancel' },
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Nothing more will be sent to *${escapeMrkdwn(contactDisplayName(contact))}*, except one message confirming it. They can opt in again by replying START.` } }],
+      },
+    });
+  });
+  app.view(OPT_OUT_MODAL, async ({ ack, view, body, client, context }) => {
+    await ack();
+    const meta = JSON.parse(view.private_metadata || '{}') as { waId?: unknown; channel?: string; threadTs?: string };
+    const who: Asker = { userId: body.user.id, channel: String(meta.channel ?? ''), threadTs: meta.threadTs, triggerId: '' };
+    await optOut(client, await contactOf(meta.waId), who, 'shortcut', requestLog(context, deps.logger));
   });
 
   app.view(QUICK_REPLY_MODAL, async ({ ack, view, body, client, context }) => {
