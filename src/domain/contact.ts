@@ -80,6 +80,8 @@ export interface ContactRepository {
   setConsent(waId: string, consent: Consent): Promise<Contact | null>;
   addLabels(waId: string, labels: string[]): Promise<Contact | null>;
   removeLabels(waId: string, labels: string[]): Promise<Contact | null>;
+  /** Deletes the contact and remembers (hashed) that the number must stay opted out. */
+  erase(waId: string, at: Date): Promise<void>;
   /** Takes a deleted label off every contact; how many had it. */
   removeLabelEverywhere(label: string): Promise<number>;
 }

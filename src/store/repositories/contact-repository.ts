@@ -1,6 +1,7 @@
 import { trusted } from 'mongoose';
 import type { Contact, ContactRepository, Consent, ConsentStatus, InboundSighting, Segment, SlackConversation } from '../../domain/contact';
 import { waIdToE164 } from '../../domain/phone';
+import { suppressionKey } from '../../domain/suppression';
 import type { Models } from '../models';
 import { stringKey } from './filter-values';
 import { isDuplicateKey } from './mongo-errors';
@@ -37,7 +38,17 @@ export function createContactRepository(models: Models): ContactRepository {
       };
       let doc: ContactDoc | null;
       try {
-        doc = await model.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after' }).lean<ContactDoc>();
+        const result = (await model.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after', includeResultMetadata: true }).lean()) as unknown as {
+          value: ContactDoc | null;
+          lastErrorObject?: { upserted?: unknown };
+        };
+        doc = result.value;
+        // A new contact whose number was erased before stays opted out: that was their choice.
+        if (result.lastErrorObject?.upserted && (await models.Suppression.exists({ _id: { $eq: suppressionKey(sighting.waId) } }))) {
+          doc = await model
+            .findOneAndUpdate({ waId: { $eq: sighting.waId } }, { $set: { consent: { status: 'opted_out', since: sighting.at, source: 'suppressed:erased' } } }, { returnDocument: 'after' })
+            .lean<ContactDoc>();
+        }
       } catch (err) {
         // Two first messages from one contact at once: the loser's upsert hits the unique index; retry as an update.
         if (!isDuplicateKey(err)) throw err;
@@ -101,6 +112,12 @@ export function createContactRepository(models: Models): ContactRepository {
     },
     async removeLabels(waId, labels) {
       return byWaId(waId, { $pull: { labels: { $in: labels } } });
+    },
+    async erase(waId, at) {
+      if (stringKey(waId) === undefined) return;
+      const key = suppressionKey(waId);
+      await models.Suppression.updateOne({ _id: { $eq: key } }, { $set: { reason: 'erased', at } }, { upsert: true });
+      await model.deleteOne({ waId: { $eq: waId } });
     },
     async removeLabelEverywhere(label) {
       const res = await model.updateMany({ labels: { $eq: label } }, { $pull: { labels: label } });

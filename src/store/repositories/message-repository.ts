@@ -201,6 +201,15 @@ export function createMessageRepository(models: Models): MessageRepository {
       const ended = await model.updateMany({ ...parts, withdrawn: true, 'delivery.state': 'pending' }, { $set: { 'delivery.state': 'failed', 'delivery.lastError': reason } });
       return { withdrawn: ended.modifiedCount, inFlight: Math.max(0, flagged.modifiedCount - ended.modifiedCount) };
     },
+    async eraseContact(contactWaId) {
+      if (stringKey(contactWaId) === undefined) return [];
+      const docs = await model.find({ contactWaId: { $eq: contactWaId } }, { direction: 1, slack: 1, media: 1 }).lean<MessageDoc[]>();
+      const mediaIds = docs.map((d) => d.media?.storedId).filter((id): id is string => !!id);
+      if (mediaIds.length) await models.Media.deleteMany({ _id: trusted({ $in: mediaIds }) });
+      await model.deleteMany({ contactWaId: { $eq: contactWaId } });
+      // Our own posts (mirrored inbound messages) are ours to delete in Slack; agents' replies are not.
+      return docs.filter((d) => d.direction === 'inbound' && d.slack).map((d) => d.slack!);
+    },
     async isWithdrawn(id) {
       return (await model.countDocuments({ _id: { $eq: id }, withdrawn: true })) > 0;
     },

@@ -80,3 +80,13 @@ export const mediaSchema = new Schema(
   },
   { collection: 'media', versionKey: false },
 );
+
+/** Numbers that must stay opted out after their contact was erased: only a hash of the WhatsApp id. */
+export const suppressionSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    reason: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'suppressions', versionKey: false },
+);

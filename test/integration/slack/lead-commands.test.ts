@@ -1,5 +1,5 @@
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../../support/app-harness';
-import { manualClock, receiveAndMirror } from '../../support/bridge-helpers';
+import { manualClock, receiveAndMirror, threadPosts } from '../../support/bridge-helpers';
 import { useFakeSlackApi } from '../../support/slack/fake-slack-api';
 import { postSlashCommand } from '../../support/slack/signed-request';
 
@@ -78,5 +78,24 @@ describe('lead commands', () => {
     expect(await wa('segment vip opted-in')).toBe('No contacts in `vip`, opted in.');
     expect(await wa('segment nonsense')).toMatch(/No such label: `nonsense`/);
     expect(await wa('segment vip', 'U0AGENT')).toMatch(/is for team leads/);
+  });
+
+  it('when a lead erases a contact, then their data and messages are gone, our posts deleted, and the number stays opted out if they write again', async () => {
+    const repos = t.app.deps.repos;
+    const ana = '447911123456@c.us';
+    await receiveAndMirror(t, { from: ana, pushName: 'Ana Lima', content: { kind: 'text', text: 'my address is 1 Main St' } });
+    const contact = (await repos.contacts.findByWaId(ana))!;
+    const posted = threadPosts(t).map((c) => String(c.result!.ts));
+    expect(await wa('forget +44 7911 123456')).toMatch(/Ana Lima's data is erased: profile, 1 mirrored message and any held files; 2 of our posts were deleted from Slack\. The number stays opted out/);
+    expect(await repos.contacts.findByWaId(ana)).toBeNull();
+    expect(await repos.messages.countByState('inbound')).toEqual({});
+    expect(slack.callsTo('chat.delete').map((c) => c.args.ts).sort()).toEqual([contact.slack!.threadTs, ...posted].sort());
+    expect((await repos.consentLedger.listForContact(ana))[0]).toMatchObject({ type: 'erased', actor: 'U0LEAD01' });
+    expect(JSON.stringify(await repos.audit.recent(1))).not.toContain('447911123456');
+
+    // They write again: a new contact, opted out from the start; nothing can be sent to them.
+    await receiveAndMirror(t, { from: ana, pushName: 'Ana Lima', content: { kind: 'text', text: 'hello again' } });
+    expect((await repos.contacts.findByWaId(ana))!.consent).toMatchObject({ status: 'opted_out', source: 'suppressed:erased' });
+    expect(await wa('forget +447911123456', 'U0AGENT')).toMatch(/is for team leads/);
   });
 });

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { consentSubcommand, contactSubcommand } from './contact';
+import { forgetSubcommand } from './forget';
 import { helpSubcommand } from './help';
 import { labelsSubcommand, labelSubcommand } from './labels';
 import { optinSubcommand } from './optin';
@@ -24,6 +25,7 @@ export function registerCommands(app: App, deps: AppDeps): void {
     optinSubcommand(deps),
     quickRepliesSubcommand(deps),
     segmentSubcommand(deps),
+    forgetSubcommand(deps),
     consentSubcommand(deps),
   );
   registerWaCommand(app, deps, subcommands);

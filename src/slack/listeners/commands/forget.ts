@@ -1,0 +1,45 @@
+import type { AppDeps } from '../../../app-deps';
+import { suppressionKey } from '../../../domain/suppression';
+import { contactDisplayName } from '../../blocks/contact-card';
+import { escapeMrkdwn } from '../../mrkdwn';
+import { contactByPhone } from './contact-lookup';
+import type { Subcommand } from './subcommand';
+
+/**
+ * `/wa forget <phone>` (leads): erases a contact — their profile, every message both ways, held
+ * files, and our own posts of their messages in Slack — and keeps only a hashed suppression entry
+ * so the number stays opted out. Consent ledger entries are kept: they are the record of why
+ * messages were or were not sent (README → Consent → Erasure).
+ */
+export function forgetSubcommand(deps: Pick<AppDeps, 'repos' | 'clock'>): Subcommand {
+  return {
+    name: 'forget',
+    usage: '/wa forget <phone>',
+    summary: "erase a contact's personal data and messages; the number stays opted out",
+    leadOnly: true,
+    async run({ rest, respond, client, userId, log }) {
+      const contact = await contactByPhone(deps.repos.contacts, rest);
+      const name = escapeMrkdwn(contactDisplayName(contact));
+      const at = deps.clock();
+      const posts = await deps.repos.messages.eraseContact(contact.waId);
+      await deps.repos.consentLedger.append({ contact: contact.waId, type: 'erased', source: 'slack:command', actor: userId, evidence: 'personal data erased on request', at });
+      await deps.repos.contacts.erase(contact.waId, at);
+      await deps.repos.audit.record({ actor: userId, action: 'forget', args: { suppression: suppressionKey(contact.waId) }, outcome: 'ok', at });
+      // Our own posts can go too: the card and the mirrored messages. Best effort, one by one.
+      const ours = [...(contact.slack ? [{ channel: contact.slack.channel, ts: contact.slack.threadTs }] : []), ...posts];
+      let deleted = 0;
+      for (const post of ours) {
+        await client.chat.delete({ channel: post.channel, ts: post.ts }).then(
+          () => deleted++,
+          (err: unknown) => log.warn({ err }, 'could not delete a mirrored post during erasure'),
+        );
+      }
+      await respond({
+        response_type: 'ephemeral',
+        text:
+          `:wastebasket: ${name}'s data is erased: profile, ${posts.length} mirrored message${posts.length === 1 ? '' : 's'} and any held files; ` +
+          `${deleted} of our posts were deleted from Slack. The number stays opted out. Replies agents wrote in the thread remain — delete them in Slack if needed.`,
+      });
+    },
+  };
+}
