@@ -1,3 +1,4 @@
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { AppError } from './errors';
 
@@ -49,6 +50,12 @@ const schema = z.object({
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   NODE_ENV: optional(z.string()),
   TZ_REPORTS: optional(timezone),
+  PHONE_DEFAULT_COUNTRY: optional(
+    z
+      .string()
+      .transform((c) => c.toUpperCase())
+      .refine((c) => isSupportedCountry(c), 'must be a two-letter country code like GB or BR'),
+  ),
 });
 
 export interface Config {
@@ -92,6 +99,8 @@ export interface Config {
   port: number;
   log: { level: string; pretty: boolean };
   reportsTimezone: string;
+  /** Country for phone numbers typed without a country code (`07911 123456`); unset: international only. */
+  phoneDefaultCountry?: CountryCode;
 }
 
 /**
@@ -152,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT ?? 3000,
     log: { level: e.LOG_LEVEL ?? 'info', pretty: e.NODE_ENV === 'development' },
     reportsTimezone: e.TZ_REPORTS ?? 'UTC',
+    phoneDefaultCountry: e.PHONE_DEFAULT_COUNTRY as CountryCode | undefined,
   };
 }
 

@@ -67,6 +67,11 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/WHATSAPP_SEND_JITTER_MS/);
   });
 
+  it('when PHONE_DEFAULT_COUNTRY is set, then it must be a country libphonenumber knows', () => {
+    expect(loadConfig(validEnv({ PHONE_DEFAULT_COUNTRY: 'br' })).phoneDefaultCountry).toBe('BR');
+    expect(problemsOf(validEnv({ PHONE_DEFAULT_COUNTRY: 'XX' }))).toEqual(['PHONE_DEFAULT_COUNTRY must be a two-letter country code like GB or BR']);
+  });
+
   it('when the error is shown, then it points at the README setup section', () => {
     expect(() => loadConfig({})).toThrow(/README\.md → "Setup"/);
   });

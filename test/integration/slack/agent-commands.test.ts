@@ -84,4 +84,13 @@ describe('agent commands', () => {
     await t.app.bridge.toWhatsApp.runDue();
     expect(t.gateway.sent.filter((s) => s.chatId === '5511987654321@c.us').map((s) => s.text)).toEqual([t.app.deps.config.bridge.optOutConfirmation]);
   });
+
+  it('when PHONE_DEFAULT_COUNTRY is set, then national formats work too', async () => {
+    await t.stop();
+    t = await startTestApp({ PHONE_DEFAULT_COUNTRY: 'gb' }, { slack, clock: time.clock });
+    await receiveAndMirror(t, { from: ANA, pushName: 'Ana Lima', content: { kind: 'text', text: 'hello' } });
+    for (const typed of ['07911 123456', '07911-123-456', '+44 7911 123456', '0044 7911 123456']) {
+      expect(await wa(`contact ${typed}`)).toContain('*Ana Lima* · +447911123456');
+    }
+  });
 });

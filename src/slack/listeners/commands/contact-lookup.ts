@@ -1,3 +1,4 @@
+import type { CountryCode } from 'libphonenumber-js';
 import type { Contact, ContactRepository } from '../../../domain/contact';
 import { toE164 } from '../../../domain/phone';
 import { AppError } from '../../../errors';
@@ -9,18 +10,18 @@ export const looksLikePhone = (text: string) => /^\d{5,}$/.test(text.replace(/[\
 const shown = (text: string) => escapeMrkdwn(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
 /** The contact with this phone number, or a coded error the agent can act on. */
-export async function contactByPhone(contacts: ContactRepository, input: string): Promise<Contact> {
-  const e164 = toE164(input);
+export async function contactByPhone(contacts: ContactRepository, input: string, country?: CountryCode): Promise<Contact> {
+  const e164 = toE164(input, country);
   const contact = await contacts.findByE164(e164);
   if (!contact) throw new AppError('CONTACT_NOT_FOUND', `No contact has the number ${e164}: contacts appear once they have written to us.`, { e164 });
   return contact;
 }
 
 /** By phone number, or by the start of the name when exactly one contact matches. */
-export async function contactByPhoneOrName(contacts: ContactRepository, input: string): Promise<Contact> {
+export async function contactByPhoneOrName(contacts: ContactRepository, input: string, country?: CountryCode): Promise<Contact> {
   const text = input.trim();
   if (!text) throw new AppError('BAD_ARGUMENTS', 'Say which contact: a phone number or the start of a name.');
-  if (looksLikePhone(text)) return contactByPhone(contacts, text);
+  if (looksLikePhone(text)) return contactByPhone(contacts, text, country);
   if (text.length > 100) throw new AppError('BAD_ARGUMENTS', `\`${shown(text)}\` is too long for a name (100 characters at most).`);
   const found = await contacts.findByNamePrefix(text, 6);
   if (found.length === 1) return found[0]!;

@@ -13,13 +13,13 @@ export function ledgerLine(e: ConsentEvent): string {
 }
 
 /** `/wa contact <phone|name>`: who they are, their labels and consent, and where the conversation is. */
-export function contactSubcommand(deps: Pick<AppDeps, 'repos'>): Subcommand {
+export function contactSubcommand(deps: Pick<AppDeps, 'repos' | 'config'>): Subcommand {
   return {
     name: 'contact',
     usage: '/wa contact <phone|name>',
     summary: "a contact's labels, consent and conversation",
     async run({ rest, respond, client }) {
-      const contact = await contactByPhoneOrName(deps.repos.contacts, rest);
+      const contact = await contactByPhoneOrName(deps.repos.contacts, rest, deps.config.phoneDefaultCountry);
       const ledger = await deps.repos.consentLedger.listForContact(contact.waId, 3);
       const thread = contact.slack
         ? ((await client.chat.getPermalink({ channel: contact.slack.channel, message_ts: contact.slack.threadTs }).catch(() => undefined))?.permalink ?? undefined)
@@ -39,13 +39,13 @@ export function contactSubcommand(deps: Pick<AppDeps, 'repos'>): Subcommand {
 }
 
 /** `/wa consent <phone>`: the contact's whole consent ledger, newest first. */
-export function consentSubcommand(deps: Pick<AppDeps, 'repos'>): Subcommand {
+export function consentSubcommand(deps: Pick<AppDeps, 'repos' | 'config'>): Subcommand {
   return {
     name: 'consent',
     usage: '/wa consent <phone>',
     summary: "a contact's full consent ledger",
     async run({ rest, respond }) {
-      const contact = await contactByPhone(deps.repos.contacts, rest);
+      const contact = await contactByPhone(deps.repos.contacts, rest, deps.config.phoneDefaultCountry);
       const ledger = await deps.repos.consentLedger.listForContact(contact.waId, 100);
       const head = `*Consent ledger for ${escapeMrkdwn(contactDisplayName(contact))}* — now ${contact.consent.status}`;
       await respond({ response_type: 'ephemeral', text: [head, ...(ledger.length ? ledger.map(ledgerLine) : ['_No entries: consent was never asked or given._'])].join('\n') });

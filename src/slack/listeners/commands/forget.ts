@@ -11,14 +11,14 @@ import type { Subcommand } from './subcommand';
  * so the number stays opted out. Consent ledger entries are kept: they are the record of why
  * messages were or were not sent (README → Consent → Erasure).
  */
-export function forgetSubcommand(deps: Pick<AppDeps, 'repos' | 'clock'>): Subcommand {
+export function forgetSubcommand(deps: Pick<AppDeps, 'repos' | 'clock' | 'config'>): Subcommand {
   return {
     name: 'forget',
     usage: '/wa forget <phone>',
     summary: "erase a contact's personal data and messages; the number stays opted out",
     leadOnly: true,
     async run({ rest, respond, client, userId, log }) {
-      const contact = await contactByPhone(deps.repos.contacts, rest);
+      const contact = await contactByPhone(deps.repos.contacts, rest, deps.config.phoneDefaultCountry);
       const name = escapeMrkdwn(contactDisplayName(contact));
       const at = deps.clock();
       const posts = await deps.repos.messages.eraseContact(contact.waId);

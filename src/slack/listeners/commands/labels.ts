@@ -6,7 +6,7 @@ import { contactByPhone } from './contact-lookup';
 import type { Subcommand } from './subcommand';
 
 /** `/wa labels`: every label, how many contacts carry it, and where its conversations go. */
-export function labelsSubcommand(deps: Pick<AppDeps, 'repos'>): Subcommand {
+export function labelsSubcommand(deps: Pick<AppDeps, 'repos' | 'config'>): Subcommand {
   return {
     name: 'labels',
     usage: '/wa labels',
@@ -27,7 +27,7 @@ const LABEL_NAME = /^[\p{L}\p{N}][\p{L}\p{N}_-]{0,39}$/u;
  * `/wa label add|remove <phone> <label…>`: labels on one contact (labels must exist). Leads also
  * `create|delete <label>` and `route <label> #channel` (a label's conversations go to that channel).
  */
-export function labelSubcommand(deps: Pick<AppDeps, 'repos' | 'clock'>): Subcommand {
+export function labelSubcommand(deps: Pick<AppDeps, 'repos' | 'clock' | 'config'>): Subcommand {
   return {
     name: 'label',
     usage: '/wa label add|remove <phone> <label…>  ·  leads: /wa label create|delete <label>, /wa label route <label> #channel',
@@ -42,7 +42,7 @@ export function labelSubcommand(deps: Pick<AppDeps, 'repos' | 'clock'>): Subcomm
       // The number may contain spaces; the labels are the words after it.
       const firstLabel = rest.findIndex((a, i) => i > 0 && !/^[\d().-]+$/.test(a));
       if (firstLabel === -1) throw new AppError('BAD_ARGUMENTS', 'Say which contact (a phone number) and which labels.');
-      const contact = await contactByPhone(deps.repos.contacts, rest.slice(0, firstLabel).join(' '));
+      const contact = await contactByPhone(deps.repos.contacts, rest.slice(0, firstLabel).join(' '), deps.config.phoneDefaultCountry);
       const names = [...new Set(rest.slice(firstLabel).map((l) => l.toLowerCase()))];
       const known = new Set((await deps.repos.labels.list()).map((l) => l.name));
       const unknown = names.filter((n) => !known.has(n));
@@ -59,7 +59,7 @@ export function labelSubcommand(deps: Pick<AppDeps, 'repos' | 'clock'>): Subcomm
 }
 
 async function manageLabel(
-  deps: Pick<AppDeps, 'repos' | 'clock'>,
+  deps: Pick<AppDeps, 'repos' | 'clock' | 'config'>,
   verb: string,
   args: string[],
   userId: string,

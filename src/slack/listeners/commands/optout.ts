@@ -18,7 +18,7 @@ export function optoutSubcommand(deps: Pick<AppDeps, 'repos' | 'config' | 'clock
       const phoneWords = split === -1 ? args : args.slice(0, split);
       const reason = (split === -1 ? [] : args.slice(split)).join(' ').slice(0, 500);
       if (phoneWords.length === 0) throw new AppError('BAD_ARGUMENTS', 'Say whose opt-out to record: a phone number.');
-      const contact = await contactByPhone(deps.repos.contacts, phoneWords.join(' '));
+      const contact = await contactByPhone(deps.repos.contacts, phoneWords.join(' '), deps.config.phoneDefaultCountry);
       const at = deps.clock();
       const done = await recordOptOut(
         { contacts: deps.repos.contacts, ledger: deps.repos.consentLedger, messages: deps.repos.messages, confirmation: deps.config.bridge.optOutConfirmation },
