@@ -2,11 +2,13 @@
  * `npm run bench -- <area>`: prints one figure a line as `name: value unit`.
  * Figures are measured on this machine, never asserted; tests check behaviour.
  */
+import { runCommandsBench } from './commands';
 import { runMirrorBench } from './mirror';
 import { runStoreBench } from './store';
 import { runWhatsAppBench } from './whatsapp';
 
 const areas: Record<string, () => Promise<void>> = {
+  commands: runCommandsBench,
   mirror: runMirrorBench,
   store: runStoreBench,
   whatsapp: runWhatsAppBench,

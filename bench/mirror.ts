@@ -1,12 +1,5 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
-import { Writable } from 'node:stream';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
-import { startApp, type RunningApp } from '../src/start-app';
-import { FakeWhatsAppGateway } from '../test/support/fake-whatsapp-gateway';
-import { startFakeSlackApi, type FakeSlackApi } from '../test/support/slack/fake-slack-api';
+import { startFakeSlackApi } from '../test/support/slack/fake-slack-api';
+import { remoteSlack, rig, type Rig } from './rig';
 import { percentile, report, rssMb, since } from './stats';
 
 const THROUGHPUT_MESSAGES = Number(process.env.MIRROR_MESSAGES ?? 5_000);
@@ -17,84 +10,6 @@ const LIMITED_CHANNELS = 50;
 const LIMITED_SECONDS = 10;
 const OUTBOUND_MESSAGES = 2_000;
 const QUEUED = 10_000;
-
-interface Rig {
-  app: RunningApp;
-  gateway: FakeWhatsAppGateway;
-  stop(): Promise<void>;
-}
-
-/**
- * The store in its own process, as MongoDB would be: MONGODB_URI when set, else the stand-in
- * started with `npm run db:standin` (so the store and the app each get a core).
- */
-async function startStore(): Promise<{ uri: string; close(): Promise<void> }> {
-  if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, close: async () => {} };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../src/store/standin/cli.ts')], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  return {
-    uri: line.toString().trim(),
-    async close() {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
-}
-
-/** The fake Slack API in a process of its own; `posts()` fetches what it received. */
-async function remoteSlack(options: { down?: boolean } = {}): Promise<{
-  url: string;
-  /** Resolves once Slack has received at least `n` thread posts. */
-  waitFor(n: number): Promise<void>;
-  posts(): Promise<Array<{ text: string; at: number }>>;
-  close(): Promise<void>;
-}> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'slack-process.ts')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...(options.down ? { SLACK_DOWN: '1' } : {}) },
-  });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  const [url, control] = line.toString().trim().split(' ') as [string, string];
-  return {
-    url,
-    waitFor: async (n) => void (await (await fetch(`${control}/wait?n=${n}`)).json()),
-    posts: async () => (await (await fetch(`${control}/posts`)).json()) as Array<{ text: string; at: number }>,
-    async close() {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
-}
-
-/** The real app over the store and the fake Slack API, with a fake WhatsApp gateway. */
-async function rig(env: Record<string, string> = {}, slack?: FakeSlackApi | string): Promise<Rig> {
-  const store = await startStore();
-  const api = typeof slack === 'string' ? undefined : (slack ?? (await startFakeSlackApi()));
-  const gateway = new FakeWhatsAppGateway();
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: 'xoxb-bench',
-    SLACK_SIGNING_SECRET: 'bench',
-    SLACK_INBOX_CHANNEL: 'C0INBOX01',
-    SLACK_API_URL: typeof slack === 'string' ? slack : api!.url,
-    MONGODB_URI: `${store.uri.replace(/\/$/, '')}/bench_${Date.now()}`,
-    WHATSAPP_GATEWAY: 'none',
-    PORT: '0',
-    SLACK_POST_PER_SEC: '100000',
-    SLACK_POST_BURST: '100000',
-    ...env,
-  });
-  const quiet = createLogger({ level: 'error', pretty: false }, new Writable({ write: (_c, _e, done) => done() }));
-  const app = await startApp(config, quiet, { gateway, printQr: () => {} });
-  return {
-    app,
-    gateway,
-    async stop() {
-      await app.stop();
-      if (!slack) await api!.close();
-      await store.close();
-    },
-  };
-}
 
 async function until(check: () => boolean, timeoutMs: number): Promise<void> {
   await untilAsync(async () => check(), timeoutMs);

@@ -5,7 +5,8 @@ import { startFakeSlackApi } from '../test/support/slack/fake-slack-api';
 /**
  * The fake Slack API in its own process, as slack.com would be: the app's process then carries only
  * the app. Prints "<api url> <control url>"; GET <control>/posts lists the thread posts received.
- * With SLACK_DOWN=1 every post fails with a 500.
+ * GET <control>/responses lists what `respond()` posted to response URLs. With SLACK_DOWN=1 every
+ * post fails with a 500.
  */
 async function main(): Promise<void> {
   const api = await startFakeSlackApi();
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
       if (count >= n) return reply({ count });
       return void waiting.push({ n, done: () => reply({ count }) });
     }
+    if (url.pathname === '/responses') return reply(api.responses.map((r) => ({ id: r.id, text: String(r.body.text ?? '') })));
     const posts = api.calls
       .filter((c) => c.method === 'chat.postMessage' && c.result && c.args.thread_ts)
       .map((c) => ({ text: String(c.args.text), at: c.at.getTime() }));

@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { createModels } from '../src/store/models';
+import { createRepositories } from '../src/store/repositories';
+import { BENCH_SIGNING_SECRET, remoteSlack, rig } from './rig';
+import { percentile, report } from './stats';
+
+const CONCURRENT = 200;
+const SEGMENT_CONTACTS = 100_000;
+
+/**
+ * The commands issue's figures: how fast 200 concurrent signed `/wa` commands are acknowledged by
+ * the real HTTP receiver, whether any failed, and a segment count over 100,000 contacts.
+ */
+export async function runCommandsBench(): Promise<void> {
+  const slack = await remoteSlack();
+  const r = await rig({ SLACK_LEADS: 'U0LEAD01' }, slack.url);
+  try {
+    await r.app.deps.repos.labels.create({ name: 'vip' });
+    await r.app.deps.repos.contacts.recordInbound({ waId: '447911123456@c.us', name: 'Ana Lima', at: new Date() });
+    await loadFromAnotherProcess(r.baseUrl, slack.origin, 20); // warm-up: JIT, sockets, first-use paths
+    const ackMs = await loadFromAnotherProcess(r.baseUrl, slack.origin, CONCURRENT);
+    report('commands.ack.p50', Math.round(percentile(ackMs.map((a) => a.ms), 0.5) * 10) / 10, 'ms');
+    report('commands.ack.p99', Math.round(percentile(ackMs.map((a) => a.ms), 0.99) * 10) / 10, 'ms');
+    // Every command must also have answered, and none with the "that failed" apology.
+    const deadline = Date.now() + 60_000;
+    let answers = await slack.responses();
+    while (answers.length < CONCURRENT + 20 && Date.now() < deadline) {
+      await new Promise((res) => setTimeout(res, 200));
+      answers = await slack.responses();
+    }
+    const failed = answers.filter((a) => a.text.startsWith('Sorry, that failed')).length;
+    report('commands.errors', ackMs.filter((a) => !a.ok).length + failed + Math.max(0, CONCURRENT + 20 - answers.length), '');
+    await segmentCount(r.app.deps.config.store.mongodbUri!);
+  } finally {
+    await r.stop();
+    await slack.close();
+  }
+}
+
+/** Fires the commands from a process of its own, so the app's event loop carries only the app. */
+async function loadFromAnotherProcess(baseUrl: string, responseOrigin: string, count: number): Promise<Array<{ ms: number; ok: boolean }>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'command-load.ts'), baseUrl, BENCH_SIGNING_SECRET, responseOrigin, String(count)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const chunks: Buffer[] = [];
+  child.stdout!.on('data', (c: Buffer) => chunks.push(c));
+  await once(child, 'exit');
+  return JSON.parse(Buffer.concat(chunks).toString()) as Array<{ ms: number; ok: boolean }>;
+}
+
+/** A segment count over 100k contacts, through the app's repository, counting commands on the wire. */
+async function segmentCount(uri: string): Promise<void> {
+  const connection = await mongoose.createConnection(uri, { monitorCommands: true, sanitizeFilter: true, autoIndex: false, autoCreate: false }).asPromise();
+  try {
+    const contacts = connection.db!.collection('contacts');
+    const batch = 10_000;
+    for (let offset = 0; offset < SEGMENT_CONTACTS; offset += batch) {
+      await contacts.insertMany(
+        Array.from({ length: batch }, (_, j) => {
+          const i = offset + j;
+          return {
+            waId: `4477${String(i).padStart(8, '0')}@c.us`,
+            labels: i % 10 === 0 ? ['vip', 'billing'] : ['billing'],
+            consent: { status: i % 3 === 0 ? 'opted_in' : 'unknown' },
+            activity: { status: i % 7 === 0 ? 'inactive' : 'active' },
+          };
+        }),
+      );
+    }
+    const repos = createRepositories(createModels(connection), () => new Date());
+    let roundTrips = 0;
+    connection.getClient().on('commandStarted', () => roundTrips++);
+    const start = performance.now();
+    const count = await repos.contacts.countSegment({ labels: ['vip'], activity: 'active', optedIn: true });
+    report('commands.segment_100k', Math.round(performance.now() - start), 'ms');
+    report('commands.segment_100k.round_trips', roundTrips, '');
+    if (count === 0) throw new Error('bench: the segment matched nothing');
+  } finally {
+    await connection.close();
+  }
+}
