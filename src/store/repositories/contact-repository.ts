@@ -38,13 +38,10 @@ export function createContactRepository(models: Models): ContactRepository {
       };
       let doc: ContactDoc | null;
       try {
-        const result = (await model.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after', includeResultMetadata: true }).lean()) as unknown as {
-          value: ContactDoc | null;
-          lastErrorObject?: { upserted?: unknown };
-        };
-        doc = result.value;
-        // A new contact whose number was erased before stays opted out: that was their choice.
-        if (result.lastErrorObject?.upserted && (await models.Suppression.exists({ _id: { $eq: suppressionKey(sighting.waId) } }))) {
+        doc = await model.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after' }).lean<ContactDoc>();
+        // Just created (one write stamped both times)? A number erased before stays opted out: that was their choice.
+        const created = doc?.createdAt !== undefined && doc.createdAt.getTime() === doc.updatedAt?.getTime();
+        if (created && (await models.Suppression.exists({ _id: { $eq: suppressionKey(sighting.waId) } }))) {
           doc = await model
             .findOneAndUpdate({ waId: { $eq: sighting.waId } }, { $set: { consent: { status: 'opted_out', since: sighting.at, source: 'suppressed:erased' } } }, { returnDocument: 'after' })
             .lean<ContactDoc>();
