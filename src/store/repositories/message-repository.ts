@@ -27,8 +27,10 @@ export function createMessageRepository(models: Models): MessageRepository {
   /** Inserts; a unique-key clash means this is a repeat of a row that exists: hand that one back. */
   async function insertOnce(doc: object, existing: () => Promise<StoredMessage | null>) {
     try {
-      const created = await model.create(doc);
-      return { message: toStoredMessage(created.toObject() as MessageDoc), duplicate: false };
+      // The hot path of every message: the document is built here, typed, so mongoose's per-document
+      // hydration and validation are skipped (`lean`); undefined fields are left out as usual.
+      const [created] = await model.insertMany([withoutUndefined(doc)], { lean: true });
+      return { message: toStoredMessage(created as unknown as MessageDoc), duplicate: false };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       const found = await existing();
@@ -218,4 +220,14 @@ export function createMessageRepository(models: Models): MessageRepository {
       return Object.fromEntries(rows.map((r) => [r._id, r.n]));
     },
   };
+}
+
+/** Drops undefined fields at every depth: without mongoose's casting, the driver would store them as null. */
+function withoutUndefined<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, withoutUndefined(v)]),
+  ) as T;
 }

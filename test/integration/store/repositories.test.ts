@@ -111,6 +111,14 @@ describe('repositories over a real MongoDB wire connection', () => {
       expect(await models.Message.countDocuments({ waMessageId: message.waMessageId })).toBe(1);
       expect(first.message.delivery).toMatchObject({ state: 'pending', attempts: 0 });
     });
+
+    it('when a message has fields left undefined, then the stored document leaves them out rather than storing nulls', async () => {
+      const message = newInboundMessage({ kind: 'media', body: undefined, media: { mimetype: 'image/jpeg', filename: undefined, size: undefined } });
+      await repos.messages.recordInbound(message);
+      const raw = await models.Message.collection.findOne({ waMessageId: message.waMessageId });
+      expect(raw).not.toHaveProperty('body');
+      expect(raw!.media).toEqual({ mimetype: 'image/jpeg' });
+    });
   });
 
   describe('quick replies and labels', () => {
