@@ -11,6 +11,14 @@ import { startFakeSlackApi, type FakeSlackApi } from '../test/support/slack/fake
 
 export const BENCH_SIGNING_SECRET = 'bench-signing-secret';
 
+/** A helper process that must not outlive the bench, however the bench ends. */
+function owned<T extends ReturnType<typeof spawn>>(child: T): T {
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
+  return child;
+}
+
 export interface Rig {
   app: RunningApp;
   /** Base URL of the app's HTTP receiver (signed requests, health). */
@@ -25,7 +33,7 @@ export interface Rig {
  */
 export async function startStore(): Promise<{ uri: string; close(): Promise<void> }> {
   if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, close: async () => {} };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../src/store/standin/cli.ts')], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = owned(spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../src/store/standin/cli.ts')], { stdio: ['ignore', 'pipe', 'ignore'] }));
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   return {
     uri: line.toString().trim(),
@@ -47,10 +55,12 @@ export async function remoteSlack(options: { down?: boolean } = {}): Promise<{
   responses(): Promise<Array<{ id: string; text: string }>>;
   close(): Promise<void>;
 }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'slack-process.ts')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...(options.down ? { SLACK_DOWN: '1' } : {}) },
-  });
+  const child = owned(
+    spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'slack-process.ts')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...(options.down ? { SLACK_DOWN: '1' } : {}) },
+    }),
+  );
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   const [url, control] = line.toString().trim().split(' ') as [string, string];
   return {
