@@ -84,4 +84,6 @@ export interface ContactRepository {
   erase(waId: string, at: Date): Promise<void>;
   /** Takes a deleted label off every contact; how many had it. */
   removeLabelEverywhere(label: string): Promise<number>;
+  /** Puts a renamed label's new name in place of the old on every contact; how many had it. */
+  renameLabelEverywhere(from: string, to: string): Promise<number>;
 }

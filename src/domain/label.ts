@@ -14,5 +14,7 @@ export interface LabelRepository {
   findByName(name: string): Promise<Label | null>;
   list(): Promise<Label[]>;
   setRoute(name: string, channel: string | null): Promise<Label | null>;
+  /** Gives the label a new name, keeping its route; null when `from` does not exist, LABEL_EXISTS when `to` does. */
+  rename(from: string, to: string): Promise<Label | null>;
   remove(name: string): Promise<boolean>;
 }

@@ -3,6 +3,8 @@ import { consentLine, queueLine, type Overview } from '../overview';
 import { gatewayStateLine, slackDate } from './gateway-state';
 
 export const HOME_REFRESH = 'home_refresh';
+/** App Home's shortcuts to what agents most often type `/wa` for (listeners in slack/listeners/actions/home-buttons.ts). */
+export const HOME_ACTIONS = { findContact: 'home_find_contact', quickReplies: 'home_quick_replies', labels: 'home_labels' } as const;
 
 /** App Home: the state of the bridge for anyone who opens the app, refreshed on every visit. */
 export function homeView({ report, queues, consent, lastHygiene }: Overview): types.HomeView {
@@ -26,8 +28,20 @@ export function homeView({ report, queues, consent, lastHygiene }: Overview): ty
           field('Last hygiene run', lastHygiene ? slackDate(lastHygiene.finishedAt) : 'not yet'),
         ],
       },
-      { type: 'actions', elements: [{ type: 'button', action_id: HOME_REFRESH, text: { type: 'plain_text', text: 'Refresh' } }] },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Type `/wa help` in any channel for commands; `/wa qr list` for quick replies.' }] },
+      {
+        type: 'actions',
+        elements: [
+          button(HOME_ACTIONS.findContact, 'Find a contact', 'primary'),
+          button(HOME_ACTIONS.quickReplies, 'Quick replies'),
+          button(HOME_ACTIONS.labels, 'Labels'),
+          button(HOME_REFRESH, 'Refresh'),
+        ],
+      },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Type `/wa help` in any channel for every command.' }] },
     ],
   };
+}
+
+function button(actionId: string, text: string, style?: 'primary') {
+  return { type: 'button' as const, action_id: actionId, text: { type: 'plain_text' as const, text }, ...(style ? { style } : {}) };
 }

@@ -120,6 +120,19 @@ export function createContactRepository(models: Models): ContactRepository {
       const res = await model.updateMany({ labels: { $eq: label } }, { $pull: { labels: label } });
       return res.modifiedCount;
     },
+    async renameLabelEverywhere(from, to) {
+      if (stringKey(from) === undefined || stringKey(to) === undefined) return 0;
+      // One round trip, in order: a contact that already carries the new name (an older label of
+      // that name) just loses the old one; everyone else gets the new name in the old one's place.
+      const res = await model.bulkWrite(
+        [
+          { updateMany: { filter: { $and: [{ labels: { $eq: from } }, { labels: { $eq: to } }] }, update: { $pull: { labels: from } } } },
+          { updateMany: { filter: { labels: { $eq: from } }, update: { $set: { 'labels.$[old]': to } }, arrayFilters: [{ old: { $eq: from } }] } },
+        ],
+        { ordered: true },
+      );
+      return res.modifiedCount;
+    },
   };
 }
 

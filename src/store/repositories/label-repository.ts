@@ -1,6 +1,7 @@
 import type { Label, LabelRepository } from '../../domain/label';
 import { AppError } from '../../errors';
 import type { Models } from '../models';
+import { stringKey } from './filter-values';
 import { isDuplicateKey } from './mongo-errors';
 
 type LabelDoc = Omit<Label, 'id'> & { _id: { toString(): string } };
@@ -28,6 +29,17 @@ export function createLabelRepository(models: Models): LabelRepository {
       const update = channel ? { $set: { routeChannel: channel } } : { $unset: { routeChannel: 1 } };
       const doc = await model.findOneAndUpdate({ name: { $eq: name } }, update, { returnDocument: 'after' }).lean<LabelDoc>();
       return doc ? toLabel(doc) : null;
+    },
+    async rename(from, to) {
+      if (stringKey(from) === undefined || stringKey(to) === undefined) return null;
+      try {
+        const doc = await model.findOneAndUpdate({ name: { $eq: from } }, { $set: { name: to } }, { returnDocument: 'after' }).lean<LabelDoc>();
+        return doc ? toLabel(doc) : null;
+      } catch (err) {
+        // The unique index decides, so two leads renaming onto one name at once cannot both win.
+        if (isDuplicateKey(err)) throw new AppError('LABEL_EXISTS', `A label \`${to}\` already exists.`);
+        throw err;
+      }
     },
     async remove(name) {
       return (await model.deleteOne({ name: { $eq: name } })).deletedCount === 1;

@@ -56,6 +56,61 @@ describe('lead commands', () => {
     expect((await repos.audit.recent(5)).map((a) => a.action)).toEqual(['label_delete', 'label_route', 'label_create']);
   });
 
+  it('when a lead renames a label, then every contact carrying it has the new name, the route stays, and it is audited', async () => {
+    const repos = t.app.deps.repos;
+    await repos.labels.create({ name: 'vip' });
+    await repos.labels.setRoute('vip', 'C0VIPROOM');
+    const add = async (waId: string, labels: string[]) => {
+      await repos.contacts.recordInbound({ waId, at: time.clock() });
+      await repos.contacts.addLabels(waId, labels);
+    };
+    await add('447700900001@c.us', ['billing', 'vip', 'late']);
+    await add('447700900002@c.us', ['vip', 'priority']); // an older, undefined label of the new name
+    await add('447700900003@c.us', ['billing']);
+
+    expect(await wa('label rename VIP Priority')).toBe('Label `vip` is now `priority`, on 2 contacts. Its conversations still start in <#C0VIPROOM>.');
+    expect((await repos.labels.list()).map((l) => [l.name, l.routeChannel])).toEqual([['priority', 'C0VIPROOM']]);
+    const labelsOf = async (waId: string) => (await repos.contacts.findByWaId(waId))!.labels;
+    expect(await labelsOf('447700900001@c.us')).toEqual(['billing', 'priority', 'late']); // in the old one's place
+    expect(await labelsOf('447700900002@c.us')).toEqual(['priority']);
+    expect(await labelsOf('447700900003@c.us')).toEqual(['billing']);
+    expect((await repos.contacts.labelCounts()).get('priority')).toBe(2);
+    const [entry] = await repos.audit.recent(1);
+    expect(entry).toMatchObject({ actor: 'U0LEAD01', action: 'label_rename', args: { label: 'vip', to: 'priority', contacts: 2 }, outcome: 'ok', at: time.clock() });
+    expect(await wa('help')).toContain('/wa label rename <old> <new>');
+  });
+
+  it('when a rename cannot be done, then the lead is told exactly why, with the usage line, and nothing changes', async () => {
+    const repos = t.app.deps.repos;
+    await repos.labels.create({ name: 'vip' });
+    await repos.labels.create({ name: 'billing' });
+    await repos.contacts.recordInbound({ waId: '447700900001@c.us', at: time.clock() });
+    await repos.contacts.addLabels('447700900001@c.us', ['vip', 'billing']);
+    const usage = '\nUsage: `/wa label add|remove <phone> <label…>  ·  leads: /wa label create|delete <label>, /wa label rename <old> <new>, /wa label route <label> #channel`';
+
+    expect(await wa('label rename vip billing')).toBe(`A label \`billing\` already exists.${usage}`);
+    expect(await wa('label rename gold platinum')).toBe(`No such label: \`gold\`. \`/wa labels\` lists them.${usage}`);
+    expect(await wa('label rename vip <!channel>')).toBe(`\`&lt;!channel&gt;\` is not a label name: up to 40 letters, digits, dashes or underscores.${usage}`);
+    expect(await wa('label rename vip')).toBe(`Say the new name.${usage}`);
+    expect(await wa('label rename vip very important')).toMatch(/^A label name is one word/);
+    expect(await wa('label rename vip VIP')).toMatch(/^The label is already called `vip`\./);
+    // Operators typed as JSON are just text that is not a label name: they reach no query.
+    expect(await wa('label rename {"$gt":""} gold')).toMatch(/^`\{"\$gt":""\}` is not a label name/);
+    expect(await wa('label rename vip {"$gt":""}')).toMatch(/^`\{"\$gt":""\}` is not a label name/);
+
+    expect((await repos.labels.list()).map((l) => l.name)).toEqual(['billing', 'vip']);
+    expect((await repos.contacts.findByWaId('447700900001@c.us'))!.labels).toEqual(['vip', 'billing']);
+    expect(await repos.audit.recent(10)).toEqual([]);
+  });
+
+  it('when someone who is not a lead tries to rename a label, then it is refused and audited, and nothing changes', async () => {
+    await t.app.deps.repos.labels.create({ name: 'vip' });
+    expect(await wa('label rename vip priority', 'U0AGENT')).toMatch(/`\/wa label rename` is for team leads/);
+    expect((await t.app.deps.repos.labels.list()).map((l) => l.name)).toEqual(['vip']);
+    const [entry] = await t.app.deps.repos.audit.recent(1);
+    expect(entry).toMatchObject({ actor: 'U0AGENT', action: '/wa label', args: { text: 'label rename vip priority' }, outcome: 'refused' });
+  });
+
   it('when a lead asks for a segment, then they get the count and a CSV in a direct message, with spreadsheet formulas defused', async () => {
     const repos = t.app.deps.repos;
     await repos.labels.create({ name: 'vip' });

@@ -1,4 +1,4 @@
-import { escapeMrkdwn } from '../../../src/slack/mrkdwn';
+import { escapeMrkdwn, mrkdwnToPlain } from '../../../src/slack/mrkdwn';
 
 describe('escapeMrkdwn', () => {
   it.each([
@@ -12,5 +12,12 @@ describe('escapeMrkdwn', () => {
 
   it('when text has nothing special, then it is unchanged (emoji and right-to-left included)', () => {
     expect(escapeMrkdwn('Olá! 👋 مرحبا *bold* _it_')).toBe('Olá! 👋 مرحبا *bold* _it_');
+  });
+});
+
+describe('mrkdwnToPlain', () => {
+  it('when one of our messages goes where Slack shows plain text, then code quotes become quotes and escapes become the characters typed', () => {
+    const message = `No contact's name starts with \`${escapeMrkdwn('Tom & <Jerry> &amp;')}\`.`;
+    expect(mrkdwnToPlain(message)).toBe("No contact's name starts with “Tom & <Jerry> &amp;”.");
   });
 });

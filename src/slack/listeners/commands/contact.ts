@@ -1,5 +1,7 @@
+import type { webApi } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import type { ConsentEvent } from '../../../domain/consent-event';
+import type { Contact } from '../../../domain/contact';
 import { contactDisplayName } from '../../blocks/contact-card';
 import { slackDate } from '../../blocks/gateway-state';
 import { escapeMrkdwn } from '../../mrkdwn';
@@ -20,22 +22,26 @@ export function contactSubcommand(deps: Pick<AppDeps, 'repos' | 'config'>): Subc
     summary: "a contact's labels, consent and conversation",
     async run({ rest, respond, client }) {
       const contact = await contactByPhoneOrName(deps.repos.contacts, rest, deps.config.phoneDefaultCountry);
-      const ledger = await deps.repos.consentLedger.listForContact(contact.waId, 3);
-      const thread = contact.slack
-        ? ((await client.chat.getPermalink({ channel: contact.slack.channel, message_ts: contact.slack.threadTs }).catch(() => undefined))?.permalink ?? undefined)
-        : undefined;
-      const consent = contact.consent;
-      const lines = [
-        `*${escapeMrkdwn(contactDisplayName(contact))}* · ${contact.e164 ?? escapeMrkdwn(contact.waId)}`,
-        `*Labels:* ${contact.labels.length ? contact.labels.map((l) => `\`${escapeMrkdwn(l)}\``).join(' ') : '_none_'}`,
-        `*Consent:* ${consent.status}${consent.since ? ` since ${slackDate(consent.since)}` : ''}${consent.source ? ` (${escapeMrkdwn(consent.source)})` : ''}`,
-        `*Activity:* ${contact.activity.status} · last message ${contact.lastInboundAt ? slackDate(contact.lastInboundAt) : 'never'}`,
-        thread ? `*Conversation:* <${thread}|open the thread>` : '*Conversation:* no thread yet',
-        ...(ledger.length ? ['*Latest consent entries:*', ...ledger.map(ledgerLine)] : []),
-      ];
-      await respond({ response_type: 'ephemeral', text: lines.join('\n') });
+      await respond({ response_type: 'ephemeral', text: await contactDetailsText(deps.repos, client, contact) });
     },
   };
+}
+
+/** What `/wa contact` (and App Home's Find a contact) shows about one contact, as mrkdwn. */
+export async function contactDetailsText(repos: Pick<AppDeps['repos'], 'consentLedger'>, client: webApi.WebClient, contact: Contact): Promise<string> {
+  const ledger = await repos.consentLedger.listForContact(contact.waId, 3);
+  const thread = contact.slack
+    ? ((await client.chat.getPermalink({ channel: contact.slack.channel, message_ts: contact.slack.threadTs }).catch(() => undefined))?.permalink ?? undefined)
+    : undefined;
+  const consent = contact.consent;
+  return [
+    `*${escapeMrkdwn(contactDisplayName(contact))}* · ${contact.e164 ?? escapeMrkdwn(contact.waId)}`,
+    `*Labels:* ${contact.labels.length ? contact.labels.map((l) => `\`${escapeMrkdwn(l)}\``).join(' ') : '_none_'}`,
+    `*Consent:* ${consent.status}${consent.since ? ` since ${slackDate(consent.since)}` : ''}${consent.source ? ` (${escapeMrkdwn(consent.source)})` : ''}`,
+    `*Activity:* ${contact.activity.status} · last message ${contact.lastInboundAt ? slackDate(contact.lastInboundAt) : 'never'}`,
+    thread ? `*Conversation:* <${thread}|open the thread>` : '*Conversation:* no thread yet',
+    ...(ledger.length ? ['*Latest consent entries:*', ...ledger.map(ledgerLine)] : []),
+  ].join('\n');
 }
 
 /** `/wa consent <phone>`: the contact's whole consent ledger, newest first. */

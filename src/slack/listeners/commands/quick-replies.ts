@@ -59,11 +59,7 @@ export function quickRepliesSubcommand(deps: Pick<AppDeps, 'repos' | 'clock'>): 
     async run({ args, respond, client, triggerId, userId }) {
       const verb = (args[0] ?? 'list').toLowerCase();
       const say = (text: string) => respond({ response_type: 'ephemeral', text });
-      if (verb === 'list') {
-        const replies = await deps.repos.quickReplies.list();
-        if (replies.length === 0) return void (await say('No quick replies yet: a team lead adds them with `/wa qr add`.'));
-        return void (await say(['*Quick replies* — type `!shortcut` at the start of a thread reply', ...replies.map((r) => `• \`!${r.shortcut}\` — ${escapeMrkdwn(r.body.slice(0, 120))} _(used ${r.usageCount}×)_`)].join('\n')));
-      }
+      if (verb === 'list') return void (await say(await quickReplyListText(deps.repos)));
       if (verb === 'add') return void (await client.views.open({ trigger_id: triggerId, view: qrModal() }));
       const shortcut = (args[1] ?? '').toLowerCase().replace(/^!/, '');
       const existing = shortcut ? await deps.repos.quickReplies.findByShortcut(shortcut) : null;
@@ -77,6 +73,13 @@ export function quickRepliesSubcommand(deps: Pick<AppDeps, 'repos' | 'clock'>): 
       throw new AppError('BAD_ARGUMENTS', 'Say `list` (leads: `add`, `edit`, `remove`).');
     },
   };
+}
+
+/** Every quick reply with its text and use count, as `/wa qr list` and App Home's Quick replies button show them. */
+export async function quickReplyListText(repos: Pick<AppDeps['repos'], 'quickReplies'>): Promise<string> {
+  const replies = await repos.quickReplies.list();
+  if (replies.length === 0) return 'No quick replies yet: a team lead adds them with `/wa qr add`.';
+  return ['*Quick replies* — type `!shortcut` at the start of a thread reply', ...replies.map((r) => `• \`!${r.shortcut}\` — ${escapeMrkdwn(r.body.slice(0, 120))} _(used ${r.usageCount}×)_`)].join('\n');
 }
 
 /** The modal's live preview and its submission. */
