@@ -2,6 +2,8 @@ import type { Bridge } from './bridge/bridge';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Health } from './health';
+import type { Hygiene } from './hygiene/hygiene';
+import type { HygieneScheduler } from './hygiene/scheduler';
 import type { Logger } from './logger';
 import type { Repositories } from './store/repositories';
 import type { WhatsAppGateway } from './whatsapp/gateway';
@@ -18,4 +20,6 @@ export interface AppDeps {
   gateway: WhatsAppGateway;
   health: Health;
   bridge: Pick<Bridge, 'wakeOutbound'>;
+  hygiene: Hygiene;
+  scheduler: Pick<HygieneScheduler, 'nextRuns'>;
 }

@@ -1,6 +1,8 @@
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { AppError } from './errors';
+import type { JobName } from './domain/hygiene';
+import { cronSchedule, inactiveDays, noReplyDays, optInExpiryDays } from './hygiene/rules';
 
 const channelId = z.string().regex(/^[CG][A-Z0-9]{5,}$/, 'must be a Slack channel ID like C0123ABCD');
 const userIdList = z
@@ -50,6 +52,13 @@ const schema = z.object({
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   NODE_ENV: optional(z.string()),
   TZ_REPORTS: optional(timezone),
+  INACTIVE_DAYS: optional(inactiveDays),
+  OPT_IN_NO_REPLY_DAYS: optional(noReplyDays),
+  OPT_IN_EXPIRY_DAYS: optional(optInExpiryDays),
+  HYGIENE_FLAG_SCHEDULE: optional(cronSchedule),
+  HYGIENE_EXPIRY_SCHEDULE: optional(cronSchedule),
+  HYGIENE_REPORT_SCHEDULE: optional(cronSchedule),
+  HYGIENE_REPORT_CHANNEL: optional(channelId),
   PHONE_DEFAULT_COUNTRY: optional(
     z
       .string()
@@ -98,7 +107,17 @@ export interface Config {
   };
   port: number;
   log: { level: string; pretty: boolean };
+  /** Time zone of the job schedules and of dates in reports. */
   reportsTimezone: string;
+  /** List hygiene defaults; leads may override some in Slack (`/wa hygiene settings`). */
+  hygiene: {
+    inactiveDays: number;
+    noReplyDays: number;
+    optInExpiryDays: number;
+    schedules: Record<JobName, string>;
+    /** Unset: the admin channel; neither set: scheduled reports are skipped (and logged). */
+    reportChannel?: string;
+  };
   /** Country for phone numbers typed without a country code (`07911 123456`); unset: international only. */
   phoneDefaultCountry?: CountryCode;
 }
@@ -161,6 +180,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT ?? 3000,
     log: { level: e.LOG_LEVEL ?? 'info', pretty: e.NODE_ENV === 'development' },
     reportsTimezone: e.TZ_REPORTS ?? 'UTC',
+    hygiene: {
+      inactiveDays: e.INACTIVE_DAYS ?? 90,
+      noReplyDays: e.OPT_IN_NO_REPLY_DAYS ?? 30,
+      optInExpiryDays: e.OPT_IN_EXPIRY_DAYS ?? 7,
+      schedules: {
+        'flag-inactive': e.HYGIENE_FLAG_SCHEDULE ?? '0 3 * * *',
+        'expire-opt-ins': e.HYGIENE_EXPIRY_SCHEDULE ?? '15 3 * * *',
+        'hygiene-report': e.HYGIENE_REPORT_SCHEDULE ?? '0 9 * * 1',
+      },
+      reportChannel: e.HYGIENE_REPORT_CHANNEL ?? e.SLACK_ADMIN_CHANNEL,
+    },
     phoneDefaultCountry: e.PHONE_DEFAULT_COUNTRY as CountryCode | undefined,
   };
 }

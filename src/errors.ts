@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'LABEL_EXISTS'
   | 'CONTACT_NOT_FOUND'
   | 'LABEL_NOT_FOUND'
-  | 'BAD_ARGUMENTS';
+  | 'BAD_ARGUMENTS'
+  | 'JOB_BUSY';
 
 export class AppError extends Error {
   constructor(

@@ -3,8 +3,12 @@ import { systemClock, type Clock } from './clock';
 import type { AppDeps } from './app-deps';
 import type { Config } from './config';
 import { createHealth } from './health';
+import { createHygiene } from './hygiene/hygiene';
+import { createHygieneScheduler, type HygieneScheduler } from './hygiene/scheduler';
 import type { Logger } from './logger';
-import { createSlackApp, type SlackAppOptions } from './slack/app';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { createSlackApp, type SlackApp, type SlackAppOptions } from './slack/app';
 import { connectStore } from './store/connect';
 import { createModels, syncIndexes } from './store/models';
 import { createRepositories } from './store/repositories';
@@ -24,6 +28,8 @@ export interface RunningApp {
   adminNotifier?: AdminNotifier;
   /** Mirroring in both directions (tests drive its dispatchers). */
   bridge: Bridge;
+  /** The hygiene jobs' schedules (tests run catch-up and slots directly). */
+  scheduler: HygieneScheduler;
   /** Stops taking work, lets in-flight work finish, closes the store. */
   stop(): Promise<void>;
 }
@@ -64,9 +70,23 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
       overrides.gateway ?? createGateway({ config: config.whatsapp, clock, logger, leases: repos.leases, createClient: overrides.whatsappClient });
     const health = createHealth({ pingStore: async () => void (await connection.db!.admin().ping()), gateway });
     const bridge = createBridge({ config, repos, gateway, clock, logger, random: overrides.random });
-    const deps: AppDeps = { config, logger, clock, repos, gateway, health, bridge };
+    // Hygiene reports post through the Slack app, which is built below with the deps that include hygiene.
+    const built: { slack?: SlackApp } = {};
+    const hygiene = createHygiene({ config, repos, clock, logger, slack: () => built.slack!.app.client });
+    const scheduler = createHygieneScheduler({
+      runner: hygiene.runner,
+      slots: repos.jobSlots,
+      settings: hygiene.settings,
+      clock,
+      logger,
+      owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      leaseMs: 30 * 60_000,
+      refreshEveryMs: 60_000,
+    });
+    hygiene.onSettingsChanged(() => scheduler.refresh());
+    const deps: AppDeps = { config, logger, clock, repos, gateway, health, bridge, hygiene, scheduler };
 
-    const slack = await createSlackApp(deps, overrides.slack);
+    const slack = (built.slack = await createSlackApp(deps, overrides.slack));
     const { port } = await slack.start();
     cleanup.push(() => slack.stop());
     const adminChannel = config.slack.adminChannel;
@@ -78,11 +98,14 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     cleanup.push(async () => stopQrPrinting());
     bridge.start();
     cleanup.push(() => bridge.stop());
+    // After Slack is up: a catch-up report needs the client.
+    cleanup.push(() => scheduler.stop());
+    await scheduler.start();
     // Starting the gateway never fails the app: WhatsApp trouble becomes a state; Slack keeps working.
     await gateway.start();
     cleanup.push(() => gateway.stop());
     logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http', whatsapp: gateway.status().state }, 'switchboard started');
-    return { deps, port, adminNotifier, bridge, stop: unwind };
+    return { deps, port, adminNotifier, bridge, scheduler, stop: unwind };
   } catch (err) {
     await unwind();
     throw err;

@@ -47,7 +47,7 @@ export function inboundConsent(deps: InboundConsentDeps): (contact: Contact, tex
     if (keyword === 'resubscribe') {
       if (status === 'opted_in' || status === 'pending') return undefined;
       await entry('opt_in_requested');
-      await deps.contacts.setConsent(contact.waId, { status: 'pending', since: at, source: `keyword:${said.toUpperCase()}` });
+      await deps.contacts.setConsent(contact.waId, { status: 'pending', since: at, source: `keyword:${said.toUpperCase()}`, before: status });
       await deps.messages.recordOutbound({ contactWaId: contact.waId, body: deps.wording.optInRequest, purpose: 'opt_in_request', at, state: 'pending' });
       return `:hourglass_flowing_sand: Asked to subscribe again (“${escapeMrkdwn(said)}”); an opt-in request was sent. Consent counts only after they reply YES.`;
     }

@@ -18,6 +18,8 @@ export interface ConsentEvent {
   /** The exact words shown or received, or other evidence. */
   evidence: string;
   at: Date;
+  /** Idempotency key of entries written by jobs (see {@link ConsentLedger.appendOnce}). */
+  key?: string;
 }
 
 export type NewConsentEvent = Omit<ConsentEvent, 'id'>;
@@ -28,6 +30,10 @@ export type NewConsentEvent = Omit<ConsentEvent, 'id'>;
  */
 export interface ConsentLedger {
   append(event: NewConsentEvent): Promise<ConsentEvent>;
+  /** Appends each entry whose `key` is not in the ledger yet; returns how many were new. One round trip. */
+  appendOnce(events: Array<NewConsentEvent & { key: string }>): Promise<number>;
+  /** Entries of one type within [from, to). */
+  countByType(type: ConsentEventType, from: Date, to: Date): Promise<number>;
   /** Newest first. */
   listForContact(contact: string, limit?: number): Promise<ConsentEvent[]>;
 }

@@ -10,6 +10,8 @@ export interface Consent {
   since?: Date;
   /** How the current status came about, e.g. `keyword:STOP`, `slack:/wa optout`, `reply:YES`. */
   source?: string;
+  /** While pending: the status before the request, restored if the request expires unanswered. */
+  before?: ConsentStatus;
 }
 
 export interface Activity {

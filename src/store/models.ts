@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { contactSchema } from './schemas/contact-schema';
 import { consentEventSchema } from './schemas/consent-event-schema';
 import { messageSchema } from './schemas/message-schema';
-import { auditSchema, jobRunSchema, labelSchema, lockSchema, mediaSchema, quickReplySchema, settingSchema, suppressionSchema } from './schemas/misc-schemas';
+import { auditSchema, jobRunSchema, jobSlotSchema, labelSchema, lockSchema, mediaSchema, quickReplySchema, settingSchema, suppressionSchema } from './schemas/misc-schemas';
 
 /** Every model on one connection. Built per connection, never as module-level singletons. */
 export function createModels(connection: Connection) {
@@ -14,6 +14,7 @@ export function createModels(connection: Connection) {
     Label: connection.model('Label', labelSchema),
     Audit: connection.model('Audit', auditSchema),
     JobRun: connection.model('JobRun', jobRunSchema),
+    JobSlot: connection.model('JobSlot', jobSlotSchema),
     Lock: connection.model('Lock', lockSchema),
     Setting: connection.model('Setting', settingSchema),
     Media: connection.model('Media', mediaSchema),

@@ -3,7 +3,9 @@ import type { Models } from '../models';
 import { createAuditLog } from './audit-log';
 import { createConsentLedger } from './consent-ledger';
 import { createContactRepository } from './contact-repository';
+import { createHygieneRepository } from './hygiene-repository';
 import { createJobRunRepository } from './job-run-repository';
+import { createJobSlotRepository } from './job-slot-repository';
 import { createLabelRepository } from './label-repository';
 import { createLeaseRepository } from './lease-repository';
 import { createMediaRepository } from './media-repository';
@@ -13,14 +15,17 @@ import { createSettingsRepository } from './settings-repository';
 
 /** Every repository the core uses, over one set of models. */
 export function createRepositories(models: Models, clock: Clock) {
+  const consentLedger = createConsentLedger(models);
   return {
     contacts: createContactRepository(models),
-    consentLedger: createConsentLedger(models),
+    consentLedger,
+    hygiene: createHygieneRepository(models, consentLedger),
     messages: createMessageRepository(models),
     quickReplies: createQuickReplyRepository(models),
     labels: createLabelRepository(models),
     audit: createAuditLog(models),
     jobRuns: createJobRunRepository(models),
+    jobSlots: createJobSlotRepository(models, clock),
     leases: createLeaseRepository(models, clock),
     settings: createSettingsRepository(models, clock),
     media: createMediaRepository(models, clock),

@@ -12,8 +12,12 @@ export const consentEventSchema = new Schema(
     actor: { type: String, required: true },
     evidence: { type: String, required: true },
     at: { type: Date, required: true },
+    /** Set on entries a job writes, so a rerun after a crash cannot write them twice. */
+    key: String,
   },
   { collection: 'consent_events', versionKey: false },
 );
 
 consentEventSchema.index({ contact: 1, at: -1 });
+consentEventSchema.index({ key: 1 }, { unique: true, sparse: true });
+consentEventSchema.index({ type: 1, at: -1 });

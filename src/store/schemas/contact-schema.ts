@@ -11,6 +11,7 @@ export const contactSchema = new Schema(
       status: { type: String, enum: CONSENT_STATUSES, default: 'unknown', required: true },
       since: Date,
       source: String,
+      before: { type: String, enum: CONSENT_STATUSES },
     },
     lastInboundAt: Date,
     lastOutboundAt: Date,

@@ -36,6 +36,8 @@ auditSchema.index({ at: -1 });
 export const jobRunSchema = new Schema(
   {
     job: { type: String, required: true },
+    trigger: { type: String, enum: ['schedule', 'catch-up', 'command'] },
+    slot: Date,
     startedAt: { type: Date, required: true },
     finishedAt: { type: Date, required: true },
     durationMs: { type: Number, required: true },
@@ -46,6 +48,22 @@ export const jobRunSchema = new Schema(
   { collection: 'job_runs', versionKey: false, minimize: false },
 );
 jobRunSchema.index({ job: 1, startedAt: -1 });
+
+/** One document per job slot claimed: `_id` is node-cron's `name:slotISO`, so a slot is claimed once. */
+export const jobSlotSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    job: { type: String, required: true },
+    owner: { type: String, required: true },
+    claimedAt: { type: Date, required: true },
+    leaseUntil: { type: Date, required: true },
+    finishedAt: Date,
+  },
+  { collection: 'job_slots', versionKey: false },
+);
+jobSlotSchema.index({ job: 1 });
+// Old slots are only history; a quarter is plenty for "did this slot run?".
+jobSlotSchema.index({ claimedAt: 1 }, { expireAfterSeconds: 90 * 86_400 });
 
 export const lockSchema = new Schema(
   {

@@ -127,7 +127,7 @@ describe('lead commands', () => {
     const done = await slack.waitFor('files.completeUploadExternal');
     expect(done.args.channel_id).toBe('D0LEAD01');
     const csv = slack.uploads.get((done.args.files as Array<{ id: string }>)[0]!.id)!.toString();
-    expect(csv.split('\n')[0]).toBe('phone,whatsapp_id,name,labels,consent,activity,last_message');
+    expect(csv.split('\n')[0]).toBe('phone,whatsapp_id,name,labels,consent,activity,activity_reason,last_message');
     expect(csv).toContain(`+447700900002,447700900002@c.us,"'=HYPERLINK(""http://evil"")",vip,unknown,active`);
     expect(await wa('segment vip billing')).toMatch(/^\*1\* contacts in `vip` \+ `billing`/);
     expect(await wa('segment vip opted-in')).toBe('No contacts in `vip`, opted in.');

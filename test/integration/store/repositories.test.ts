@@ -96,7 +96,7 @@ describe('repositories over a real MongoDB wire connection', () => {
     });
 
     it('when the ledger is used, then it offers no way to change or remove an entry', () => {
-      expect(Object.keys(repos.consentLedger).sort()).toEqual(['append', 'listForContact']);
+      expect(Object.keys(repos.consentLedger).sort()).toEqual(['append', 'appendOnce', 'countByType', 'listForContact']);
       expect(Object.isFrozen(repos.consentLedger)).toBe(true);
     });
   });
@@ -141,6 +141,19 @@ describe('repositories over a real MongoDB wire connection', () => {
       await expect(repos.labels.create({ name: 'billing' })).rejects.toMatchObject({ code: 'LABEL_EXISTS' });
       expect((await repos.labels.setRoute('billing', 'C0BILLING'))?.routeChannel).toBe('C0BILLING');
       expect((await repos.labels.setRoute('billing', null))?.routeChannel).toBeUndefined();
+    });
+
+    it('when a label is renamed, then only a free name is taken, and operators smuggled in as names match nothing', async () => {
+      await repos.labels.create({ name: 'gold' });
+      await repos.labels.create({ name: 'silver' });
+      await expect(repos.labels.rename('gold', 'silver')).rejects.toMatchObject({ code: 'LABEL_EXISTS' });
+      expect(await repos.labels.rename('bronze', 'copper')).toBeNull();
+      const operator = { $gt: '' } as unknown as string;
+      expect(await repos.labels.rename(operator, 'copper')).toBeNull();
+      expect(await repos.contacts.renameLabelEverywhere(operator, 'copper')).toBe(0);
+      expect((await repos.labels.rename('gold', 'platinum'))?.name).toBe('platinum');
+      expect((await repos.labels.list()).map((l) => l.name)).toEqual(expect.arrayContaining(['platinum', 'silver']));
+      expect(await repos.labels.findByName('gold')).toBeNull();
     });
   });
 

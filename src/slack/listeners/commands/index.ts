@@ -3,6 +3,7 @@ import type { AppDeps } from '../../../app-deps';
 import { consentSubcommand, contactSubcommand } from './contact';
 import { forgetSubcommand } from './forget';
 import { helpSubcommand } from './help';
+import { hygieneSubcommand, registerHygieneSettingsModal } from './hygiene';
 import { labelsSubcommand, labelSubcommand } from './labels';
 import { optinSubcommand } from './optin';
 import { quickRepliesSubcommand, registerQuickReplyModal } from './quick-replies';
@@ -27,7 +28,9 @@ export function registerCommands(app: App, deps: AppDeps): void {
     segmentSubcommand(deps),
     forgetSubcommand(deps),
     consentSubcommand(deps),
+    hygieneSubcommand(deps),
   );
   registerWaCommand(app, deps, subcommands);
   registerQuickReplyModal(app, deps);
+  registerHygieneSettingsModal(app, deps);
 }

@@ -1,13 +1,9 @@
-import { stringify } from 'csv-stringify';
 import type { AppDeps } from '../../../app-deps';
-import type { Contact, Segment } from '../../../domain/contact';
+import type { Segment } from '../../../domain/contact';
 import { AppError } from '../../../errors';
+import { contactsCsv } from '../../contacts-csv';
 import { escapeMrkdwn } from '../../mrkdwn';
 import type { Subcommand } from './subcommand';
-
-/** A spreadsheet treats a cell starting with these as a formula: defuse them (CSV injection). */
-const FORMULA = /^[=+\-@\t\r]/;
-const cell = (value: string) => (FORMULA.test(value) ? `'${value}` : value);
 
 /**
  * `/wa segment <label…> [active|inactive] [opted-in]` (leads): how many contacts match, and the list
@@ -33,7 +29,7 @@ export function segmentSubcommand(deps: Pick<AppDeps, 'repos' | 'clock'>): Subco
       const described = [segment.labels.map((l) => `\`${l}\``).join(' + '), segment.activity, segment.optedIn ? 'opted in' : undefined].filter(Boolean).join(', ');
       await deps.repos.audit.record({ actor: userId, action: 'segment', args: { ...segment, count }, outcome: 'ok', at: deps.clock() });
       if (count === 0) return void (await respond({ response_type: 'ephemeral', text: `No contacts in ${described}.` }));
-      const csv = await toCsv(deps.repos.contacts.streamSegment(segment));
+      const csv = await contactsCsv(deps.repos.contacts.streamSegment(segment));
       const dm = await client.conversations.open({ users: userId });
       await client.filesUploadV2({
         channel_id: dm.channel!.id!,
@@ -45,17 +41,4 @@ export function segmentSubcommand(deps: Pick<AppDeps, 'repos' | 'clock'>): Subco
       await respond({ response_type: 'ephemeral', text: `*${count}* contacts in ${described}. The list was sent to you as a CSV in a direct message.` });
     },
   };
-}
-
-async function toCsv(contacts: AsyncIterable<Contact>): Promise<Buffer> {
-  const out = stringify({ header: true, columns: ['phone', 'whatsapp_id', 'name', 'labels', 'consent', 'activity', 'last_message'] });
-  const chunks: Buffer[] = [];
-  out.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<void>((resolve, reject) => out.on('end', resolve).on('error', reject));
-  for await (const c of contacts) {
-    out.write([cell(c.e164 ?? ''), c.waId, cell(c.name ?? ''), cell(c.labels.join(' ')), c.consent.status, c.activity.status, c.lastInboundAt?.toISOString() ?? '']);
-  }
-  out.end();
-  await done;
-  return Buffer.concat(chunks);
 }

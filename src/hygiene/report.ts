@@ -1,0 +1,68 @@
+import type { webApi } from '@slack/bolt';
+import type { HygieneRepository, ReportData, ReportFigures } from '../domain/hygiene';
+import type { JobRunRepository } from '../domain/job-run';
+import type { Logger } from '../logger';
+import { hygieneReportBlocks } from '../slack/blocks/hygiene-report';
+import { slackErrorCode } from '../slack/slack-errors';
+import { renderReportChart } from './report-chart';
+import type { HygieneSettings } from './settings';
+
+const DAY = 86_400_000;
+/** Reports on the chart: this one and the seven before it (two months of weekly reports). */
+const CHART_REPORTS = 8;
+
+const FIGURE_KEYS: Array<keyof ReportFigures> = ['total', 'active', 'inactive', 'archived', 'optedIn', 'optedOut', 'pending', 'newlyInactive', 'optedOutInPeriod', 'expiredInPeriod', 'consentRate'];
+const asFigures = (counts: Record<string, number>): ReportFigures =>
+  Object.fromEntries(FIGURE_KEYS.map((k) => [k, Number(counts[k] ?? 0)])) as unknown as ReportFigures;
+
+/**
+ * The report's numbers at `now`. A period runs from the previous recorded report to now (the last
+ * seven days for the first one), so each opt-out is counted in exactly one report.
+ */
+export async function buildReport(deps: { hygiene: HygieneRepository; jobRuns: JobRunRepository }, now: Date): Promise<ReportData> {
+  const earlier = await deps.jobRuns.recentOk('hygiene-report', CHART_REPORTS - 1);
+  const last = earlier[0];
+  const from = last ? last.startedAt : new Date(now.getTime() - 7 * DAY);
+  const { figures, topLabels } = await deps.hygiene.figures({ from, to: now });
+  return {
+    period: { from, to: now },
+    figures,
+    topLabels,
+    previous: last ? asFigures(last.counts) : undefined,
+    history: [...earlier.reverse().map((r) => ({ at: r.startedAt, figures: asFigures(r.counts) })), { at: now, figures }],
+  };
+}
+
+/**
+ * Posts the report to `channel`, then its chart into the report's thread. A chart that fails to
+ * upload leaves the report standing (logged); a report that cannot be posted throws.
+ */
+export async function postReport(
+  client: webApi.WebClient,
+  channel: string,
+  data: ReportData,
+  settings: Pick<HygieneSettings, 'inactiveDays' | 'noReplyDays' | 'timezone'>,
+  logger: Logger,
+): Promise<{ channel: string; ts: string }> {
+  const message = hygieneReportBlocks(data, settings);
+  const post = () => client.chat.postMessage({ channel, ...message, unfurl_links: false });
+  const posted = await post().catch(async (err: unknown) => {
+    // A public channel the bot was never invited to: join it, as the mirroring does.
+    if (slackErrorCode(err) !== 'not_in_channel') throw err;
+    await client.conversations.join({ channel });
+    return post();
+  });
+  const ts = posted.ts!;
+  try {
+    await client.filesUploadV2({
+      channel_id: channel,
+      thread_ts: ts,
+      file: renderReportChart(data.history, settings.timezone),
+      filename: 'hygiene-report.png',
+      title: 'Contacts per report',
+    });
+  } catch (err) {
+    logger.warn({ err, channel }, 'hygiene report posted, but its chart could not be uploaded');
+  }
+  return { channel, ts };
+}

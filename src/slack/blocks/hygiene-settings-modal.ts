@@ -1,0 +1,50 @@
+import type { types } from '@slack/bolt';
+import type { JobName } from '../../domain/hygiene';
+import type { HygieneSettings } from '../../hygiene/settings';
+import { slackDate } from './gateway-state';
+
+export const HYGIENE_SETTINGS_MODAL = 'hygiene_settings';
+/** Block ids, which are also the keys a validation error is reported under. */
+export const SETTINGS_FIELDS = { inactiveDays: 'inactive_days', flagSchedule: 'flag_schedule', reportSchedule: 'report_schedule', reportChannel: 'report_channel' } as const;
+
+/** `/wa hygiene settings`: what leads may change without a restart, with the current values filled in. */
+export function hygieneSettingsModal(settings: HygieneSettings, nextRuns: Partial<Record<JobName, Date | null>>): types.ModalView {
+  const text = (blockId: string, label: string, initial: string, hint: string) => ({
+    type: 'input' as const,
+    block_id: blockId,
+    label: { type: 'plain_text' as const, text: label },
+    hint: { type: 'plain_text' as const, text: hint },
+    element: { type: 'plain_text_input' as const, action_id: 'value', initial_value: initial },
+  });
+  const next = (job: JobName) => (nextRuns[job] ? slackDate(nextRuns[job]) : 'not scheduled');
+  return {
+    type: 'modal',
+    callback_id: HYGIENE_SETTINGS_MODAL,
+    title: { type: 'plain_text', text: 'List hygiene' },
+    submit: { type: 'plain_text', text: 'Save' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      {
+        type: 'input',
+        block_id: SETTINGS_FIELDS.inactiveDays,
+        label: { type: 'plain_text', text: 'Inactive after (days without a message)' },
+        element: { type: 'number_input', action_id: 'value', is_decimal_allowed: false, min_value: '7', max_value: '3650', initial_value: String(settings.inactiveDays) },
+      },
+      text(SETTINGS_FIELDS.flagSchedule, 'Flagging schedule (cron)', settings.schedules['flag-inactive'], `Minute hour day month weekday, in ${settings.timezone}. "0 3 * * *" is 03:00 daily.`),
+      text(SETTINGS_FIELDS.reportSchedule, 'Report schedule (cron)', settings.schedules['hygiene-report'], `In ${settings.timezone}. "0 9 * * 1" is Mondays at 09:00.`),
+      {
+        type: 'input',
+        block_id: SETTINGS_FIELDS.reportChannel,
+        optional: true,
+        label: { type: 'plain_text', text: 'Report channel' },
+        element: {
+          type: 'conversations_select',
+          action_id: 'value',
+          filter: { include: ['public', 'private'], exclude_bot_users: true },
+          ...(settings.reportChannel ? { initial_conversation: settings.reportChannel } : {}),
+        },
+      },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `Next flagging run ${next('flag-inactive')} · next report ${next('hygiene-report')}. Changes apply at once, on every instance within a minute.` }] },
+    ],
+  };
+}

@@ -1,0 +1,82 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { AppDeps } from '../../../app-deps';
+import { HYGIENE_ACTIONS } from '../../blocks/hygiene-report';
+import { contactsCsv } from '../../contacts-csv';
+import { leadChecker } from '../../roles';
+
+type Deps = Pick<AppDeps, 'repos' | 'clock' | 'config' | 'logger'>;
+export const ARCHIVE_CONFIRM = 'hygiene_archive_confirm';
+
+/**
+ * The hygiene report's buttons. The report sits in a channel anyone may read, so both buttons check
+ * the clicker: archiving changes every inactive contact, and the export holds personal data.
+ */
+export function registerHygieneReportActions(app: App, deps: Deps): void {
+  // Built on first use: registering listeners must not need the config (the manifest test registers them bare).
+  let checker: ReturnType<typeof leadChecker> | undefined;
+  const isLead: ReturnType<typeof leadChecker> = (client, user) => (checker ??= leadChecker(deps.config.slack, deps.logger))(client, user);
+  const refuse = async (client: Parameters<Parameters<App['action']>[1]>[0]['client'], body: BlockAction, action: string) => {
+    await deps.repos.audit.record({ actor: body.user.id, action, args: {}, outcome: 'refused', at: deps.clock() });
+    if (body.channel) await client.chat.postEphemeral({ channel: body.channel.id, user: body.user.id, text: ':lock: That button is for team leads.' });
+  };
+
+  app.action<BlockAction<ButtonAction>>(HYGIENE_ACTIONS.archive, async ({ ack, body, client }) => {
+    await ack();
+    if (!(await isLead(client, body.user.id))) return refuse(client, body, 'hygiene_archive');
+    const inactive = await deps.repos.hygiene.countInactive();
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: {
+        type: 'modal',
+        callback_id: ARCHIVE_CONFIRM,
+        private_metadata: JSON.stringify({ channel: body.channel?.id, ts: body.message?.ts }),
+        title: { type: 'plain_text', text: 'Archive inactive' },
+        ...(inactive > 0 ? { submit: { type: 'plain_text', text: `Archive ${inactive}` } } : {}),
+        close: { type: 'plain_text', text: 'Cancel' },
+        blocks: [
+          {
+            type: 'section',
+            text: {
+              type: 'mrkdwn',
+              text:
+                inactive > 0
+                  ? `Archive *${inactive}* inactive contacts? They stay on record (consent ledger included) but leave segments and broadcasts, and stay archived if they write again.`
+                  : 'No contact is inactive right now: nothing to archive.',
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  app.view(ARCHIVE_CONFIRM, async ({ ack, body, client, view }) => {
+    if (!(await isLead(client, body.user.id))) {
+      await deps.repos.audit.record({ actor: body.user.id, action: 'hygiene_archive', args: {}, outcome: 'refused', at: deps.clock() });
+      return void (await ack({ response_action: 'errors', errors: {} }));
+    }
+    const at = deps.clock();
+    const archived = await deps.repos.hygiene.archiveInactive(at, body.user.id);
+    await deps.repos.audit.record({ actor: body.user.id, action: 'hygiene_archive', args: { archived }, outcome: 'ok', at });
+    await ack();
+    const report = JSON.parse(view.private_metadata || '{}') as { channel?: string; ts?: string };
+    if (report.channel && report.ts) {
+      await client.chat.postMessage({ channel: report.channel, thread_ts: report.ts, text: `<@${body.user.id}> archived ${archived} inactive contacts.` });
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(HYGIENE_ACTIONS.export, async ({ ack, body, client }) => {
+    await ack();
+    if (!(await isLead(client, body.user.id))) return refuse(client, body, 'hygiene_export');
+    const count = await deps.repos.hygiene.countInactive();
+    await deps.repos.audit.record({ actor: body.user.id, action: 'hygiene_export', args: { count }, outcome: 'ok', at: deps.clock() });
+    const dm = await client.conversations.open({ users: body.user.id });
+    if (count === 0) return void (await client.chat.postMessage({ channel: dm.channel!.id!, text: 'No contact is inactive right now: nothing to export.' }));
+    await client.filesUploadV2({
+      channel_id: dm.channel!.id!,
+      file: await contactsCsv(deps.repos.hygiene.streamInactive()),
+      filename: 'inactive-contacts.csv',
+      title: 'Inactive contacts',
+      initial_comment: `${count} inactive contacts, with the reason each was flagged.`,
+    });
+  });
+}

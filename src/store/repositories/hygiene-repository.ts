@@ -1,0 +1,130 @@
+import { trusted } from 'mongoose';
+import type { Contact } from '../../domain/contact';
+import type { ConsentLedger } from '../../domain/consent-event';
+import type { HygieneRepository, ReportFigures } from '../../domain/hygiene';
+import type { Models } from '../models';
+
+type ContactDoc = Omit<Contact, 'id'> & { _id: { toString(): string } };
+type Counted = { _id: string | null; n: number };
+
+/**
+ * List hygiene as set-based writes: each rule is one updateMany whose filter is the rule, so the
+ * cost in round trips is the same for ten contacts or a million, and a rerun finds nothing left to do.
+ */
+export function createHygieneRepository(models: Models, ledger: ConsentLedger): HygieneRepository {
+  const { Contact: model } = models;
+  const active = { 'activity.status': { $eq: 'active' as const } };
+
+  return {
+    async flagInactive({ inactiveBefore, inactiveDays, optedInBefore, noReplyDays, now }) {
+      const noMessage = await model.updateMany(
+        {
+          ...active,
+          $or: [
+            { lastInboundAt: trusted({ $lt: inactiveBefore }) },
+            // Never wrote at all (e.g. imported): judged by when we first knew them.
+            { lastInboundAt: trusted({ $exists: false }), createdAt: trusted({ $lt: inactiveBefore }) },
+          ],
+        },
+        { $set: { activity: { status: 'inactive', reason: `no message for ${inactiveDays} days`, since: now } } },
+      );
+      const noReply = await model.updateMany(
+        {
+          ...active,
+          'consent.status': { $eq: 'opted_in' },
+          'consent.since': trusted({ $lt: optedInBefore }),
+          // The confirming YES is stamped with the opt-in time, so "nothing since" is ≤, not <.
+          $or: [{ lastInboundAt: trusted({ $exists: false }) }, { $expr: trusted({ $lte: ['$lastInboundAt', '$consent.since'] }) }],
+        },
+        { $set: { activity: { status: 'inactive', reason: `no reply within ${noReplyDays} days of opting in`, since: now } } },
+      );
+      return { noMessage: noMessage.modifiedCount, noReply: noReply.modifiedCount };
+    },
+
+    async expirePendingOptIns(requestedBefore, now) {
+      const stale = { 'consent.status': { $eq: 'pending' as const }, 'consent.since': trusted({ $lt: requestedBefore }) };
+      const expiring = await model.find(stale, { waId: 1, consent: 1 }).lean<Array<Pick<Contact, 'waId' | 'consent'>>>();
+      // The ledger first, keyed by request: after a crash between these steps the next run finds the
+      // same contacts still pending, and their entries are not written twice.
+      await ledger.appendOnce(
+        expiring.map((c) => ({
+          contact: c.waId,
+          type: 'opt_in_expired' as const,
+          source: 'job:expire-opt-ins',
+          actor: 'system',
+          evidence: `no YES to the opt-in request of ${c.consent.since?.toISOString() ?? 'an unknown date'}`,
+          at: now,
+          key: `opt_in_expired:${c.waId}:${c.consent.since?.toISOString() ?? ''}`,
+        })),
+      );
+      const consent = (status: 'opted_out' | 'unknown') => ({ $set: { consent: { status, since: now, source: 'opt-in request expired' } } });
+      // Back to what it was: someone who had opted out stays out (also when the old state is unknown).
+      const out = await model.updateMany({ ...stale, 'consent.before': trusted({ $ne: 'unknown' }) }, consent('opted_out'));
+      const unknown = await model.updateMany({ ...stale, 'consent.before': { $eq: 'unknown' } }, consent('unknown'));
+      return { expired: out.modifiedCount + unknown.modifiedCount };
+    },
+
+    async archiveInactive(now, actor) {
+      const res = await model.updateMany(
+        { 'activity.status': { $eq: 'inactive' } },
+        { $set: { 'activity.status': 'archived', 'activity.since': now, 'activity.reason': `archived by ${actor}` } },
+      );
+      return res.modifiedCount;
+    },
+
+    countInactive() {
+      return model.countDocuments({ 'activity.status': { $eq: 'inactive' } });
+    },
+
+    async *streamInactive() {
+      const cursor = model.find({ 'activity.status': { $eq: 'inactive' } }).sort({ _id: 1 }).lean<ContactDoc[]>().cursor();
+      for await (const doc of cursor) {
+        const { _id, ...rest } = doc as ContactDoc;
+        yield { ...rest, id: _id.toString(), labels: rest.labels ?? [] } as Contact;
+      }
+    },
+
+    async figures({ from, to }) {
+      // One aggregation for every contact figure, plus one count per ledger figure.
+      const [facets = { activity: [], consent: [], labels: [], newlyInactive: [] }] = await model.aggregate<{ activity: Counted[]; consent: Counted[]; labels: Counted[]; newlyInactive: Array<{ n: number }> }>([
+        {
+          $facet: {
+            activity: [{ $group: { _id: '$activity.status', n: { $sum: 1 } } }],
+            consent: [{ $match: { 'activity.status': { $ne: 'archived' } } }, { $group: { _id: '$consent.status', n: { $sum: 1 } } }],
+            labels: [
+              { $match: { 'activity.status': { $ne: 'archived' } } },
+              { $unwind: '$labels' },
+              { $group: { _id: '$labels', n: { $sum: 1 } } },
+              { $sort: { n: -1, _id: 1 } },
+              { $limit: 5 },
+            ],
+            newlyInactive: [{ $match: { 'activity.status': 'inactive', 'activity.since': { $gte: from, $lt: to } } }, { $count: 'n' }],
+          },
+        },
+      ]);
+      const by = (rows: Counted[]) => new Map(rows.map((r) => [r._id, r.n]));
+      const activity = by(facets.activity);
+      const consent = by(facets.consent);
+      const [optedOutInPeriod, expiredInPeriod] = await Promise.all([
+        ledger.countByType('opt_out', from, to),
+        ledger.countByType('opt_in_expired', from, to),
+      ]);
+      const figures: ReportFigures = {
+        total: [...activity.values()].reduce((a, b) => a + b, 0),
+        active: activity.get('active') ?? 0,
+        inactive: activity.get('inactive') ?? 0,
+        archived: activity.get('archived') ?? 0,
+        optedIn: consent.get('opted_in') ?? 0,
+        optedOut: consent.get('opted_out') ?? 0,
+        pending: consent.get('pending') ?? 0,
+        newlyInactive: facets.newlyInactive[0]?.n ?? 0,
+        optedOutInPeriod,
+        expiredInPeriod,
+        consentRate: 0,
+      };
+      const listed = figures.total - figures.archived;
+      figures.consentRate = listed === 0 ? 0 : Math.round((figures.optedIn / listed) * 1000) / 10;
+      return { figures, topLabels: facets.labels.map((r) => ({ label: String(r._id), count: r.n })) };
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import { createModels, syncIndexes } from '../../../src/store/models';
+import { createRepositories, type Repositories } from '../../../src/store/repositories';
+import { manualClock } from '../../support/bridge-helpers';
+import { useTestDb } from '../../support/mongo';
+
+const DAY = 86_400_000;
+const rules = (now: Date, inactiveDays = 90, noReplyDays = 30) => ({
+  inactiveBefore: new Date(now.getTime() - inactiveDays * DAY),
+  inactiveDays,
+  optedInBefore: new Date(now.getTime() - noReplyDays * DAY),
+  noReplyDays,
+  now,
+});
+
+/** Hygiene's set-based writes over a real MongoDB wire connection. */
+describe('hygiene in the store', () => {
+  const db = useTestDb();
+  const time = manualClock('2026-11-25T03:00:00Z');
+  let repos: Repositories;
+  let n = 0;
+  const waId = () => `4477009${String(++n).padStart(5, '0')}@c.us`;
+
+  beforeAll(async () => {
+    const models = createModels(db.mongoose);
+    await syncIndexes(models);
+    repos = createRepositories(models, time.clock);
+  });
+  beforeEach(async () => {
+    await db.db.collection('contacts').deleteMany({});
+    await db.db.collection('consent_events').deleteMany({});
+    await db.db.collection('job_slots').deleteMany({});
+  });
+
+  /** A contact whose last message was `daysAgo` days before now. */
+  async function contactLastSeen(daysAgo: number, id = waId()): Promise<string> {
+    await repos.contacts.recordInbound({ waId: id, name: 'Ana', at: new Date(time.clock().getTime() - daysAgo * DAY) });
+    return id;
+  }
+
+  it('when a contact crosses the inactive threshold, then it is flagged exactly once, with the reason, and an inbound message reactivates it', async () => {
+    const quiet = await contactLastSeen(91);
+    const recent = await contactLastSeen(89);
+    expect(await repos.hygiene.flagInactive(rules(time.clock()))).toEqual({ noMessage: 1, noReply: 0 });
+    expect((await repos.contacts.findByWaId(quiet))!.activity).toEqual({ status: 'inactive', reason: 'no message for 90 days', since: time.clock() });
+    expect((await repos.contacts.findByWaId(recent))!.activity.status).toBe('active');
+
+    // The next day's run flags nothing new for the same contact; the one that crossed meanwhile, once.
+    time.advance(2 * DAY);
+    expect(await repos.hygiene.flagInactive(rules(time.clock()))).toEqual({ noMessage: 1, noReply: 0 });
+    expect(await repos.hygiene.flagInactive(rules(time.clock()))).toEqual({ noMessage: 0, noReply: 0 });
+
+    const back = await repos.contacts.recordInbound({ waId: quiet, at: time.clock() });
+    expect(back.activity).toMatchObject({ status: 'active', reason: 'inbound message' });
+    expect(await repos.hygiene.flagInactive(rules(time.clock()))).toEqual({ noMessage: 0, noReply: 0 });
+  });
+
+  it('when an opted-in contact never writes after opting in, then it is flagged after the no-reply days; one who wrote since is not', async () => {
+    const silent = await contactLastSeen(31);
+    await repos.contacts.setConsent(silent, { status: 'opted_in', since: new Date(time.clock().getTime() - 31 * DAY), source: 'reply:YES' });
+    const talker = await contactLastSeen(5);
+    await repos.contacts.setConsent(talker, { status: 'opted_in', since: new Date(time.clock().getTime() - 31 * DAY), source: 'reply:YES' });
+    const fresh = await contactLastSeen(10);
+    await repos.contacts.setConsent(fresh, { status: 'opted_in', since: new Date(time.clock().getTime() - 10 * DAY), source: 'reply:YES' });
+
+    expect(await repos.hygiene.flagInactive(rules(time.clock()))).toEqual({ noMessage: 0, noReply: 1 });
+    expect((await repos.contacts.findByWaId(silent))!.activity).toMatchObject({ status: 'inactive', reason: 'no reply within 30 days of opting in' });
+    expect((await repos.contacts.findByWaId(talker))!.activity.status).toBe('active');
+    expect((await repos.contacts.findByWaId(fresh))!.activity.status).toBe('active');
+  });
+
+  it('when a pending opt-in request is older than the expiry, then the ledger records it and the contact goes back to what it was before', async () => {
+    const wasOut = await contactLastSeen(1);
+    const wasUnknown = await contactLastSeen(1);
+    const recent = await contactLastSeen(1);
+    const old = new Date(time.clock().getTime() - 8 * DAY);
+    await repos.contacts.setConsent(wasOut, { status: 'pending', since: old, source: 'keyword:START', before: 'opted_out' });
+    await repos.contacts.setConsent(wasUnknown, { status: 'pending', since: old, source: 'slack:/wa optin', before: 'unknown' });
+    await repos.contacts.setConsent(recent, { status: 'pending', since: new Date(time.clock().getTime() - DAY), before: 'unknown' });
+
+    expect(await repos.hygiene.expirePendingOptIns(new Date(time.clock().getTime() - 7 * DAY), time.clock())).toEqual({ expired: 2 });
+    expect((await repos.contacts.findByWaId(wasOut))!.consent).toMatchObject({ status: 'opted_out', source: 'opt-in request expired' });
+    expect((await repos.contacts.findByWaId(wasUnknown))!.consent).toMatchObject({ status: 'unknown', source: 'opt-in request expired' });
+    expect((await repos.contacts.findByWaId(recent))!.consent.status).toBe('pending');
+    const [entry] = await repos.consentLedger.listForContact(wasOut);
+    expect(entry).toMatchObject({ type: 'opt_in_expired', source: 'job:expire-opt-ins', actor: 'system', at: time.clock() });
+    expect(entry!.evidence).toBe(`no YES to the opt-in request of ${old.toISOString()}`);
+    // Idempotent: nothing left to expire, nothing written twice.
+    expect(await repos.hygiene.expirePendingOptIns(new Date(time.clock().getTime() - 7 * DAY), time.clock())).toEqual({ expired: 0 });
+    expect(await db.db.collection('consent_events').countDocuments({ type: 'opt_in_expired' })).toBe(2);
+  });
+
+  it('when an expiry run crashed after writing the ledger, then the next run completes it without a second ledger entry', async () => {
+    const id = await contactLastSeen(1);
+    const since = new Date(time.clock().getTime() - 8 * DAY);
+    await repos.contacts.setConsent(id, { status: 'pending', since, before: 'opted_out' });
+    // What the crashed run left: its ledger entry, and the contact still pending.
+    await repos.consentLedger.appendOnce([
+      { contact: id, type: 'opt_in_expired', source: 'job:expire-opt-ins', actor: 'system', evidence: 'x', at: time.clock(), key: `opt_in_expired:${id}:${since.toISOString()}` },
+    ]);
+    expect(await repos.hygiene.expirePendingOptIns(new Date(time.clock().getTime() - 7 * DAY), time.clock())).toEqual({ expired: 1 });
+    expect((await repos.contacts.findByWaId(id))!.consent.status).toBe('opted_out');
+    expect(await db.db.collection('consent_events').countDocuments({ contact: id })).toBe(1);
+  });
+
+  it('when a flagging run crashed half-way, then the next run flags the rest and nobody twice', async () => {
+    const ids = await Promise.all(Array.from({ length: 6 }, () => contactLastSeen(100)));
+    // The crash: only the first three were written.
+    await db.db.collection('contacts').updateMany({ waId: { $in: ids.slice(0, 3) } }, { $set: { activity: { status: 'inactive', reason: 'no message for 90 days', since: time.clock() } } });
+    time.advance(DAY);
+    expect(await repos.hygiene.flagInactive(rules(time.clock()))).toEqual({ noMessage: 3, noReply: 0 });
+    const since = await db.db.collection('contacts').distinct('activity.since', { waId: { $in: ids } });
+    expect(since).toHaveLength(2); // the crashed run's three kept their date
+  });
+
+  it('when the report figures are computed over a fixture, then each matches the data', async () => {
+    const from = new Date(time.clock().getTime() - 7 * DAY);
+    const ids = await Promise.all(Array.from({ length: 10 }, () => contactLastSeen(1)));
+    await db.db.collection('contacts').updateMany({ waId: { $in: ids.slice(0, 2) } }, { $set: { 'activity.status': 'inactive', 'activity.since': new Date(from.getTime() + DAY) } });
+    await db.db.collection('contacts').updateMany({ waId: { $in: ids.slice(2, 3) } }, { $set: { 'activity.status': 'inactive', 'activity.since': new Date(from.getTime() - DAY) } });
+    await db.db.collection('contacts').updateMany({ waId: { $in: ids.slice(3, 4) } }, { $set: { 'activity.status': 'archived', 'consent.status': 'opted_in' } });
+    await db.db.collection('contacts').updateMany({ waId: { $in: ids.slice(4, 7) } }, { $set: { 'consent.status': 'opted_in' } });
+    await db.db.collection('contacts').updateMany({ waId: { $in: ids.slice(7, 8) } }, { $set: { 'consent.status': 'opted_out' } });
+    await db.db.collection('contacts').updateMany({ waId: { $in: ids.slice(0, 5) } }, { $set: { labels: ['vip'] } });
+    await db.db.collection('contacts').updateMany({ waId: { $in: ids.slice(5, 7) } }, { $set: { labels: ['billing', 'vip'] } });
+    const ledger = (type: 'opt_out' | 'opt_in_expired', at: Date) => repos.consentLedger.append({ contact: ids[0]!, type, source: 't', actor: 't', evidence: 't', at });
+    await ledger('opt_out', new Date(from.getTime() + DAY));
+    await ledger('opt_out', new Date(from.getTime() - DAY)); // the previous period
+    await ledger('opt_in_expired', new Date(from.getTime() + 2 * DAY));
+
+    const { figures, topLabels } = await repos.hygiene.figures({ from, to: time.clock() });
+    expect(figures).toEqual({
+      total: 10,
+      active: 6,
+      inactive: 3,
+      archived: 1,
+      optedIn: 3, // the archived one is not counted
+      optedOut: 1,
+      pending: 0,
+      newlyInactive: 2,
+      optedOutInPeriod: 1,
+      expiredInPeriod: 1,
+      consentRate: 33.3, // 3 of the 9 not archived
+    });
+    expect(topLabels).toEqual([
+      { label: 'vip', count: 6 }, // the archived contact's label is not counted
+      { label: 'billing', count: 2 },
+    ]);
+  });
+
+  it('when inactive contacts are archived, then they leave segments and stay archived when they write again', async () => {
+    const id = await contactLastSeen(100);
+    await repos.contacts.addLabels(id, ['vip']);
+    await repos.hygiene.flagInactive(rules(time.clock()));
+    expect(await repos.contacts.countSegment({ labels: ['vip'] })).toBe(1);
+    expect(await repos.hygiene.archiveInactive(time.clock(), 'U0LEAD01')).toBe(1);
+    expect(await repos.contacts.countSegment({ labels: ['vip'] })).toBe(0);
+    expect((await repos.contacts.recordInbound({ waId: id, at: time.clock() })).activity).toMatchObject({ status: 'archived', reason: 'archived by U0LEAD01' });
+  });
+
+  it('when two instances claim one slot at once, then exactly one wins; a claim that lapsed unfinished can be taken over once, a finished one never', async () => {
+    const key = 'flag-inactive:2026-11-25T03:00:00.000Z';
+    const wins = await Promise.all([repos.jobSlots.claim(key, 'a', 60_000), repos.jobSlots.claim(key, 'b', 60_000), repos.jobSlots.claim(key, 'c', 60_000)]);
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    expect(await repos.jobSlots.hasHistory('flag-inactive')).toBe(true);
+    expect(await repos.jobSlots.hasHistory('hygiene-report')).toBe(false);
+
+    // The winner crashed: once its lease lapses, one other instance may take the slot over.
+    time.advance(61_000);
+    const takeovers = await Promise.all([repos.jobSlots.claim(key, 'b', 60_000), repos.jobSlots.claim(key, 'c', 60_000)]);
+    expect(takeovers.filter(Boolean)).toHaveLength(1);
+    await repos.jobSlots.complete(key);
+    expect(await repos.jobSlots.isComplete(key)).toBe(true);
+    time.advance(61_000);
+    expect(await repos.jobSlots.claim(key, 'd', 60_000)).toBe(false);
+  });
+});

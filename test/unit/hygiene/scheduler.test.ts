@@ -1,0 +1,180 @@
+import { createLogger } from '../../../src/logger';
+import type { JobName, JobSlotRepository } from '../../../src/domain/hygiene';
+import type { JobRunner } from '../../../src/hygiene/job-runner';
+import { previousSlot } from '../../../src/hygiene/previous-slot';
+import { createHygieneScheduler } from '../../../src/hygiene/scheduler';
+import type { HygieneSettings } from '../../../src/hygiene/settings';
+
+const logger = createLogger({ level: 'silent', pretty: false });
+
+/** Slots as the MongoDB repository keeps them, in memory (its own behaviour is tested over the wire). */
+function memorySlots(now: () => Date): JobSlotRepository & { claims: Map<string, { owner: string; until: number; done: boolean }> } {
+  const claims = new Map<string, { owner: string; until: number; done: boolean }>();
+  return {
+    claims,
+    async claim(key, owner, ttlMs) {
+      const c = claims.get(key);
+      if (c && (c.done || c.until > now().getTime())) return false;
+      claims.set(key, { owner, until: now().getTime() + ttlMs, done: false });
+      return true;
+    },
+    async complete(key) {
+      claims.get(key)!.done = true;
+    },
+    async hasHistory(job) {
+      return [...claims.keys()].some((k) => k.startsWith(`${job}:`));
+    },
+    async isComplete(key) {
+      return claims.get(key)?.done === true;
+    },
+  };
+}
+
+function recordingRunner(): JobRunner & { runs: Array<{ name: JobName; trigger: string; slot?: string }> } {
+  const runs: Array<{ name: JobName; trigger: string; slot?: string }> = [];
+  return {
+    runs,
+    isBusy: () => false,
+    async run(name, trigger, options) {
+      runs.push({ name, trigger, slot: options?.slot?.toISOString() });
+      return { id: 'x', job: name, startedAt: new Date(), finishedAt: new Date(), durationMs: 0, counts: {}, outcome: 'ok' };
+    },
+  };
+}
+
+const settings = (schedules: Partial<Record<JobName, string>>, timezone = 'Europe/London'): HygieneSettings => ({
+  timezone,
+  inactiveDays: 90,
+  noReplyDays: 30,
+  optInExpiryDays: 7,
+  // Far-off defaults keep the other jobs out of the way.
+  schedules: { 'flag-inactive': '0 0 1 1 *', 'expire-opt-ins': '0 0 1 1 *', 'hygiene-report': '0 0 1 1 *', ...schedules },
+});
+
+describe('previousSlot', () => {
+  it('when a daily 09:00 schedule crosses the end of summer time, then its slots stay at 09:00 local', () => {
+    // London leaves BST on 2026-10-25: 09:00 is 08:00Z before, 09:00Z after.
+    expect(previousSlot('0 9 * * *', 'Europe/London', new Date('2026-10-25T08:30:00Z'))).toEqual(new Date('2026-10-24T08:00:00Z'));
+    expect(previousSlot('0 9 * * *', 'Europe/London', new Date('2026-10-25T09:00:30Z'))).toEqual(new Date('2026-10-25T09:00:00Z'));
+  });
+
+  it('when a slot falls in the hour skipped at the start of summer time, then that day has none', () => {
+    // 2026-03-29: London's clocks jump from 01:00 to 02:00, so 01:30 never happens that day.
+    expect(previousSlot('30 1 * * *', 'Europe/London', new Date('2026-03-29T12:00:00Z'))).toEqual(new Date('2026-03-28T01:30:00Z'));
+  });
+
+  it('when the schedule is weekly, then the slot is found a week back, and nothing beyond the window', () => {
+    expect(previousSlot('0 9 * * 1', 'UTC', new Date('2026-11-29T10:00:00Z'))).toEqual(new Date('2026-11-23T09:00:00Z'));
+    expect(previousSlot('0 9 29 2 *', 'UTC', new Date('2026-11-29T10:00:00Z'))).toBeUndefined();
+    expect(previousSlot('0 9 L * *', 'UTC', new Date('2026-11-29T10:00:00Z'))).toEqual(new Date('2026-10-31T09:00:00Z'));
+  });
+
+  it('when a slot falls in the hour repeated at the end of summer time, then the later of the two is the previous slot', () => {
+    // 2026-10-25: 01:30 London happens at 00:30Z (BST) and again at 01:30Z (GMT).
+    expect(previousSlot('30 1 * * *', 'Europe/London', new Date('2026-10-25T01:00:00Z'))).toEqual(new Date('2026-10-25T00:30:00Z'));
+    expect(previousSlot('30 1 * * *', 'Europe/London', new Date('2026-10-25T02:00:00Z'))).toEqual(new Date('2026-10-25T01:30:00Z'));
+  });
+
+  it('when the zone is offset by half an hour, then the slot is still found', () => {
+    expect(previousSlot('0 9 * * *', 'Asia/Kolkata', new Date('2026-11-25T12:00:00Z'))).toEqual(new Date('2026-11-25T03:30:00Z'));
+  });
+});
+
+describe('hygiene scheduler (real node-cron, fake timers)', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  async function started(schedules: Partial<Record<JobName, string>>, slots: JobSlotRepository, owner = 'a') {
+    const runner = recordingRunner();
+    const scheduler = createHygieneScheduler({
+      runner,
+      slots,
+      settings: async () => settings(schedules),
+      clock: () => new Date(),
+      logger,
+      owner,
+      leaseMs: 30 * 60_000,
+      refreshEveryMs: 60_000,
+    });
+    await scheduler.start();
+    return { runner, scheduler };
+  }
+
+  it('when days pass across the end of summer time, then the daily job runs at 09:00 London time each day, once', async () => {
+    jest.useFakeTimers({ now: new Date('2026-10-23T12:00:00Z') });
+    const slots = memorySlots(() => new Date());
+    const { runner, scheduler } = await started({ 'flag-inactive': '0 9 * * *' }, slots);
+    await jest.advanceTimersByTimeAsync(3 * 86_400_000);
+    await scheduler.stop();
+    expect(runner.runs).toEqual([
+      { name: 'flag-inactive', trigger: 'schedule', slot: '2026-10-24T08:00:00.000Z' },
+      { name: 'flag-inactive', trigger: 'schedule', slot: '2026-10-25T09:00:00.000Z' },
+      { name: 'flag-inactive', trigger: 'schedule', slot: '2026-10-26T09:00:00.000Z' },
+    ]);
+    expect([...slots.claims.values()].every((c) => c.done)).toBe(true);
+  });
+
+  it('when two instances schedule the same job, then each slot runs on one of them only', async () => {
+    jest.useFakeTimers({ now: new Date('2026-11-25T08:59:00Z') });
+    const slots = memorySlots(() => new Date());
+    const a = await started({ 'flag-inactive': '*/10 * * * *' }, slots, 'a');
+    const b = await started({ 'flag-inactive': '*/10 * * * *' }, slots, 'b');
+    await jest.advanceTimersByTimeAsync(60 * 60_000);
+    await a.scheduler.stop();
+    await b.scheduler.stop();
+    const slotsRun = [...a.runner.runs, ...b.runner.runs].map((r) => r.slot).sort();
+    expect(slotsRun).toHaveLength(6);
+    expect(new Set(slotsRun).size).toBe(6);
+  });
+
+  it('when the app starts after missing slots, then only the latest missed slot is caught up, once, and a first start catches up nothing', async () => {
+    jest.useFakeTimers({ now: new Date('2026-11-25T12:00:00Z') });
+    const slots = memorySlots(() => new Date());
+    const first = await started({ 'flag-inactive': '0 3 * * *' }, slots);
+    expect(first.runner.runs).toEqual([]); // never ran before: nothing to catch up
+    await first.scheduler.stop();
+
+    // It ran on the 22nd, then the app was down until the 25th at noon.
+    await slots.claim('flag-inactive:2026-11-22T03:00:00.000Z', 'a', 1);
+    await slots.complete('flag-inactive:2026-11-22T03:00:00.000Z');
+    const second = await started({ 'flag-inactive': '0 3 * * *' }, slots);
+    expect(second.runner.runs).toEqual([{ name: 'flag-inactive', trigger: 'catch-up', slot: '2026-11-25T03:00:00.000Z' }]);
+    expect(await second.scheduler.catchUp()).toEqual([]);
+    await second.scheduler.stop();
+  });
+
+  it('when an instance crashed mid-run, then after its claim lapses the slot is caught up on restart', async () => {
+    jest.useFakeTimers({ now: new Date('2026-11-25T03:00:00Z') });
+    const slots = memorySlots(() => new Date());
+    await slots.claim('flag-inactive:2026-11-25T03:00:00.000Z', 'crashed', 30 * 60_000); // never completed
+    jest.setSystemTime(new Date('2026-11-25T04:00:00Z'));
+    const { runner, scheduler } = await started({ 'flag-inactive': '0 3 * * *' }, slots);
+    expect(runner.runs).toEqual([{ name: 'flag-inactive', trigger: 'catch-up', slot: '2026-11-25T03:00:00.000Z' }]);
+    await scheduler.stop();
+  });
+
+  it('when the settings change, then refresh reschedules the job', async () => {
+    jest.useFakeTimers({ now: new Date('2026-11-25T12:00:00Z') });
+    let schedule = '0 3 * * *';
+    const runner = recordingRunner();
+    const scheduler = createHygieneScheduler({
+      runner,
+      slots: memorySlots(() => new Date()),
+      settings: async () => settings({ 'flag-inactive': schedule }),
+      clock: () => new Date(),
+      logger,
+      owner: 'a',
+      leaseMs: 60_000,
+      refreshEveryMs: 60_000,
+    });
+    await scheduler.start();
+    expect(scheduler.nextRuns()['flag-inactive']).toEqual(new Date('2026-11-26T03:00:00Z'));
+    schedule = '30 12 * * *';
+    await scheduler.refresh();
+    expect(scheduler.nextRuns()['flag-inactive']).toEqual(new Date('2026-11-25T12:30:00Z'));
+    await jest.advanceTimersByTimeAsync(31 * 60_000);
+    expect(runner.runs).toEqual([{ name: 'flag-inactive', trigger: 'schedule', slot: '2026-11-25T12:30:00.000Z' }]);
+    await scheduler.stop();
+  });
+});
