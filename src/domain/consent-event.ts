@@ -32,7 +32,7 @@ export interface ConsentLedger {
   append(event: NewConsentEvent): Promise<ConsentEvent>;
   /** Appends each entry whose `key` is not in the ledger yet; returns how many were new. One round trip. */
   appendOnce(events: Array<NewConsentEvent & { key: string }>): Promise<number>;
-  /** Entries of one type within [from, to). */
+  /** Entries of one type within (from, to]. */
   countByType(type: ConsentEventType, from: Date, to: Date): Promise<number>;
   /** Newest first. */
   listForContact(contact: string, limit?: number): Promise<ConsentEvent[]>;

@@ -31,7 +31,7 @@ export interface ReportFigures {
   optedIn: number;
   optedOut: number;
   pending: number;
-  /** Became inactive within the period. */
+  /** Became inactive within the period (periods are (from, to]). */
   newlyInactive: number;
   /** Opt-outs recorded in the ledger within the period. */
   optedOutInPeriod: number;

@@ -12,7 +12,8 @@ export async function contactsCsv(contacts: AsyncIterable<Contact>): Promise<Buf
   out.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<void>((resolve, reject) => out.on('end', resolve).on('error', reject));
   for await (const c of contacts) {
-    out.write([cell(c.e164 ?? ''), c.waId, cell(c.name ?? ''), cell(c.labels.join(' ')), c.consent.status, c.activity.status, c.activity.reason ?? '', c.lastInboundAt?.toISOString() ?? '']);
+    // e164 is ours (`+` and digits, validated), so it is written as is; names and labels came from people.
+    out.write([c.e164 ?? '', c.waId, cell(c.name ?? ''), cell(c.labels.join(' ')), c.consent.status, c.activity.status, c.activity.reason ?? '', c.lastInboundAt?.toISOString() ?? '']);
   }
   out.end();
   await done;

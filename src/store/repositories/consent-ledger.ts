@@ -27,7 +27,7 @@ export function createConsentLedger(models: Models): ConsentLedger {
       }
     },
     async countByType(type, from, to) {
-      return model.countDocuments({ type: { $eq: type }, at: trusted({ $gte: from, $lt: to }) });
+      return model.countDocuments({ type: { $eq: type }, at: trusted({ $gt: from, $lte: to }) });
     },
     async listForContact(contact, limit = 50) {
       const docs = await model

@@ -85,7 +85,8 @@ export function createHygieneRepository(models: Models, ledger: ConsentLedger): 
     },
 
     async figures({ from, to }) {
-      // One aggregation for every contact figure, plus one count per ledger figure.
+      // One aggregation for every contact figure, plus one count per ledger figure. Periods are
+      // (from, to]: what happened at the very moment of a report belongs to that report, once.
       const [facets = { activity: [], consent: [], labels: [], newlyInactive: [] }] = await model.aggregate<{ activity: Counted[]; consent: Counted[]; labels: Counted[]; newlyInactive: Array<{ n: number }> }>([
         {
           $facet: {
@@ -98,7 +99,7 @@ export function createHygieneRepository(models: Models, ledger: ConsentLedger): 
               { $sort: { n: -1, _id: 1 } },
               { $limit: 5 },
             ],
-            newlyInactive: [{ $match: { 'activity.status': 'inactive', 'activity.since': { $gte: from, $lt: to } } }, { $count: 'n' }],
+            newlyInactive: [{ $match: { 'activity.status': 'inactive', 'activity.since': { $gt: from, $lte: to } } }, { $count: 'n' }],
           },
         },
       ]);

@@ -125,6 +125,8 @@ describe('hygiene in the store', () => {
     const ledger = (type: 'opt_out' | 'opt_in_expired', at: Date) => repos.consentLedger.append({ contact: ids[0]!, type, source: 't', actor: 't', evidence: 't', at });
     await ledger('opt_out', new Date(from.getTime() + DAY));
     await ledger('opt_out', new Date(from.getTime() - DAY)); // the previous period
+    await ledger('opt_out', from); // the previous report's last moment: counted there
+    await ledger('opt_out', time.clock()); // this report's moment: counted here
     await ledger('opt_in_expired', new Date(from.getTime() + 2 * DAY));
 
     const { figures, topLabels } = await repos.hygiene.figures({ from, to: time.clock() });
@@ -137,7 +139,7 @@ describe('hygiene in the store', () => {
       optedOut: 1,
       pending: 0,
       newlyInactive: 2,
-      optedOutInPeriod: 1,
+      optedOutInPeriod: 2,
       expiredInPeriod: 1,
       consentRate: 33.3, // 3 of the 9 not archived
     });

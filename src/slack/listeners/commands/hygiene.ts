@@ -10,6 +10,7 @@ import type { Subcommand } from './subcommand';
 
 type Deps = Pick<AppDeps, 'hygiene' | 'scheduler' | 'repos' | 'clock' | 'config' | 'logger'>;
 const VERBS = ['run', 'report', 'settings'];
+const LEAD_VERBS = ['run', 'settings'];
 
 /**
  * `/wa hygiene run|report [#channel]|settings`. Leads run the jobs now and change the settings; anyone
@@ -20,7 +21,7 @@ export function hygieneSubcommand(deps: Deps): Subcommand {
     name: 'hygiene',
     usage: '/wa hygiene report [#channel]  ·  leads: /wa hygiene run, /wa hygiene settings',
     summary: 'list hygiene: the report now; leads run the jobs and change the settings',
-    leadOnly: (args) => (args[0]?.toLowerCase() ?? '') !== 'report',
+    leadOnly: (args) => LEAD_VERBS.includes(args[0]?.toLowerCase() ?? ''),
     async run({ args, respond, userId, channelId, triggerId, client }) {
       const verb = args[0]?.toLowerCase() ?? '';
       if (!VERBS.includes(verb)) throw new AppError('BAD_ARGUMENTS', 'Say `run`, `report` or `settings`.');
