@@ -3,12 +3,14 @@
  * Figures are measured on this machine, never asserted; tests check behaviour.
  */
 import { runCommandsBench } from './commands';
+import { runHygieneBench } from './hygiene';
 import { runMirrorBench } from './mirror';
 import { runStoreBench } from './store';
 import { runWhatsAppBench } from './whatsapp';
 
 const areas: Record<string, () => Promise<void>> = {
   commands: runCommandsBench,
+  hygiene: runHygieneBench,
   mirror: runMirrorBench,
   store: runStoreBench,
   whatsapp: runWhatsAppBench,

@@ -85,31 +85,21 @@ export function createHygieneRepository(models: Models, ledger: ConsentLedger): 
     },
 
     async figures({ from, to }) {
-      // One aggregation for every contact figure, plus one count per ledger figure. Periods are
-      // (from, to]: what happened at the very moment of a report belongs to that report, once.
-      const [facets = { activity: [], consent: [], labels: [], newlyInactive: [] }] = await model.aggregate<{ activity: Counted[]; consent: Counted[]; labels: Counted[]; newlyInactive: Array<{ n: number }> }>([
-        {
-          $facet: {
-            activity: [{ $group: { _id: '$activity.status', n: { $sum: 1 } } }],
-            consent: [{ $match: { 'activity.status': { $ne: 'archived' } } }, { $group: { _id: '$consent.status', n: { $sum: 1 } } }],
-            labels: [
-              { $match: { 'activity.status': { $ne: 'archived' } } },
-              { $unwind: '$labels' },
-              { $group: { _id: '$labels', n: { $sum: 1 } } },
-              { $sort: { n: -1, _id: 1 } },
-              { $limit: 5 },
-            ],
-            newlyInactive: [{ $match: { 'activity.status': 'inactive', 'activity.since': { $gt: from, $lte: to } } }, { $count: 'n' }],
-          },
-        },
-      ]);
-      const by = (rows: Counted[]) => new Map(rows.map((r) => [r._id, r.n]));
-      const activity = by(facets.activity);
-      const consent = by(facets.consent);
-      const [optedOutInPeriod, expiredInPeriod] = await Promise.all([
+      // Six independent reads, sent at once: a fixed number of round trips and one round trip of
+      // latency. (Not one $facet: it copies every contact once per facet before grouping.) Periods
+      // are (from, to]: what happens at the very moment of a report belongs to that report, once.
+      const notArchived = { $match: { 'activity.status': { $ne: 'archived' } } };
+      const [activityRows, consentRows, labelRows, newlyInactive, optedOutInPeriod, expiredInPeriod] = await Promise.all([
+        model.aggregate<Counted>([{ $group: { _id: '$activity.status', n: { $sum: 1 } } }]),
+        model.aggregate<Counted>([notArchived, { $group: { _id: '$consent.status', n: { $sum: 1 } } }]),
+        model.aggregate<Counted>([notArchived, { $unwind: '$labels' }, { $group: { _id: '$labels', n: { $sum: 1 } } }, { $sort: { n: -1, _id: 1 } }, { $limit: 5 }]),
+        model.countDocuments({ 'activity.status': { $eq: 'inactive' }, 'activity.since': trusted({ $gt: from, $lte: to }) }),
         ledger.countByType('opt_out', from, to),
         ledger.countByType('opt_in_expired', from, to),
       ]);
+      const by = (rows: Counted[]) => new Map(rows.map((r) => [r._id, r.n]));
+      const activity = by(activityRows);
+      const consent = by(consentRows);
       const figures: ReportFigures = {
         total: [...activity.values()].reduce((a, b) => a + b, 0),
         active: activity.get('active') ?? 0,
@@ -118,14 +108,14 @@ export function createHygieneRepository(models: Models, ledger: ConsentLedger): 
         optedIn: consent.get('opted_in') ?? 0,
         optedOut: consent.get('opted_out') ?? 0,
         pending: consent.get('pending') ?? 0,
-        newlyInactive: facets.newlyInactive[0]?.n ?? 0,
+        newlyInactive,
         optedOutInPeriod,
         expiredInPeriod,
         consentRate: 0,
       };
       const listed = figures.total - figures.archived;
       figures.consentRate = listed === 0 ? 0 : Math.round((figures.optedIn / listed) * 1000) / 10;
-      return { figures, topLabels: facets.labels.map((r) => ({ label: String(r._id), count: r.n })) };
+      return { figures, topLabels: labelRows.map((r) => ({ label: String(r._id), count: r.n })) };
     },
   };
 }

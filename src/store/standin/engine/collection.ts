@@ -1,6 +1,6 @@
 import { ObjectId, type Document } from 'bson';
 import { mongoError } from '../errors';
-import { Index, type IndexSpec } from './indexes';
+import { Index, type IndexChange, type IndexSpec } from './indexes';
 import { MAX_BSON_SIZE, bsonSize, canonicalKey } from './values';
 
 const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
@@ -83,18 +83,15 @@ export class Collection {
   replace(before: Document, after: Document): void {
     checkSize(after, 'update');
     const id = canonicalKey(before._id);
+    // Every unique index is checked before any changes, so a duplicate key leaves all as it was.
+    const changes: Array<[Index, IndexChange]> = [];
     for (const index of this.indexes.values()) {
-      index.remove(before, id);
-      try {
-        index.checkUnique(after, id, this.ns);
-      } finally {
-        index.add(before, id);
-      }
+      const change = index.change(before, after);
+      if (!change) continue;
+      index.checkUniqueChange(change, id, this.ns);
+      changes.push([index, change]);
     }
-    for (const index of this.indexes.values()) {
-      index.remove(before, id);
-      index.add(after, id);
-    }
+    for (const [index, change] of changes) index.applyChange(change, id);
     this.docs.set(id, after);
   }
 

@@ -1,5 +1,6 @@
 import { Long, type Document } from 'bson';
 import { mongoError } from '../errors';
+import { MAX_BSON_SIZE, bsonSize } from './values';
 
 interface OpenCursor {
   ns: string;
@@ -24,7 +25,7 @@ export class CursorStore {
   /** The reply for a command that returns a cursor (`find`, `aggregate`, `listIndexes`, …). */
   firstBatch(ns: string, docs: Document[], batchSize: unknown, nowMs: number, singleBatch = false): Document {
     const size = batchSizeOf(batchSize, DEFAULT_FIRST_BATCH);
-    const first = size === 0 && !singleBatch ? [] : docs.slice(0, singleBatch ? undefined : size);
+    const first = size === 0 && !singleBatch ? [] : singleBatch ? docs : takeBatch(docs, 0, size);
     let id = 0;
     if (first.length < docs.length) {
       id = this.nextId++;
@@ -40,7 +41,7 @@ export class CursorStore {
     if (!cursor || cursor.ns !== ns) throw mongoError('CursorNotFound', `cursor id ${id} not found`);
     cursor.lastUsedMs = nowMs;
     const size = batchSizeOf(command.batchSize, Number.MAX_SAFE_INTEGER) || Number.MAX_SAFE_INTEGER;
-    const batch = cursor.docs.slice(cursor.position, cursor.position + size);
+    const batch = takeBatch(cursor.docs, cursor.position, size);
     cursor.position += batch.length;
     const exhausted = cursor.position >= cursor.docs.length;
     if (exhausted) this.open.delete(id);
@@ -64,6 +65,20 @@ export class CursorStore {
   get count(): number {
     return this.open.size;
   }
+}
+
+/**
+ * Up to `count` documents from `start`, and no more than fit in one reply: like mongod, a batch
+ * stops before 16 MiB of BSON (always holding at least one document), the rest waits for getMore.
+ */
+function takeBatch(docs: Document[], start: number, count: number): Document[] {
+  const end = Math.min(docs.length, start + count);
+  let bytes = 0;
+  for (let i = start; i < end; i++) {
+    bytes += bsonSize(docs[i]!);
+    if (bytes > MAX_BSON_SIZE && i > start) return docs.slice(start, i);
+  }
+  return docs.slice(start, end);
 }
 
 function batchSizeOf(value: unknown, fallback: number): number {

@@ -20,6 +20,11 @@ interface Entry {
   values: unknown[];
 }
 
+export interface IndexChange {
+  removed: Entry[];
+  added: Entry[];
+}
+
 /**
  * An index over one collection: a hash map from key values to document ids. It answers equality
  * lookups and enforces uniqueness; range scans and sorts are left to a scan of the candidates.
@@ -71,6 +76,40 @@ export class Index {
     for (const e of this.entries(doc)) {
       const holders = this.full.get(e.mapKey);
       if (holders && (holders.size > 1 || !holders.has(id))) throw this.duplicate(ns, e.values);
+    }
+  }
+
+  /**
+   * What replacing `before` by `after` changes in this index: the entries to drop and to add, or
+   * undefined when the keys are the same (most updates touch few indexed fields).
+   */
+  change(before: Document, after: Document): IndexChange | undefined {
+    const was = this.entries(before);
+    const will = this.entries(after);
+    const wasKeys = new Set(was.map((e) => e.mapKey));
+    const willKeys = new Set(will.map((e) => e.mapKey));
+    const removed = was.filter((e) => !willKeys.has(e.mapKey));
+    const added = will.filter((e) => !wasKeys.has(e.mapKey));
+    return removed.length || added.length ? { removed, added } : undefined;
+  }
+
+  /** E11000 if an added entry is held by another document. */
+  checkUniqueChange(change: IndexChange, id: string, ns: string): void {
+    if (!this.spec.unique) return;
+    for (const e of change.added) {
+      const holders = this.full.get(e.mapKey);
+      if (holders && (holders.size > 1 || !holders.has(id))) throw this.duplicate(ns, e.values);
+    }
+  }
+
+  applyChange(change: IndexChange, id: string): void {
+    for (const e of change.removed) {
+      removeFrom(this.full, e.mapKey, id);
+      if (this.prefix) removeFrom(this.prefix, canonicalKey(e.values[0]), id);
+    }
+    for (const e of change.added) {
+      addTo(this.full, e.mapKey, id);
+      if (this.prefix) addTo(this.prefix, canonicalKey(e.values[0]), id);
     }
   }
 

@@ -1,8 +1,8 @@
-import { ObjectId, Timestamp, type Document } from 'bson';
-import { aggregate, update as mingoUpdate } from 'mingo';
-import { setValue } from 'mingo/util';
+import { Decimal128, Double, Int32, Long, ObjectId, Timestamp, type Document } from 'bson';
+import { aggregate, update as mingoUpdate, updateMany as mingoUpdateMany } from 'mingo';
+import { resolve, setValue } from 'mingo/util';
 import { StandinError, mongoError } from '../errors';
-import { canonicalKey, deepClone, isPlainObject } from './values';
+import { canonicalKey, deepClone, isPlainObject, shellString } from './values';
 
 const OPERATORS = new Set([
   '$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$push', '$addToSet', '$pull', '$pullAll',
@@ -36,7 +36,88 @@ export function applyUpdate(doc: Document, update: Document | Document[], option
   return idFirst(result);
 }
 
+/**
+ * {@link applyUpdate} over many documents at once, for multi-updates: one mingo call instead of one
+ * per document (mingo's per-call setup is most of the cost of a small change). Updates whose result
+ * depends on the single document — pipelines, replacements, `_id` paths, the positional `$` — and
+ * any update that fails return undefined: the caller applies those document by document, so results
+ * and errors (and what a failure half-way leaves applied) are exactly applyUpdate's.
+ */
+export function applyUpdateMany(docs: Document[], update: Document | Document[], options: UpdateOptions): Document[] | undefined {
+  const perDocument = () => undefined;
+  if (docs.length < 2 || Array.isArray(update) || isReplacement(update) || !batchable(update)) return perDocument();
+  let modifier: Document;
+  try {
+    modifier = modifierOf(undefined, update, options);
+  } catch {
+    return perDocument();
+  }
+  try {
+    for (const doc of docs) checkArithmetic(doc, update);
+  } catch {
+    return perDocument();
+  }
+  const copies = docs.map(deepClone);
+  try {
+    mingoUpdateMany(copies, {}, modifier, { arrayFilters: options.arrayFilters ?? [] });
+  } catch {
+    return perDocument();
+  }
+  return copies.map(idFirst);
+}
+
+/** No `_id` path and no positional `$` (which needs each document's own match of the filter). */
+function batchable(update: Document): boolean {
+  return Object.values(update).every(
+    (fields) => isPlainObject(fields) && Object.keys(fields).every((path) => path !== '_id' && !path.startsWith('_id.') && !/(^|\.)\$(\.|$)/.test(path)),
+  );
+}
+
 function applyOperators(doc: Document, update: Document, options: UpdateOptions): Document {
+  const modifier = modifierOf(doc, update, options);
+  checkArithmetic(doc, update);
+  const copy = deepClone(doc);
+  try {
+    // The filter resolves the positional `$`; mingo skips the update if the filter does not match,
+    // which the seed of an upsert need not.
+    mingoUpdate(copy, modifier, options.arrayFilters ?? [], options.inserting ? {} : options.filter);
+  } catch (err) {
+    if (err instanceof StandinError) throw err;
+    throw mongoError('BadValue', err instanceof Error ? err.message : String(err));
+  }
+  return copy;
+}
+
+/** MongoDB refuses `$inc`/`$mul` on a field holding a non-number (TypeMismatch); mingo would skip it silently. */
+function checkArithmetic(doc: Document, update: Document): void {
+  for (const op of ['$inc', '$mul']) {
+    const fields = update[op];
+    if (!isPlainObject(fields)) continue;
+    for (const path of Object.keys(fields)) {
+      if (path.includes('$')) continue; // positional paths: each element is checked by mingo's own walk
+      const current = resolve(doc, path) as unknown;
+      if (current === undefined || isNumeric(current)) continue;
+      const field = path.split('.').at(-1);
+      throw mongoError('TypeMismatch', `Cannot apply ${op} to a value of non-numeric type. {_id: ${shellString(doc._id)}} has the field '${field}' of non-numeric type ${bsonTypeName(current)}`);
+    }
+  }
+}
+
+function isNumeric(value: unknown): boolean {
+  return typeof value === 'number' || value instanceof Long || value instanceof Decimal128 || value instanceof Int32 || value instanceof Double;
+}
+
+function bsonTypeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Date) return 'date';
+  if (value instanceof ObjectId) return 'objectId';
+  if (typeof value === 'boolean') return 'bool';
+  return typeof value === 'object' ? 'object' : typeof value;
+}
+
+/** The update as mingo takes it: `$setOnInsert` and `$currentDate` resolved here, `_id` checked. */
+function modifierOf(doc: Document | undefined, update: Document, options: UpdateOptions): Document {
   const modifier: Document = {};
   for (const [op, fields] of Object.entries(update)) {
     if (!OPERATORS.has(op)) {
@@ -54,19 +135,10 @@ function applyOperators(doc: Document, update: Document, options: UpdateOptions)
       }
       modifier.$set = { ...(modifier.$set as Document | undefined), ...set };
     } else {
-      modifier[op] = { ...(modifier[op] as Document | undefined), ...withoutSameId(op, fields, doc._id) };
+      modifier[op] = { ...(modifier[op] as Document | undefined), ...withoutSameId(op, fields, doc?._id) };
     }
   }
-  const copy = deepClone(doc);
-  try {
-    // The filter resolves the positional `$`; mingo skips the update if the filter does not match,
-    // which the seed of an upsert need not.
-    mingoUpdate(copy, modifier, options.arrayFilters ?? [], options.inserting ? {} : options.filter);
-  } catch (err) {
-    if (err instanceof StandinError) throw err;
-    throw mongoError('BadValue', err instanceof Error ? err.message : String(err));
-  }
-  return copy;
+  return modifier;
 }
 
 /**

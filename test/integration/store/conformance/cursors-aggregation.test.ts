@@ -138,4 +138,13 @@ describe('conformance: cursors and aggregation', () => {
     expect((await rejection(stream.tryNext())).code).toBe(40573);
     await stream.close();
   });
+
+  it('when a result holds more than 16 MiB, then it arrives whole, in batches that each fit in a reply', async () => {
+    const c = freshCollection(t);
+    const big = 'x'.repeat(1024 * 1024);
+    await c.insertMany(Array.from({ length: 20 }, (_, i) => ({ _id: i as never, big })));
+    const ids = (await c.find({}, { batchSize: 1000 }).sort({ _id: 1 }).toArray()).map((d) => d._id);
+    expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(await c.countDocuments()).toBe(20);
+  });
 });

@@ -81,4 +81,48 @@ describe('conformance: update operators', () => {
     expect(err.code).toBeDefined();
     expect(await c.findOne({ _id: 'a' as never })).toEqual({ _id: 'a', v: 1 });
   });
+
+  it('when updateMany changes many documents, then each gets its own result and unchanged ones are not counted', async () => {
+    const c = freshCollection(t);
+    await c.insertMany([
+      { _id: 1 as never, n: 1, tags: ['a', 'b'] },
+      { _id: 2 as never, n: 2, tags: ['b'] },
+      { _id: 3 as never, n: 3, tags: ['c'], done: true },
+    ]);
+    const res = await c.updateMany({}, { $inc: { n: 10 }, $set: { done: true }, $addToSet: { tags: 'b' } });
+    expect({ matched: res.matchedCount, modified: res.modifiedCount }).toEqual({ matched: 3, modified: 3 });
+    expect(await c.find().sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 1, n: 11, tags: ['a', 'b'], done: true },
+      { _id: 2, n: 12, tags: ['b'], done: true },
+      { _id: 3, n: 13, tags: ['c', 'b'], done: true },
+    ]);
+    const again = await c.updateMany({ done: true }, { $set: { done: true } });
+    expect(again.modifiedCount).toBe(0);
+    const renamed = await c.updateMany({ tags: 'b' }, { $set: { 'tags.$[t]': 'B' } }, { arrayFilters: [{ t: 'b' }] });
+    expect(renamed.modifiedCount).toBe(3);
+    expect((await c.find().sort({ _id: 1 }).toArray()).map((d) => d.tags)).toEqual([['a', 'B'], ['B'], ['c', 'B']]);
+  });
+
+  it('when updateMany fails on one document, then the error is reported and the update is not applied to that document', async () => {
+    const c = freshCollection(t);
+    await c.insertMany([
+      { _id: 1 as never, n: 1 },
+      { _id: 2 as never, n: 'text' },
+      { _id: 3 as never, n: 3 },
+    ]);
+    const err = await rejection(c.updateMany({}, { $inc: { n: 1 } }));
+    expect(err.code).toBe(14); // TypeMismatch
+    expect((await c.findOne({ _id: 2 as never }))!.n).toBe('text');
+    // What came before the failing document may already be changed (MongoDB does not roll back).
+    expect([1, 2]).toContain((await c.findOne({ _id: 1 as never }))!.n);
+  });
+
+  it('when updateMany would give two documents one unique key, then it fails with 11000', async () => {
+    const c = freshCollection(t);
+    await c.createIndex({ k: 1 }, { unique: true });
+    await c.insertMany([{ _id: 1 as never, k: 1 }, { _id: 2 as never, k: 2 }]);
+    const err = await rejection(c.updateMany({}, { $set: { k: 9 } }));
+    expect(err.code).toBe(11000);
+    expect(await c.countDocuments({ k: 9 })).toBeLessThanOrEqual(1);
+  });
 });

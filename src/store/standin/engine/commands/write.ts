@@ -4,7 +4,7 @@ import { collectionName } from '../catalog';
 import type { Collection } from '../collection';
 import type { CommandHandler, EngineContext } from '../context';
 import { project, runFind } from '../query';
-import { applyUpdate, idFirst, isReplacement, upsertSeed } from '../update-doc';
+import { applyUpdate, applyUpdateMany, idFirst, isReplacement, upsertSeed } from '../update-doc';
 import { canonicalKey, deepClone } from '../values';
 
 /** One failed statement of a batch, as `writeErrors` reports it. */
@@ -63,10 +63,11 @@ const update: CommandHandler = (ctx, db, command) => {
     if (stmt.multi && isReplacement(stmt.u)) throw mongoError('FailedToParse', 'multi update is not supported for replacement-style update');
     const coll = ctx.catalog.ensure(db, name);
     const targets = runFind(coll, { filter: stmt.q, limit: stmt.multi ? 0 : 1 }).docs;
-    for (const doc of targets) {
+    const afters = applyUpdateMany(targets, stmt.u, { filter: stmt.q ?? {}, arrayFilters: stmt.arrayFilters, now: ctx.now(), inserting: false });
+    targets.forEach((doc, i) => {
       n++;
-      if (modify(ctx, coll, doc, stmt.u, stmt.q ?? {}, stmt.arrayFilters)) nModified++;
-    }
+      if (afters ? store(coll, doc, afters[i]!) : modify(ctx, coll, doc, stmt.u, stmt.q ?? {}, stmt.arrayFilters)) nModified++;
+    });
     if (targets.length === 0 && stmt.upsert) {
       const doc = upsertInsert(ctx, coll, stmt.q ?? {}, stmt.u, stmt.arrayFilters);
       n++;
@@ -132,7 +133,11 @@ function sameDocument(a: Document, b: Document): boolean {
 
 /** Applies an update to one stored document; returns whether anything changed. */
 function modify(ctx: EngineContext, coll: Collection, doc: Document, change: Document | Document[], filter: Document, arrayFilters?: Document[]): boolean {
-  const after = applyUpdate(doc, change, { filter, arrayFilters, now: ctx.now(), inserting: false });
+  return store(coll, doc, applyUpdate(doc, change, { filter, arrayFilters, now: ctx.now(), inserting: false }));
+}
+
+/** Writes an updated document back unless the update changed nothing; returns whether it did. */
+function store(coll: Collection, doc: Document, after: Document): boolean {
   if (sameDocument(doc, after)) return false;
   coll.replace(doc, after);
   return true;
