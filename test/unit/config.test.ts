@@ -67,6 +67,23 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/WHATSAPP_SEND_JITTER_MS/);
   });
 
+  it('when the hygiene keys are set, then schedules must be 5-field cron and days within range, each named', () => {
+    const config = loadConfig(validEnv({ INACTIVE_DAYS: '60', HYGIENE_REPORT_SCHEDULE: ' 30 8 * * 5 ', TZ_REPORTS: 'Europe/Lisbon' }));
+    expect(config.hygiene).toMatchObject({ inactiveDays: 60, noReplyDays: 30, optInExpiryDays: 7, schedules: { 'flag-inactive': '0 3 * * *', 'hygiene-report': '30 8 * * 5' } });
+    expect(config.reportsTimezone).toBe('Europe/Lisbon');
+    const problems = problemsOf(
+      validEnv({ HYGIENE_FLAG_SCHEDULE: 'daily', HYGIENE_EXPIRY_SCHEDULE: '0 0 3 * * *', INACTIVE_DAYS: '2', OPT_IN_EXPIRY_DAYS: 'week', HYGIENE_REPORT_CHANNEL: '#reports', TZ_REPORTS: 'Mars/Olympus' }),
+    );
+    expect(problems).toEqual([
+      'TZ_REPORTS must be an IANA time zone like Europe/London',
+      'INACTIVE_DAYS must be at least 7',
+      'OPT_IN_EXPIRY_DAYS must be a number of days',
+      'HYGIENE_FLAG_SCHEDULE must be a cron expression with 5 fields, like "0 3 * * *" (03:00 daily)',
+      'HYGIENE_EXPIRY_SCHEDULE must be a cron expression with 5 fields, like "0 3 * * *" (03:00 daily)',
+      'HYGIENE_REPORT_CHANNEL must be a Slack channel ID like C0123ABCD',
+    ]);
+  });
+
   it('when PHONE_DEFAULT_COUNTRY is set, then it must be a country libphonenumber knows', () => {
     expect(loadConfig(validEnv({ PHONE_DEFAULT_COUNTRY: 'br' })).phoneDefaultCountry).toBe('BR');
     expect(problemsOf(validEnv({ PHONE_DEFAULT_COUNTRY: 'XX' }))).toEqual(['PHONE_DEFAULT_COUNTRY must be a two-letter country code like GB or BR']);

@@ -1,5 +1,5 @@
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../../support/app-harness';
-import { manualClock } from '../../support/bridge-helpers';
+import { manualClock, receiveAndMirror } from '../../support/bridge-helpers';
 import { uniqueDbName } from '../../support/mongo';
 import { useFakeSlackApi, type SlackCall } from '../../support/slack/fake-slack-api';
 import { blockActionPayload, viewSubmissionPayload } from '../../support/slack/payloads';
@@ -82,6 +82,22 @@ describe('list hygiene in Slack', () => {
     expect(await wa('hygiene report #nope', 'U0AGENT')).toMatch(/^`#nope` is not a channel/);
     expect(await wa('hygiene clean', 'U0AGENT')).toMatch(/^Say `run`, `report` or `settings`\.\nUsage: `\/wa hygiene report/);
     expect(await wa('hygiene report {"$gt":""}', 'U0AGENT')).toMatch(/is not a channel/);
+  });
+
+  it('when a contact who opted out writes START and never says YES, then the request expires and they stay opted out', async () => {
+    const ana = '447911123456@c.us';
+    await receiveAndMirror(t, { from: ana, pushName: 'Ana', content: { kind: 'text', text: 'STOP' } });
+    await receiveAndMirror(t, { from: ana, content: { kind: 'text', text: 'START' } });
+    expect((await t.app.deps.repos.contacts.findByWaId(ana))!.consent).toMatchObject({ status: 'pending', before: 'opted_out' });
+    time.advance(8 * DAY);
+    const run = await t.app.deps.hygiene.runner.run('expire-opt-ins', 'schedule', { slot: time.clock() });
+    expect(run.counts).toEqual({ expired: 1 });
+    expect((await t.app.deps.repos.contacts.findByWaId(ana))!.consent).toMatchObject({ status: 'opted_out', source: 'opt-in request expired' });
+    const [latest] = await t.app.deps.repos.consentLedger.listForContact(ana);
+    expect(latest).toMatchObject({ type: 'opt_in_expired', actor: 'system' });
+    // A YES now confirms nothing: there is no request any more.
+    await receiveAndMirror(t, { from: ana, content: { kind: 'text', text: 'YES' } });
+    expect((await t.app.deps.repos.contacts.findByWaId(ana))!.consent.status).toBe('opted_out');
   });
 
   it('when Slack refuses the post, then the caller is told where and why, and nothing is recorded as posted', async () => {
