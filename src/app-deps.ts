@@ -2,6 +2,7 @@ import type { Bridge } from './bridge/bridge';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Health } from './health';
+import type { Cards } from './slack/card-refresh';
 import type { Hygiene } from './hygiene/hygiene';
 import type { HygieneScheduler } from './hygiene/scheduler';
 import type { Logger } from './logger';
@@ -21,5 +22,7 @@ export interface AppDeps {
   health: Health;
   bridge: Pick<Bridge, 'wakeOutbound'>;
   hygiene: Hygiene;
+  /** The contact card, drawn and redrawn in place. */
+  cards: Cards;
   scheduler: Pick<HygieneScheduler, 'nextRuns'>;
 }

@@ -9,6 +9,7 @@ import type { Logger } from './logger';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { createSlackApp, type SlackApp, type SlackAppOptions } from './slack/app';
+import { createCards } from './slack/card-refresh';
 import { connectStore } from './store/connect';
 import { createModels, syncIndexes } from './store/models';
 import { createRepositories } from './store/repositories';
@@ -69,7 +70,8 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     const gateway =
       overrides.gateway ?? createGateway({ config: config.whatsapp, clock, logger, leases: repos.leases, createClient: overrides.whatsappClient });
     const health = createHealth({ pingStore: async () => void (await connection.db!.admin().ping()), gateway });
-    const bridge = createBridge({ config, repos, gateway, clock, logger, random: overrides.random });
+    const cards = createCards({ settings: repos.settings, notePrefix: config.bridge.internalNotePrefix });
+    const bridge = createBridge({ config, repos, gateway, clock, logger, cards, random: overrides.random });
     // Hygiene reports post through the Slack app, which is built below with the deps that include hygiene.
     const built: { slack?: SlackApp } = {};
     const hygiene = createHygiene({ config, repos, clock, logger, slack: () => built.slack!.app.client });
@@ -84,7 +86,7 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
       refreshEveryMs: 60_000,
     });
     hygiene.onSettingsChanged(() => scheduler.refresh());
-    const deps: AppDeps = { config, logger, clock, repos, gateway, health, bridge, hygiene, scheduler };
+    const deps: AppDeps = { config, logger, clock, repos, gateway, health, bridge, hygiene, scheduler, cards };
 
     const slack = (built.slack = await createSlackApp(deps, overrides.slack));
     const { port } = await slack.start();

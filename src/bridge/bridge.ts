@@ -5,6 +5,7 @@ import { inboundConsent } from '../consent/inbound-consent';
 import { createKeywordClassifier, defaultKeywordLists } from '../consent/keywords';
 import type { Logger } from '../logger';
 import { boltLogger } from '../slack/bolt-logger';
+import type { Cards } from '../slack/card-refresh';
 import type { Repositories } from '../store/repositories';
 import type { WhatsAppGateway } from '../whatsapp/gateway';
 import { Dispatcher } from './dispatch/dispatcher';
@@ -33,6 +34,7 @@ export interface BridgeDeps {
   gateway: WhatsAppGateway;
   clock: Clock;
   logger: Logger;
+  cards: Cards;
   random?: () => number;
 }
 
@@ -64,7 +66,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
       labels: repos.labels,
       messages: repos.messages,
       inboxChannel: config.slack.inboxChannel,
-      notePrefix: config.bridge.internalNotePrefix,
+      cards: deps.cards,
       logger,
     }),
   });
@@ -72,7 +74,17 @@ export function createBridge(deps: BridgeDeps): Bridge {
     ...common,
     name: 'whatsapp',
     direction: 'outbound',
-    deliverer: whatsappDeliverer({ gateway, contacts: repos.contacts, messages: repos.messages, media: repos.media, client, clock, logger }),
+    deliverer: whatsappDeliverer({
+      gateway,
+      contacts: repos.contacts,
+      conversations: repos.conversations,
+      cards: deps.cards,
+      messages: repos.messages,
+      media: repos.media,
+      client,
+      clock,
+      logger,
+    }),
   });
   const lists = defaultKeywordLists();
   const classify = createKeywordClassifier({ ...lists, optOut: [...lists.optOut, ...config.bridge.extraOptOutKeywords] });

@@ -1,3 +1,5 @@
+import type { Conversation, ConversationChange } from './conversation';
+
 /** Where a contact stands on receiving messages from the business. */
 export type ConsentStatus = 'unknown' | 'pending' | 'opted_in' | 'opted_out';
 export const CONSENT_STATUSES: readonly ConsentStatus[] = ['unknown', 'pending', 'opted_in', 'opted_out'];
@@ -39,6 +41,8 @@ export interface Contact {
   lastOutboundAt?: Date;
   activity: Activity;
   slack?: SlackConversation;
+  /** The team's queue state of this conversation (absent for contacts from before it existed). */
+  conversation?: Conversation;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -61,8 +65,9 @@ export interface ContactRepository {
   /**
    * Creates the contact on first sight, else refreshes its name and lastInboundAt; an inactive
    * contact becomes active again (an inbound message is activity). Archived stays archived.
+   * The conversation is open afterwards; one that was pending, resolved or snoozed says so.
    */
-  recordInbound(sighting: InboundSighting): Promise<Contact>;
+  recordInbound(sighting: InboundSighting): Promise<Contact & { conversationChange?: ConversationChange }>;
   findByWaId(waId: string): Promise<Contact | null>;
   findByE164(e164: string): Promise<Contact | null>;
   /** Contacts whose name starts with `prefix`, ignoring case (the text is matched literally). */

@@ -12,8 +12,11 @@ export interface Delivery {
   lastError?: string;
 }
 
-/** What kind of WhatsApp content a message carries, beyond its text. */
-export type MessageKind = 'text' | 'media' | 'location' | 'contact_card';
+/**
+ * What kind of WhatsApp content a message carries, beyond its text. A `notice` is ours, not the
+ * contact's: a change in the conversation told in its thread, in order with the messages.
+ */
+export type MessageKind = 'text' | 'media' | 'location' | 'contact_card' | 'notice';
 
 export interface MediaRef {
   mimetype: string;

@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { contactSchema } from './schemas/contact-schema';
 import { consentEventSchema } from './schemas/consent-event-schema';
 import { messageSchema } from './schemas/message-schema';
-import { auditSchema, jobRunSchema, jobSlotSchema, labelSchema, lockSchema, mediaSchema, quickReplySchema, settingSchema, suppressionSchema } from './schemas/misc-schemas';
+import { auditSchema, conversationEventSchema, jobRunSchema, jobSlotSchema, labelSchema, lockSchema, mediaSchema, quickReplySchema, settingSchema, suppressionSchema } from './schemas/misc-schemas';
 
 /** Every model on one connection. Built per connection, never as module-level singletons. */
 export function createModels(connection: Connection) {
@@ -19,6 +19,7 @@ export function createModels(connection: Connection) {
     Setting: connection.model('Setting', settingSchema),
     Media: connection.model('Media', mediaSchema),
     Suppression: connection.model('Suppression', suppressionSchema),
+    ConversationEvent: connection.model('ConversationEvent', conversationEventSchema),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock';
 import type { ContactRepository } from '../../domain/contact';
+import type { ConversationChange } from '../../domain/conversation';
 import type { MediaRef, MessageRepository, NewInboundMessage } from '../../domain/message';
 import type { MediaRepository } from '../../store/repositories/media-repository';
 import { formatBytes } from './format-inbound';
@@ -78,6 +79,7 @@ export function startInboundRecorder(deps: InboundRecorderDeps): { idle(): Promi
       return;
     }
     const contact = await deps.contacts.recordInbound({ waId: message.from, name: message.pushName, at: message.at });
+    if (contact.conversationChange) await recordNotice(message, conversationNotice(contact.conversationChange));
     if (hold) {
       const consentNotice = keyword ? await deps.consent(contact, text) : undefined;
       const media = content.kind === 'media' ? await keepMedia(content, message.id) : undefined;
@@ -85,6 +87,15 @@ export function startInboundRecorder(deps: InboundRecorderDeps): { idle(): Promi
       if (consentNotice) deps.wakeWhatsApp(message.from);
     }
     deps.wakeSlack(message.from);
+  }
+
+  /**
+   * The conversation changed (reopened, or the customer answered): a notice in the same lane, a
+   * millisecond after the message, so the thread shows it after the message and the card is redrawn.
+   * Keyed on the message, so a retry of this message does not notice twice.
+   */
+  async function recordNotice(message: InboundMessage, body: string): Promise<void> {
+    await deps.messages.recordInbound({ waMessageId: `notice:${message.id}`, contactWaId: message.from, kind: 'notice', body, at: new Date(message.at.getTime() + 1) });
   }
 
   /** Downloads the file while WhatsApp Web still has it and keeps it in the store until it is posted. */
@@ -117,6 +128,15 @@ export function startInboundRecorder(deps: InboundRecorderDeps): { idle(): Promi
       await Promise.all(chains.values());
     },
   };
+}
+
+/** What the thread is told; empty when only the card needs redrawing (the customer answered). */
+export function conversationNotice(change: ConversationChange): string {
+  if (change.from === 'pending') return '';
+  const was = change.from === 'resolved' ? 'it was resolved' : 'its snooze is cut short';
+  return change.assignee
+    ? `:arrows_counterclockwise: <@${change.assignee}> this conversation is open again: a new message (${was}).`
+    : `:arrows_counterclockwise: Open again: a new message (${was}). Nobody has it: *Claim* it on the card.`;
 }
 
 function toNew(message: InboundMessage): NewInboundMessage {

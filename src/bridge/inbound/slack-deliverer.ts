@@ -3,7 +3,8 @@ import type { Contact, ContactRepository, SlackConversation } from '../../domain
 import type { LabelRepository } from '../../domain/label';
 import type { MessageRepository, StoredMessage } from '../../domain/message';
 import type { Logger } from '../../logger';
-import { contactCard, contactDisplayName } from '../../slack/blocks/contact-card';
+import { contactDisplayName } from '../../slack/blocks/contact-card';
+import type { Cards } from '../../slack/card-refresh';
 import { classifySlackError, slackErrorCode } from '../../slack/slack-errors';
 import { DeliveryError } from '../dispatch/delivery-error';
 import type { Deliverer } from '../dispatch/dispatcher';
@@ -21,7 +22,8 @@ export interface SlackDelivererDeps {
   labels: LabelRepository;
   messages: MessageRepository;
   inboxChannel: string;
-  notePrefix: string;
+  /** The contact card, drawn for its channel's mode. */
+  cards: Cards;
   logger: Logger;
 }
 
@@ -134,7 +136,7 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
   async function threadOf(contact: Contact): Promise<SlackConversation> {
     if (contact.slack) return contact.slack;
     const channel = await routeFor(contact);
-    const card = contactCard(contact, deps.notePrefix);
+    const card = await deps.cards.render(contact, channel);
     const root = await post(channel, { channel, ...card, unfurl_links: false, unfurl_media: false });
     const saved = await contacts.setSlackConversation(contact.waId, { channel, threadTs: root.ts! });
     if (saved) remember(saved);
@@ -149,8 +151,26 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
     return replies.messages?.find((m) => m.metadata?.event_type === METADATA_EVENT && m.metadata.event_payload?.wa_message_id === waMessageId)?.ts;
   }
 
+  /**
+   * A change in the conversation: the card is redrawn in place, and the notice (when it says
+   * anything) is posted as the app, after the message that caused it. Read fresh: the card shows
+   * the state now. A repeated redraw after a crash is harmless; a repeated notice is the
+   * at-least-once window the README names.
+   */
+  async function deliverNotice(message: StoredMessage): Promise<void> {
+    const contact = (await contacts.findByWaId(message.contactWaId)) ?? (await contactOf(message));
+    remember(contact);
+    const conversation = await threadOf(contact);
+    await call(conversation.channel, async () => client.chat.update({ channel: conversation.channel, ts: conversation.threadTs, ...(await deps.cards.render(contact, conversation.channel)) }));
+    // Nothing to post: recorded against the card it redrew.
+    if (!message.body) return messages.markPosted(message.id, { channel: conversation.channel, ts: conversation.threadTs });
+    const posted = await post(conversation.channel, { channel: conversation.channel, thread_ts: conversation.threadTs, text: message.body, unfurl_links: false, unfurl_media: false });
+    await messages.markPosted(message.id, { channel: conversation.channel, ts: posted.ts! });
+  }
+
   return {
     async deliver(message: StoredMessage, { reclaimed }) {
+      if (message.kind === 'notice') return deliverNotice(message);
       const contact = await contactOf(message);
       const conversation = await threadOf(contact);
       if (reclaimed && message.waMessageId) {

@@ -1,6 +1,8 @@
 import type { webApi } from '@slack/bolt';
 import { checkConsent } from '../../consent/consent-gate';
 import type { ContactRepository } from '../../domain/contact';
+import type { ConversationRepository } from '../../domain/conversation';
+import type { Cards } from '../../slack/card-refresh';
 import type { MessageRepository, StoredMessage } from '../../domain/message';
 import type { Logger } from '../../logger';
 import type { MediaRepository } from '../../store/repositories/media-repository';
@@ -16,6 +18,8 @@ export interface WhatsAppDelivererDeps {
   messages: MessageRepository;
   media: MediaRepository;
   client: webApi.WebClient;
+  conversations: ConversationRepository;
+  cards: Cards;
   clock: () => Date;
   logger: Logger;
 }
@@ -51,6 +55,17 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
     return match;
   }
 
+  /** The conversation's queue state after an agent's reply; sent is sent, so a failure here is only logged. */
+  async function answered(waId: string, at: Date): Promise<void> {
+    try {
+      if (!(await deps.conversations.agentReplied(waId, at))) return;
+      const updated = await contacts.findByWaId(waId);
+      if (updated) await deps.cards.refresh(client, updated);
+    } catch (err) {
+      deps.logger.warn({ err, contact: waId }, 'reply sent, but the conversation state could not be updated');
+    }
+  }
+
   return {
     async deliver(message, { reclaimed }) {
       const contact = await contacts.findByWaId(message.contactWaId);
@@ -78,6 +93,7 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
       await messages.markSent(message.id, sent.id, sent.at);
       if (message.media?.storedId) await deps.media.remove(message.media.storedId);
       await react(message, DELIVERY_REACTIONS.sent);
+      if ((message.purpose ?? 'reply') === 'reply') await answered(contact.waId, sent.at);
     },
     async onPermanentFailure(message, reason) {
       if (reason === WITHDRAWN) return; // the agent deleted it and has been told

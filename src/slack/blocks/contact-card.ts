@@ -1,4 +1,6 @@
 import type { Contact } from '../../domain/contact';
+import type { Conversation } from '../../domain/conversation';
+import type { ChannelMode } from '../../workflow/channel-mode';
 import { escapeMrkdwn } from '../mrkdwn';
 import { slackDate } from './gateway-state';
 
@@ -11,6 +13,62 @@ const consentWording: Record<Contact['consent']['status'], string> = {
 
 /** The contact card's buttons (their listeners are in slack/listeners/actions/contact-card.ts). */
 export const CARD_ACTIONS = { labels: 'card_labels', quickReply: 'card_quick_reply', optOut: 'card_opt_out' } as const;
+/** The conversation's controls on the card (listeners in slack/listeners/actions/conversation.ts). */
+export const CONVERSATION_ACTIONS = {
+  claim: 'conv_claim',
+  assign: 'conv_assign',
+  resolve: 'conv_resolve',
+  reopen: 'conv_reopen',
+  snooze: 'conv_snooze',
+  reply: 'conv_reply',
+} as const;
+export const SNOOZE_CHOICES = { hour: '1h', tomorrow: 'tomorrow', custom: 'custom' } as const;
+
+const ago = (at: Date) => `<!date^${Math.floor(at.getTime() / 1000)}^{ago}|${at.toISOString()}>`;
+
+/** "🟢 Open · waiting 5 minutes ago" — the conversation's state as the card shows it. */
+export function conversationLine(conversation: Conversation | undefined): string {
+  if (!conversation) return ':large_green_circle: Open';
+  switch (conversation.status) {
+    case 'open':
+      return `:large_green_circle: Open${conversation.waitingSince ? ` · waiting since ${ago(conversation.waitingSince)}` : ''}`;
+    case 'pending':
+      return ':hourglass: Pending · waiting on the customer';
+    case 'snoozed':
+      return `:zzz: Snoozed until ${conversation.snoozedUntil ? slackDate(conversation.snoozedUntil) : '_unknown_'}`;
+    case 'resolved':
+      return `:white_check_mark: Resolved${conversation.resolvedAt ? ` ${ago(conversation.resolvedAt)}` : ''}`;
+  }
+}
+
+function conversationControls(contact: Contact): object {
+  const c = contact.conversation;
+  const closed = c?.status === 'resolved' || c?.status === 'snoozed';
+  const option = (text: string, value: string) => ({ text: { type: 'plain_text', text }, value });
+  return {
+    type: 'actions',
+    block_id: 'conversation',
+    elements: [
+      ...(c?.assignee ? [] : [{ type: 'button', action_id: CONVERSATION_ACTIONS.claim, style: 'primary', text: { type: 'plain_text', text: 'Claim' }, value: contact.waId }]),
+      {
+        type: 'users_select',
+        action_id: CONVERSATION_ACTIONS.assign,
+        placeholder: { type: 'plain_text', text: 'Assign to…' },
+        ...(c?.assignee ? { initial_user: c.assignee } : {}),
+      },
+      closed
+        ? { type: 'button', action_id: CONVERSATION_ACTIONS.reopen, text: { type: 'plain_text', text: 'Reopen' }, value: contact.waId }
+        : { type: 'button', action_id: CONVERSATION_ACTIONS.resolve, text: { type: 'plain_text', text: 'Resolve' }, value: contact.waId },
+      {
+        type: 'static_select',
+        action_id: CONVERSATION_ACTIONS.snooze,
+        placeholder: { type: 'plain_text', text: 'Snooze' },
+        options: [option('1 hour', SNOOZE_CHOICES.hour), option('Tomorrow 9:00', SNOOZE_CHOICES.tomorrow), option('Until…', SNOOZE_CHOICES.custom)],
+      },
+      { type: 'button', action_id: CONVERSATION_ACTIONS.reply, text: { type: 'plain_text', text: 'Reply' }, value: contact.waId },
+    ],
+  };
+}
 
 /** How a contact is named in Slack: their name, else their number, else their WhatsApp id. */
 export function contactDisplayName(contact: Pick<Contact, 'name' | 'e164' | 'waId'>): string {
@@ -18,7 +76,7 @@ export function contactDisplayName(contact: Pick<Contact, 'name' | 'e164' | 'waI
 }
 
 /** The thread root: who this conversation is with, at a glance. Reply in the thread to answer. */
-export function contactCard(contact: Contact, notePrefix: string): { text: string; blocks: object[] } {
+export function contactCard(contact: Contact, notePrefix: string, mode: ChannelMode = 'two-way'): { text: string; blocks: object[] } {
   const name = escapeMrkdwn(contactDisplayName(contact));
   const phone = contact.e164 ?? `${escapeMrkdwn(contact.waId)} (number hidden by WhatsApp)`;
   const labels = contact.labels.length > 0 ? contact.labels.map((l) => `\`${escapeMrkdwn(l)}\``).join(' ') : '_none_';
@@ -33,8 +91,11 @@ export function contactCard(contact: Contact, notePrefix: string): { text: strin
           { type: 'mrkdwn', text: `*Labels*\n${labels}` },
           { type: 'mrkdwn', text: `*Consent*\n${consentWording[contact.consent.status]}` },
           { type: 'mrkdwn', text: `*Last message*\n${last}` },
+          { type: 'mrkdwn', text: `*Status*\n${conversationLine(contact.conversation)}` },
+          { type: 'mrkdwn', text: `*Assignee*\n${contact.conversation?.assignee ? `<@${contact.conversation.assignee}>` : '_nobody_'}` },
         ],
       },
+      conversationControls(contact),
       {
         type: 'actions',
         block_id: 'contact_card',
@@ -60,7 +121,18 @@ export function contactCard(contact: Contact, notePrefix: string): { text: strin
               ]),
         ],
       },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `Reply in this thread to answer on WhatsApp. Start a reply with \`${escapeMrkdwn(notePrefix)}\` for an internal note that stays in Slack.` }] },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text:
+              mode === 'notes-only'
+                ? 'Replies in this thread stay in Slack (this channel is notes-only). To answer the customer on WhatsApp, press *Reply*.'
+                : `Reply in this thread to answer on WhatsApp. Start a reply with \`${escapeMrkdwn(notePrefix)}\` for an internal note that stays in Slack.`,
+          },
+        ],
+      },
     ],
   };
 }

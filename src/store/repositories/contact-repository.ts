@@ -1,4 +1,5 @@
 import { trusted } from 'mongoose';
+import type { ConversationChange } from '../../domain/conversation';
 import type { Contact, ContactRepository, Consent, ConsentStatus, InboundSighting, Segment, SlackConversation } from '../../domain/contact';
 import { waIdToE164 } from '../../domain/phone';
 import { suppressionKey } from '../../domain/suppression';
@@ -19,6 +20,38 @@ export function createContactRepository(models: Models): ContactRepository {
   const { Contact: model } = models;
   const opts = { returnDocument: 'after', lean: true } as const;
 
+  /**
+   * A message on a pending, resolved or snoozed conversation opens it again (the rare case; the
+   * common one cost nothing beyond the upsert). Resolved starts a new cycle for the timing figures.
+   */
+  async function reopen(doc: ContactDoc | null, at: Date): Promise<{ doc: ContactDoc | null; change?: ConversationChange }> {
+    const conversation = doc?.conversation;
+    if (!doc || conversation?.status === 'open') return { doc };
+    const waId = { $eq: doc.waId };
+    if (!conversation?.status) {
+      // A contact from before conversations had a status.
+      const updated = await model
+        .findOneAndUpdate({ waId, 'conversation.status': trusted({ $exists: false }) }, { $set: { 'conversation.status': 'open', 'conversation.openedAt': at } }, { returnDocument: 'after' })
+        .lean<ContactDoc>();
+      return { doc: updated ?? doc };
+    }
+    const from = conversation.status;
+    const newCycle = from === 'resolved';
+    const updated = await model
+      .findOneAndUpdate(
+        { waId, 'conversation.status': { $eq: from } },
+        {
+          $set: { 'conversation.status': 'open', ...(newCycle ? { 'conversation.openedAt': at } : {}) },
+          $unset: { 'conversation.snoozedUntil': 1, ...(newCycle ? { 'conversation.firstResponseAt': 1, 'conversation.resolvedAt': 1 } : {}) },
+        },
+        { returnDocument: 'after' },
+      )
+      .lean<ContactDoc>();
+    if (!updated) return { doc }; // changed meanwhile by someone else: theirs stands
+    await models.ConversationEvent.create({ contact: doc.waId, type: 'status', from, to: 'open', actor: 'contact', at });
+    return { doc: updated, change: { from, ...(conversation.assignee ? { assignee: conversation.assignee } : {}) } };
+  }
+
   const byWaId = async (waId: string, update: object) =>
     stringKey(waId) === undefined ? null : toContact(await model.findOneAndUpdate({ waId: { $eq: waId } }, update, opts).lean<ContactDoc>());
 
@@ -32,8 +65,12 @@ export function createContactRepository(models: Models): ContactRepository {
           labels: [],
           consent: { status: 'unknown' },
           activity: { status: 'active', since: sighting.at },
+          'conversation.status': 'open',
+          'conversation.openedAt': sighting.at,
         },
         $max: { lastInboundAt: sighting.at },
+        // The customer's oldest unanswered message (kept while one is already waiting).
+        $min: { 'conversation.waitingSince': sighting.at },
         ...(sighting.name ? { $set: { name: sighting.name } } : {}),
       };
       let doc: ContactDoc | null;
@@ -61,7 +98,9 @@ export function createContactRepository(models: Models): ContactRepository {
           )
           .lean<ContactDoc>();
       }
-      return toContact(doc) ?? (await this.findByWaId(sighting.waId))!;
+      const { doc: after, change } = await reopen(doc, sighting.at);
+      const contact = toContact(after) ?? (await this.findByWaId(sighting.waId))!;
+      return change ? { ...contact, conversationChange: change } : contact;
     },
     async findByWaId(waId) {
       if (stringKey(waId) === undefined) return null;

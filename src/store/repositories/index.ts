@@ -3,6 +3,7 @@ import type { Models } from '../models';
 import { createAuditLog } from './audit-log';
 import { createConsentLedger } from './consent-ledger';
 import { createContactRepository } from './contact-repository';
+import { createConversationRepository } from './conversation-repository';
 import { createHygieneRepository } from './hygiene-repository';
 import { createJobRunRepository } from './job-run-repository';
 import { createJobSlotRepository } from './job-slot-repository';
@@ -18,6 +19,7 @@ export function createRepositories(models: Models, clock: Clock) {
   const consentLedger = createConsentLedger(models);
   return {
     contacts: createContactRepository(models),
+    conversations: createConversationRepository(models),
     consentLedger,
     hygiene: createHygieneRepository(models, consentLedger),
     messages: createMessageRepository(models),

@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
 import { CONSENT_STATUSES } from '../../domain/contact';
+import { CONVERSATION_STATUSES } from '../../domain/conversation';
 
 export const contactSchema = new Schema(
   {
@@ -21,6 +22,21 @@ export const contactSchema = new Schema(
       since: Date,
     },
     slack: { type: new Schema({ channel: String, threadTs: String }, { _id: false }), default: undefined },
+    conversation: {
+      type: new Schema(
+        {
+          status: { type: String, enum: CONVERSATION_STATUSES, required: true },
+          assignee: String,
+          snoozedUntil: Date,
+          openedAt: { type: Date, required: true },
+          waitingSince: Date,
+          firstResponseAt: Date,
+          resolvedAt: Date,
+        },
+        { _id: false },
+      ),
+      default: undefined,
+    },
   },
   { collection: 'contacts', timestamps: true, minimize: false },
 );
@@ -33,3 +49,5 @@ contactSchema.index({ labels: 1 });
 contactSchema.index({ 'consent.status': 1 });
 contactSchema.index({ 'activity.status': 1, lastInboundAt: 1 });
 contactSchema.index({ 'slack.channel': 1, 'slack.threadTs': 1 }, { sparse: true });
+contactSchema.index({ 'conversation.status': 1, 'conversation.waitingSince': 1 });
+contactSchema.index({ 'conversation.assignee': 1 }, { sparse: true });

@@ -20,7 +20,7 @@ export const messageSchema = new Schema(
     direction: { type: String, enum: ['inbound', 'outbound'], required: true },
     waMessageId: String,
     contactWaId: { type: String, required: true },
-    kind: { type: String, enum: ['text', 'media', 'location', 'contact_card'], default: 'text' },
+    kind: { type: String, enum: ['text', 'media', 'location', 'contact_card', 'notice'], default: 'text' },
     body: String,
     media: { type: new Schema({ mimetype: String, filename: String, size: Number, storedId: String, unavailable: String, uploaded: Boolean }, { _id: false }) },
     location: { type: new Schema({ latitude: Number, longitude: Number, name: String, address: String }, { _id: false }) },

@@ -108,3 +108,19 @@ export const suppressionSchema = new Schema(
   },
   { collection: 'suppressions', versionKey: false },
 );
+
+/** A conversation's history (status and assignee changes) and its timing figures. Append-only. */
+export const conversationEventSchema = new Schema(
+  {
+    contact: { type: String, required: true },
+    type: { type: String, enum: ['status', 'assignee', 'first_response', 'resolution'], required: true },
+    from: String,
+    to: String,
+    actor: { type: String, required: true },
+    at: { type: Date, required: true },
+    ms: Number,
+  },
+  { collection: 'conversation_events', versionKey: false },
+);
+conversationEventSchema.index({ contact: 1, at: -1 });
+conversationEventSchema.index({ type: 1, at: -1 });

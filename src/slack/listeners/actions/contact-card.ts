@@ -4,7 +4,7 @@ import { fillQuickReply } from '../../../bridge/outbound/quick-reply-text';
 import { checkConsent } from '../../../consent/consent-gate';
 import { recordOptOut } from '../../../consent/record-opt-out';
 import type { Contact } from '../../../domain/contact';
-import { CARD_ACTIONS, contactCard, contactDisplayName } from '../../blocks/contact-card';
+import { CARD_ACTIONS, contactDisplayName } from '../../blocks/contact-card';
 import { escapeMrkdwn } from '../../mrkdwn';
 import type { Logger } from '../../../logger';
 import { requestLog } from '../../request-context';
@@ -26,7 +26,7 @@ const QUICK_REPLY_MODAL = 'card_quick_reply_modal';
 const MAX_OPTIONS = 100;
 const clip = (text: string, max = 75) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-type Deps = Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge'>;
+type Deps = Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge' | 'cards'>;
 
 /**
  * The contact card's buttons, usable inside the thread where slash commands are not: set labels,
@@ -34,10 +34,7 @@ type Deps = Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge'>;
  */
 export function registerContactCardActions(app: App, deps: Deps): void {
   /** The card is the thread root: redrawn in place after every change it shows. */
-  const refreshCard = async (client: webApi.WebClient, contact: Contact) => {
-    if (!contact.slack) return;
-    await client.chat.update({ channel: contact.slack.channel, ts: contact.slack.threadTs, ...contactCard(contact, deps.config.bridge.internalNotePrefix) });
-  };
+  const refreshCard = (client: webApi.WebClient, contact: Contact) => deps.cards.refresh(client, contact);
   const contactOf = async (waId: unknown) => (typeof waId === 'string' ? deps.repos.contacts.findByWaId(waId) : null);
   const cardAsker = (body: BlockAction): Asker => ({ userId: body.user.id, channel: body.channel?.id ?? '', threadTs: body.message?.thread_ts, triggerId: body.trigger_id });
   const tell = (client: webApi.WebClient, who: Asker, text: string) =>

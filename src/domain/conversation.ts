@@ -1,0 +1,64 @@
+/**
+ * Where a conversation stands in the team's queue: `open` (the customer is waiting on us),
+ * `pending` (we answered; waiting on the customer), `snoozed` until a time, `resolved`.
+ */
+export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
+export const CONVERSATION_STATUSES: readonly ConversationStatus[] = ['open', 'pending', 'snoozed', 'resolved'];
+
+/** Kept on the contact (one WhatsApp chat, one Slack thread, one conversation). */
+export interface Conversation {
+  status: ConversationStatus;
+  /** The Slack user who has it. */
+  assignee?: string;
+  snoozedUntil?: Date;
+  /** When this cycle began: the first message, or the first one after it was resolved. */
+  openedAt: Date;
+  /** The customer's oldest message we have not answered yet. */
+  waitingSince?: Date;
+  /** The first reply sent to WhatsApp in this cycle. */
+  firstResponseAt?: Date;
+  resolvedAt?: Date;
+}
+
+/** What an inbound message did to the conversation, when it did more than add to it. */
+export interface ConversationChange {
+  from: 'resolved' | 'snoozed' | 'pending';
+  assignee?: string;
+}
+
+/** One line of a conversation's history, and the figures the reports use. */
+export interface ConversationEvent {
+  contact: string;
+  type: 'status' | 'assignee' | 'first_response' | 'resolution';
+  from?: string;
+  to?: string;
+  /** A Slack user id, `contact`, or `system`. */
+  actor: string;
+  at: Date;
+  /** first_response and resolution: how long it took. */
+  ms?: number;
+}
+
+export type InboxView = 'mine' | 'unassigned' | 'open' | 'pending';
+
+export interface ConversationRepository {
+  /** Assigns to `user` unless someone else has it; `holder` says who does. */
+  claim(waId: string, user: string, at: Date): Promise<{ ok: boolean; holder?: string }>;
+  /** Sets or clears the assignee; returns the previous one. */
+  assign(waId: string, user: string | undefined, actor: string, at: Date): Promise<{ previous?: string } | null>;
+  /** Resolve, reopen or snooze; returns the previous status, or null when it already had it (or no such contact). */
+  setStatus(waId: string, to: 'open' | 'resolved' | 'snoozed', actor: string, at: Date, snoozedUntil?: Date): Promise<ConversationStatus | null>;
+  /**
+   * A reply reached WhatsApp: the first of a cycle is its first response; an open conversation
+   * becomes pending (true when it did).
+   */
+  agentReplied(waId: string, at: Date): Promise<boolean>;
+  /** Snoozes that ended by `now`: reopened, and returned with their assignee. */
+  wakeSnoozed(now: Date): Promise<Array<{ waId: string; assignee?: string }>>;
+  /** The conversations in a view, oldest waiting first. */
+  list(view: InboxView, user: string, page: number, pageSize: number): Promise<{ total: number; items: Array<{ waId: string; name?: string; e164?: string; conversation: Conversation; slack?: { channel: string; threadTs: string } }> }>;
+  counts(): Promise<{ open: number; unassigned: number; pending: number }>;
+  /** Median first response of the cycles whose first reply was sent since `since`, in ms. */
+  medianFirstResponseMs(since: Date): Promise<number | undefined>;
+  history(waId: string, limit: number): Promise<ConversationEvent[]>;
+}

@@ -1,0 +1,148 @@
+import { trusted } from 'mongoose';
+import type { Contact } from '../../domain/contact';
+import type { ConversationEvent, ConversationRepository, ConversationStatus, InboxView } from '../../domain/conversation';
+import type { Models } from '../models';
+import { stringKey } from './filter-values';
+
+type ContactDoc = Omit<Contact, 'id'> & { _id: unknown };
+
+/**
+ * The team's queue, kept on the contact documents: every transition is one conditional write
+ * whose filter states what must still hold (unassigned, still open, …), so two agents pressing
+ * at once cannot both win. Each change also appends a history entry.
+ */
+export function createConversationRepository(models: Models): ConversationRepository {
+  const { Contact: model, ConversationEvent: events } = models;
+  const byWaId = (waId: string) => ({ waId: { $eq: waId } });
+  const log = (event: ConversationEvent) => events.create(event);
+
+  return {
+    async claim(waId, user, at) {
+      if (stringKey(waId) === undefined) return { ok: false };
+      const taken = await model
+        .findOneAndUpdate(
+          { ...byWaId(waId), $or: [{ 'conversation.assignee': trusted({ $exists: false }) }, { 'conversation.assignee': { $eq: user } }] },
+          { $set: { 'conversation.assignee': user } },
+          { returnDocument: 'before' },
+        )
+        .lean<ContactDoc>();
+      if (taken) {
+        if (taken.conversation?.assignee !== user) await log({ contact: waId, type: 'assignee', to: user, actor: user, at });
+        return { ok: true };
+      }
+      const current = await model.findOne(byWaId(waId), { 'conversation.assignee': 1 }).lean<ContactDoc>();
+      return { ok: false, holder: current?.conversation?.assignee };
+    },
+
+    async assign(waId, user, actor, at) {
+      if (stringKey(waId) === undefined) return null;
+      const update = user ? { $set: { 'conversation.assignee': user } } : { $unset: { 'conversation.assignee': 1 } };
+      const before = await model.findOneAndUpdate(byWaId(waId), update, { returnDocument: 'before' }).lean<ContactDoc>();
+      if (!before) return null;
+      const previous = before.conversation?.assignee;
+      if (previous !== user) await log({ contact: waId, type: 'assignee', ...(previous ? { from: previous } : {}), ...(user ? { to: user } : {}), actor, at });
+      return { previous };
+    },
+
+    async setStatus(waId, to, actor, at, snoozedUntil) {
+      if (stringKey(waId) === undefined) return null;
+      const set: Record<string, unknown> = { 'conversation.status': to };
+      const unset: Record<string, 1> = {};
+      if (to === 'resolved') {
+        set['conversation.resolvedAt'] = at;
+        Object.assign(unset, { 'conversation.snoozedUntil': 1, 'conversation.waitingSince': 1 });
+      } else if (to === 'snoozed') {
+        set['conversation.snoozedUntil'] = snoozedUntil;
+      } else {
+        Object.assign(unset, { 'conversation.snoozedUntil': 1, 'conversation.resolvedAt': 1 });
+      }
+      // Snoozing again moves the time; any other change needs the status to differ.
+      const filter = to === 'snoozed' ? byWaId(waId) : { ...byWaId(waId), 'conversation.status': trusted({ $ne: to }) };
+      const before = await model
+        .findOneAndUpdate(filter, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { returnDocument: 'before' })
+        .lean<ContactDoc>();
+      if (!before) return null;
+      const from: ConversationStatus = before.conversation?.status ?? 'open';
+      await log({ contact: waId, type: 'status', from, to, actor, at });
+      const openedAt = before.conversation?.openedAt;
+      if (to === 'resolved' && openedAt) await log({ contact: waId, type: 'resolution', actor, at, ms: at.getTime() - openedAt.getTime() });
+      if (to === 'open' && from === 'resolved') {
+        // Reopened by hand: a new cycle for the timing figures.
+        await model.updateOne(byWaId(waId), { $set: { 'conversation.openedAt': at }, $unset: { 'conversation.firstResponseAt': 1 } });
+      }
+      return from;
+    },
+
+    async agentReplied(waId, at) {
+      if (stringKey(waId) === undefined) return false;
+      const stamp = { $set: { lastOutboundAt: at }, $unset: { 'conversation.waitingSince': 1 }, $min: { 'conversation.firstResponseAt': at } };
+      // Open → pending (answered: now waiting on the customer); other states keep theirs.
+      let before = await model
+        .findOneAndUpdate({ ...byWaId(waId), 'conversation.status': 'open' }, { ...stamp, $set: { ...stamp.$set, 'conversation.status': 'pending' } }, { returnDocument: 'before' })
+        .lean<ContactDoc>();
+      if (before) await log({ contact: waId, type: 'status', from: 'open', to: 'pending', actor: 'system', at });
+      else before = await model.findOneAndUpdate({ ...byWaId(waId), 'conversation.status': trusted({ $exists: true }) }, stamp, { returnDocument: 'before' }).lean<ContactDoc>();
+      const c = before?.conversation;
+      if (c && !c.firstResponseAt && c.openedAt) await log({ contact: waId, type: 'first_response', actor: 'system', at, ms: Math.max(0, at.getTime() - c.openedAt.getTime()) });
+      return c?.status === 'open';
+    },
+
+    async wakeSnoozed(now) {
+      const due = await model
+        .find({ 'conversation.status': 'snoozed', 'conversation.snoozedUntil': trusted({ $lte: now }) }, { waId: 1, 'conversation.assignee': 1 })
+        .lean<ContactDoc[]>();
+      const woken: Array<{ waId: string; assignee?: string }> = [];
+      for (const doc of due) {
+        // One by one and conditionally: an agent may have reopened or re-snoozed it meanwhile.
+        const res = await model.updateOne(
+          { ...byWaId(doc.waId), 'conversation.status': 'snoozed', 'conversation.snoozedUntil': trusted({ $lte: now }) },
+          { $set: { 'conversation.status': 'open' }, $unset: { 'conversation.snoozedUntil': 1 } },
+        );
+        if (res.modifiedCount !== 1) continue;
+        await log({ contact: doc.waId, type: 'status', from: 'snoozed', to: 'open', actor: 'system', at: now });
+        woken.push({ waId: doc.waId, ...(doc.conversation?.assignee ? { assignee: doc.conversation.assignee } : {}) });
+      }
+      return woken;
+    },
+
+    async list(view: InboxView, user, page, pageSize) {
+      const filter: Record<string, unknown> =
+        view === 'mine'
+          ? { 'conversation.assignee': { $eq: user }, 'conversation.status': trusted({ $in: ['open', 'pending', 'snoozed'] }) }
+          : view === 'unassigned'
+            ? { 'conversation.assignee': trusted({ $exists: false }), 'conversation.status': trusted({ $in: ['open', 'pending'] }) }
+            : { 'conversation.status': { $eq: view } };
+      const [total, docs] = await Promise.all([
+        model.countDocuments(filter),
+        model
+          .find(filter, { waId: 1, name: 1, e164: 1, conversation: 1, slack: 1 })
+          .sort({ 'conversation.waitingSince': 1, 'conversation.openedAt': 1, _id: 1 })
+          .skip(page * pageSize)
+          .limit(pageSize)
+          .lean<ContactDoc[]>(),
+      ]);
+      return { total, items: docs.map((d) => ({ waId: d.waId, name: d.name, e164: d.e164, conversation: d.conversation!, slack: d.slack })) };
+    },
+
+    async counts() {
+      const [open, unassigned, pending] = await Promise.all([
+        model.countDocuments({ 'conversation.status': 'open' }),
+        model.countDocuments({ 'conversation.status': trusted({ $in: ['open', 'pending'] }), 'conversation.assignee': trusted({ $exists: false }) }),
+        model.countDocuments({ 'conversation.status': 'pending' }),
+      ]);
+      return { open, unassigned, pending };
+    },
+
+    async medianFirstResponseMs(since) {
+      const rows = await events.find({ type: 'first_response', at: trusted({ $gte: since }) }, { ms: 1 }).sort({ ms: 1 }).lean<Array<{ ms: number }>>();
+      if (rows.length === 0) return undefined;
+      const mid = Math.floor(rows.length / 2);
+      return rows.length % 2 ? rows[mid]!.ms : Math.round((rows[mid - 1]!.ms + rows[mid]!.ms) / 2);
+    },
+
+    async history(waId, limit) {
+      if (stringKey(waId) === undefined) return [];
+      return events.find({ contact: { $eq: waId } }).sort({ at: -1, _id: -1 }).limit(limit).lean<ConversationEvent[]>();
+    },
+  };
+}
