@@ -90,6 +90,8 @@ export async function rig(env: Record<string, string> = {}, slack?: FakeSlackApi
     WHATSAPP_GATEWAY: 'none',
     PORT: '0',
     SLACK_POST_PER_SEC: '100000',
+    // The undo window is a deliberate wait, not throughput: measured without it.
+    UNDO_SECONDS: '0',
     SLACK_POST_BURST: '100000',
     ...env,
   });

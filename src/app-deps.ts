@@ -1,3 +1,4 @@
+import type { webApi } from '@slack/bolt';
 import type { Bridge } from './bridge/bridge';
 import type { Clock } from './clock';
 import type { Config } from './config';
@@ -22,6 +23,8 @@ export interface AppDeps {
   health: Health;
   bridge: Pick<Bridge, 'wakeOutbound'>;
   hygiene: Hygiene;
+  /** The agent's signature line for WhatsApp replies (per AGENT_SIGNATURE). */
+  signature: (client: webApi.WebClient, user: string) => Promise<string>;
   /** The contact card, drawn and redrawn in place. */
   cards: Cards;
   scheduler: Pick<HygieneScheduler, 'nextRuns'>;

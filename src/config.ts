@@ -59,6 +59,8 @@ const schema = z.object({
   HYGIENE_EXPIRY_SCHEDULE: optional(cronSchedule),
   HYGIENE_REPORT_SCHEDULE: optional(cronSchedule),
   HYGIENE_REPORT_CHANNEL: optional(channelId),
+  UNDO_SECONDS: optional(seconds(0, 60)),
+  AGENT_SIGNATURE: optional(z.enum(['none', 'first_name', 'full_name'], { error: 'must be none, first_name or full_name' })),
   PHONE_DEFAULT_COUNTRY: optional(
     z
       .string()
@@ -104,6 +106,10 @@ export interface Config {
     extraOptOutKeywords: string[];
     optOutConfirmation: string;
     optInRequest: string;
+    /** A reply waits this long before it is handed to WhatsApp; the agent can cancel meanwhile. */
+    undoMs: number;
+    /** Added under each agent reply: `— Ana` (first name), `— Ana Lima` (full name), or nothing. */
+    signature: 'none' | 'first_name' | 'full_name';
   };
   port: number;
   log: { level: string; pretty: boolean };
@@ -176,6 +182,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       optOutConfirmation:
         e.OPT_OUT_CONFIRMATION ?? 'You are unsubscribed and will get no more messages from us. Reply START to subscribe again.',
       optInRequest: e.OPT_IN_REQUEST ?? 'Reply YES to receive messages from us again. You can reply STOP at any time.',
+      undoMs: (e.UNDO_SECONDS ?? 5) * 1000,
+      signature: e.AGENT_SIGNATURE ?? 'none',
     },
     port: e.PORT ?? 3000,
     log: { level: e.LOG_LEVEL ?? 'info', pretty: e.NODE_ENV === 'development' },

@@ -10,6 +10,8 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { createSlackApp, type SlackApp, type SlackAppOptions } from './slack/app';
 import { createCards } from './slack/card-refresh';
+import { agentSignatures } from './workflow/agent-signature';
+import { startSnoozeWaker, type SnoozeWaker } from './workflow/snooze-waker';
 import { connectStore } from './store/connect';
 import { createModels, syncIndexes } from './store/models';
 import { createRepositories } from './store/repositories';
@@ -31,6 +33,8 @@ export interface RunningApp {
   bridge: Bridge;
   /** The hygiene jobs' schedules (tests run catch-up and slots directly). */
   scheduler: HygieneScheduler;
+  /** Ends snoozes (every 30 s; tests call it after moving the clock). */
+  snoozes: SnoozeWaker;
   /** Stops taking work, lets in-flight work finish, closes the store. */
   stop(): Promise<void>;
 }
@@ -86,7 +90,7 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
       refreshEveryMs: 60_000,
     });
     hygiene.onSettingsChanged(() => scheduler.refresh());
-    const deps: AppDeps = { config, logger, clock, repos, gateway, health, bridge, hygiene, scheduler, cards };
+    const deps: AppDeps = { config, logger, clock, repos, gateway, health, bridge, hygiene, scheduler, cards, signature: agentSignatures(config.bridge.signature) };
 
     const slack = (built.slack = await createSlackApp(deps, overrides.slack));
     const { port } = await slack.start();
@@ -100,6 +104,8 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     cleanup.push(async () => stopQrPrinting());
     bridge.start();
     cleanup.push(() => bridge.stop());
+    const snoozes = startSnoozeWaker({ conversations: repos.conversations, messages: repos.messages, wakeSlack: (c) => bridge.toSlack.wake(c), clock, logger, everyMs: 30_000 });
+    cleanup.push(async () => snoozes.stop());
     // After Slack is up: a catch-up report needs the client.
     cleanup.push(() => scheduler.stop());
     await scheduler.start();
@@ -107,7 +113,7 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     await gateway.start();
     cleanup.push(() => gateway.stop());
     logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http', whatsapp: gateway.status().state }, 'switchboard started');
-    return { deps, port, adminNotifier, bridge, scheduler, stop: unwind };
+    return { deps, port, adminNotifier, bridge, scheduler, snoozes, stop: unwind };
   } catch (err) {
     await unwind();
     throw err;

@@ -90,6 +90,8 @@ export interface NewOutboundMessage {
   /** `blocked` records a reply the consent gate refused; it is never sent. */
   state: 'pending' | 'blocked';
   reason?: string;
+  /** The undo window: not handed to WhatsApp before this (deleting or cancelling meanwhile withdraws it). */
+  holdUntil?: Date;
 }
 
 

@@ -1,4 +1,5 @@
 import { createTask, parse } from 'node-cron';
+import { offsetAt, wallClockIn } from '../time-zone';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -19,7 +20,7 @@ export function previousSlot(schedule: string, timezone: string, now: Date): Dat
     const fields = parse(schedule);
     const hours = [...fields.hour].sort((a, b) => b - a);
     const minutes = [...fields.minute].sort((a, b) => b - a);
-    const wallClock = localClock(timezone);
+    const wallClock = wallClockIn(timezone);
     const today = wallClock(now.getTime());
     for (let back = 0; back <= CATCH_UP_WINDOW_DAYS; back++) {
       const dayStart = Date.UTC(today.year, today.month - 1, today.day - back);
@@ -27,7 +28,7 @@ export function previousSlot(schedule: string, timezone: string, now: Date): Dat
         for (const minute of minutes) {
           // A wall-clock time, written as if it were UTC; each offset around it gives one instant.
           const wall = dayStart + hour * 3_600_000 + minute * MINUTE;
-          const offsets = new Set([wall - DAY, wall + DAY].map((t) => wallClock(t).utc - Math.floor(t / 1000) * 1000));
+          const offsets = new Set([wall - DAY, wall + DAY].map((t) => offsetAt(wallClock, t)));
           const hits = [...offsets].map((offset) => wall - offset).filter((t) => t <= now.getTime() && task.match(new Date(t)));
           if (hits.length) return new Date(Math.max(...hits));
         }
@@ -37,22 +38,4 @@ export function previousSlot(schedule: string, timezone: string, now: Date): Dat
   } finally {
     void task.destroy();
   }
-}
-
-/** The wall-clock date and time in `timezone` of an instant (`utc`: that wall time read as UTC). */
-function localClock(timezone: string): (ms: number) => { year: number; month: number; day: number; utc: number } {
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
-  return (ms) => {
-    const p = Object.fromEntries(format.formatToParts(new Date(ms)).map((part) => [part.type, Number(part.value)]));
-    return { year: p.year!, month: p.month!, day: p.day!, utc: Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) };
-  };
 }

@@ -12,21 +12,42 @@ export interface Overview {
   queues?: { inbound: Counts; outbound: Counts };
   consent?: Partial<Record<ConsentStatus, number>>;
   lastHygiene?: JobRun | null;
+  /** The team's queue, and the median first response of the last 7 days (ms; absent without replies). */
+  conversations?: { open: number; unassigned: number; pending: number; medianFirstResponseMs?: number };
 }
 
 /** The hygiene job's name in `job_runs` (the hygiene issue's jobs record themselves under it). */
 export const HYGIENE_JOB = 'flag-inactive';
 
-export async function readOverview(deps: Pick<AppDeps, 'health' | 'repos'>): Promise<Overview> {
+const WEEK = 7 * 86_400_000;
+
+export async function readOverview(deps: Pick<AppDeps, 'health' | 'repos' | 'clock'>): Promise<Overview> {
   const report = await deps.health.readiness();
   if (!report.store.ok) return { report };
-  const [inbound, outbound, consent, lastHygiene] = await Promise.all([
+  const [inbound, outbound, consent, lastHygiene, counts, median] = await Promise.all([
     deps.repos.messages.countByState('inbound'),
     deps.repos.messages.countByState('outbound'),
     deps.repos.contacts.consentTotals(),
     deps.repos.jobRuns.latest(HYGIENE_JOB),
+    deps.repos.conversations.counts(),
+    deps.repos.conversations.medianFirstResponseMs(new Date(deps.clock().getTime() - WEEK)),
   ]);
-  return { report, queues: { inbound, outbound }, consent, lastHygiene };
+  return { report, queues: { inbound, outbound }, consent, lastHygiene, conversations: { ...counts, ...(median !== undefined ? { medianFirstResponseMs: median } : {}) } };
+}
+
+/** "12 open · 3 unassigned · 5 pending" */
+export function conversationsLine(c: NonNullable<Overview['conversations']>): string {
+  return `${c.open} open · ${c.unassigned} unassigned · ${c.pending} pending`;
+}
+
+/** "4 min" / "1 h 20 min" / "45 s": a duration as a person reads it. */
+export function durationText(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
 }
 
 /** "3 waiting · 1 failed": what is still to do on one side, and what will not happen by itself. */

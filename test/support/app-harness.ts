@@ -53,6 +53,8 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
       SLACK_POST_PER_SEC: '1000',
       SLACK_POST_BURST: '1000',
       LOG_LEVEL: 'debug',
+      // The undo window holds every reply 5 s; tests of it set it, the others send at once.
+      UNDO_SECONDS: '0',
       ...env,
     }),
   );

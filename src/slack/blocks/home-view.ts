@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { consentLine, queueLine, type Overview } from '../overview';
+import { consentLine, conversationsLine, durationText, queueLine, type Overview } from '../overview';
 import { gatewayStateLine, slackDate } from './gateway-state';
 
 export const HOME_REFRESH = 'home_refresh';
@@ -7,7 +7,7 @@ export const HOME_REFRESH = 'home_refresh';
 export const HOME_ACTIONS = { findContact: 'home_find_contact', quickReplies: 'home_quick_replies', labels: 'home_labels' } as const;
 
 /** App Home: the state of the bridge for anyone who opens the app, refreshed on every visit. */
-export function homeView({ report, queues, consent, lastHygiene }: Overview): types.HomeView {
+export function homeView({ report, queues, consent, lastHygiene, conversations }: Overview): types.HomeView {
   const field = (title: string, text: string) => ({ type: 'mrkdwn' as const, text: `*${title}*\n${text}` });
   return {
     type: 'home',
@@ -22,6 +22,12 @@ export function homeView({ report, queues, consent, lastHygiene }: Overview): ty
             ? [
                 field('WhatsApp → Slack', queueLine(queues.inbound)),
                 field('Slack → WhatsApp', `${queueLine(queues.outbound)} · ${queues.outbound.blocked ?? 0} refused by consent`),
+              ]
+            : []),
+          ...(conversations
+            ? [
+                field('Conversations', conversationsLine(conversations)),
+                field('First response (median, 7 days)', conversations.medianFirstResponseMs === undefined ? 'no replies yet' : durationText(conversations.medianFirstResponseMs)),
               ]
             : []),
           ...(consent ? [field('Consent', consentLine(consent))] : []),

@@ -74,7 +74,7 @@ export function createMessageRepository(models: Models): MessageRepository {
           slack: message.slack,
           slackKey,
           agent: message.agent,
-          delivery: { state: message.state, attempts: 0, nextAttemptAt: message.at, ...(message.reason ? { lastError: message.reason } : {}) },
+          delivery: { state: message.state, attempts: 0, nextAttemptAt: message.holdUntil ?? message.at, ...(message.reason ? { lastError: message.reason } : {}) },
           createdAt: message.at,
         },
         async () => {

@@ -2,7 +2,9 @@ import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { consentSubcommand, contactSubcommand } from './contact';
 import { forgetSubcommand } from './forget';
+import { channelSubcommand } from './channel-mode';
 import { helpSubcommand } from './help';
+import { inboxSubcommand } from './inbox';
 import { hygieneSubcommand, registerHygieneSettingsModal } from './hygiene';
 import { labelsSubcommand, labelSubcommand } from './labels';
 import { optinSubcommand } from './optin';
@@ -29,6 +31,8 @@ export function registerCommands(app: App, deps: AppDeps): void {
     forgetSubcommand(deps),
     consentSubcommand(deps),
     hygieneSubcommand(deps),
+    inboxSubcommand(deps),
+    channelSubcommand(deps),
   );
   registerWaCommand(app, deps, subcommands);
   registerQuickReplyModal(app, deps);

@@ -4,7 +4,7 @@ import { consentLine, queueLine, readOverview } from '../../overview';
 import type { Subcommand } from './subcommand';
 
 /** `/wa status`: WhatsApp (and since when), the queues both ways, consent totals, the store. */
-export function statusSubcommand(deps: Pick<AppDeps, 'health' | 'repos'>): Subcommand {
+export function statusSubcommand(deps: Pick<AppDeps, 'health' | 'repos' | 'clock'>): Subcommand {
   return {
     name: 'status',
     usage: '/wa status',

@@ -5,7 +5,7 @@ import { readOverview } from '../../overview';
 import { requestLog } from '../../request-context';
 
 /** Refreshes App Home each time someone opens it (and on its Refresh button), so it never shows stale state. */
-export function registerAppHome(app: App, deps: Pick<AppDeps, 'health' | 'logger' | 'repos'>): void {
+export function registerAppHome(app: App, deps: Pick<AppDeps, 'health' | 'logger' | 'repos' | 'clock'>): void {
   app.event('app_home_opened', async ({ event, client, context }) => {
     if (event.tab !== 'home') return;
     await client.views.publish({ user_id: event.user, view: homeView(await readOverview(deps)) });

@@ -6,6 +6,7 @@ import type { StoredMessage } from '../../../domain/message';
 import { GatewaySendError } from '../../../whatsapp/gateway';
 import { escapeMrkdwn } from '../../mrkdwn';
 import { requestLog } from '../../request-context';
+import { signed } from '../../../workflow/agent-signature';
 
 /** WhatsApp lets a sender edit a message for 15 minutes and delete it for everyone for about 60 hours. */
 export const WHATSAPP_EDIT_WINDOW_MS = 15 * 60_000;
@@ -25,7 +26,7 @@ const SENT = new Set(['sent', 'delivered', 'read']);
  * reply withdrawn — it is never sent. Sent: the edit or delete is carried to WhatsApp within
  * WhatsApp's windows; outside them the agent is told, privately, that the contact still has it.
  */
-export function registerReplyChanges(app: App, deps: Pick<AppDeps, 'repos' | 'gateway' | 'clock' | 'logger'>): void {
+export function registerReplyChanges(app: App, deps: Pick<AppDeps, 'repos' | 'gateway' | 'clock' | 'logger' | 'signature'>): void {
   app.message(async ({ message, client, context }) => {
     const m = message as unknown as ChangeEvent;
     if (m.subtype !== 'message_changed' && m.subtype !== 'message_deleted') return;
@@ -39,8 +40,11 @@ export function registerReplyChanges(app: App, deps: Pick<AppDeps, 'repos' | 'ga
     const age = reply.sentAt ? deps.clock().getTime() - reply.sentAt.getTime() : Infinity;
 
     if (m.subtype === 'message_changed') {
-      const text = slackToWhatsApp(m.message?.text ?? '').trim();
-      if (!text || text === reply.body) return; // e.g. Slack unfurled a link: not an edit of the words
+      const typed = slackToWhatsApp(m.message?.text ?? '').trim();
+      if (!typed) return;
+      // Signed as the original was (the signature is part of what the customer sees).
+      const text = signed(typed, await deps.signature(client, target.user));
+      if (text === reply.body) return; // e.g. Slack unfurled a link: not an edit of the words
       if (await deps.repos.messages.rewritePending(reply.id, text)) return log.info('queued reply rewritten before sending');
       if (!SENT.has(reply.delivery.state) || !reply.waMessageId) {
         if (reply.delivery.state === 'sending') await tell(':hourglass: That reply was already on its way to WhatsApp; edit it again in a moment to change it there.');

@@ -9,6 +9,9 @@ import type { MediaRef } from '../../../domain/message';
 import { contactDisplayName } from '../../blocks/contact-card';
 import { escapeMrkdwn } from '../../mrkdwn';
 import { requestLog } from '../../request-context';
+import { signed } from '../../../workflow/agent-signature';
+import { channelMode } from '../../../workflow/channel-mode';
+import { undoNotice } from '../../blocks/undo-notice';
 
 interface ThreadMessage {
   subtype?: string;
@@ -28,7 +31,7 @@ const REPLY_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share']);
  * events are harmless: the outbox is keyed on the Slack message. Replies starting with the internal
  * note prefix, bot messages and anything outside a conversation thread stay in Slack.
  */
-export function registerThreadReplies(app: App, deps: Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge'>): void {
+export function registerThreadReplies(app: App, deps: Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge' | 'signature'>): void {
   const downloading = new Set<string>();
 
   /** Downloads the attached files; the agent is told privately about any that cannot be sent. */
@@ -54,6 +57,8 @@ export function registerThreadReplies(app: App, deps: Pick<AppDeps, 'config' | '
     let text = typed;
     const files = m.files ?? [];
     if ((!typed && files.length === 0) || typed.startsWith(prefix)) return;
+    // A notes-only channel keeps every reply in Slack; the card's Reply button answers the customer.
+    if ((await channelMode(deps.repos.settings, m.channel)) === 'notes-only') return;
     const log = requestLog(context, deps.logger).child({ contact: contact.waId, slackTs: m.ts });
     const at = deps.clock();
     const slack = { channel: m.channel, ts: m.ts };
@@ -97,8 +102,11 @@ export function registerThreadReplies(app: App, deps: Pick<AppDeps, 'config' | '
       if (attachments.length === 0 && !text) return;
     }
 
-    // One WhatsApp message per file, the text as the first one's caption (or on its own).
-    const parts = attachments.length > 0 ? attachments.map((media, i) => ({ media, body: i === 0 ? text : '' })) : [{ media: undefined, body: text }];
+    // One WhatsApp message per file, the text (signed) as the first one's caption or on its own.
+    const body = signed(text, await deps.signature(client, m.user));
+    const parts = attachments.length > 0 ? attachments.map((media, i) => ({ media, body: i === 0 ? body : '' })) : [{ media: undefined, body }];
+    const { undoMs } = deps.config.bridge;
+    const holdUntil = undoMs > 0 ? new Date(at.getTime() + undoMs) : undefined;
     let queued = 0;
     for (const [i, part] of parts.entries()) {
       const { duplicate } = await deps.repos.messages.recordOutbound({
@@ -111,12 +119,14 @@ export function registerThreadReplies(app: App, deps: Pick<AppDeps, 'config' | '
         agent: m.user,
         at,
         state: 'pending',
+        ...(holdUntil ? { holdUntil } : {}),
       });
       if (!duplicate) queued++;
       else if (part.media?.storedId) await deps.repos.media.remove(part.media.storedId); // fetched for nothing
     }
     if (queued === 0) return log.debug('duplicate reply event ignored');
-    log.debug({ parts: queued }, 'reply queued for WhatsApp');
+    log.debug({ parts: queued, undoMs }, 'reply queued for WhatsApp');
+    if (holdUntil) await client.chat.postEphemeral({ channel: m.channel, user: m.user, thread_ts: m.thread_ts, ...undoNotice(slack, undoMs) });
     deps.bridge.wakeOutbound(contact.waId);
   });
 }

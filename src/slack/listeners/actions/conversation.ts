@@ -1,0 +1,212 @@
+import type { App, BlockAction, ButtonAction, StaticSelectAction, UsersSelectAction, webApi } from '@slack/bolt';
+import type { AppDeps } from '../../../app-deps';
+import { checkConsent } from '../../../consent/consent-gate';
+import type { Contact } from '../../../domain/contact';
+import { signed } from '../../../workflow/agent-signature';
+import { tomorrowAt } from '../../../workflow/team-time';
+import { CONVERSATION_ACTIONS, SNOOZE_CHOICES, contactDisplayName } from '../../blocks/contact-card';
+import { UNDO_CANCEL, undoNotice } from '../../blocks/undo-notice';
+import { escapeMrkdwn } from '../../mrkdwn';
+import { requestLog } from '../../request-context';
+
+const SNOOZE_MODAL = 'conv_snooze_modal';
+const REPLY_MODAL = 'conv_reply_modal';
+const HOUR = 3_600_000;
+/** WhatsApp's own limit on one text message. */
+const MAX_REPLY = 4096;
+
+type Deps = Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge' | 'cards' | 'signature'>;
+
+/**
+ * The conversation controls on the card: claim, assign, resolve/reopen, snooze, and Reply (the way
+ * to answer from a notes-only channel). Every change is one conditional write, the card is redrawn
+ * in place, and the person who pressed is told privately when their press changed nothing.
+ */
+export function registerConversationActions(app: App, deps: Deps): void {
+  /** The card's contact: its buttons carry the WhatsApp id; its selects are found by the card (the thread root). */
+  const contactOf = async (body: BlockAction, value?: string): Promise<Contact | null> => {
+    if (value) return deps.repos.contacts.findByWaId(value);
+    const channel = body.channel?.id;
+    const ts = body.message?.ts;
+    return channel && ts ? deps.repos.contacts.findBySlackThread(channel, ts) : null;
+  };
+  const tell = (client: webApi.WebClient, body: BlockAction, text: string) =>
+    body.channel ? client.chat.postEphemeral({ channel: body.channel.id, user: body.user.id, text, ...(body.message?.thread_ts ? { thread_ts: body.message.thread_ts } : {}) }) : undefined;
+  const redraw = async (client: webApi.WebClient, waId: string) => {
+    const contact = await deps.repos.contacts.findByWaId(waId);
+    if (contact) await deps.cards.refresh(client, contact);
+  };
+  const audit = (actor: string, action: string, args: Record<string, unknown>) => deps.repos.audit.record({ actor, action, args, outcome: 'ok', at: deps.clock() });
+
+  app.action<BlockAction<ButtonAction>>(CONVERSATION_ACTIONS.claim, async ({ ack, action, body, client }) => {
+    await ack();
+    const contact = await contactOf(body, action.value);
+    if (!contact) return void (await tell(client, body, 'That contact no longer exists.'));
+    const claimed = await deps.repos.conversations.claim(contact.waId, body.user.id, deps.clock());
+    if (!claimed.ok) return void (await tell(client, body, `<@${claimed.holder}> has this conversation already.`));
+    await audit(body.user.id, 'claim', { contact: contact.waId });
+    await redraw(client, contact.waId);
+  });
+
+  app.action<BlockAction<UsersSelectAction>>(CONVERSATION_ACTIONS.assign, async ({ ack, action, body, client }) => {
+    await ack();
+    const contact = await contactOf(body);
+    if (!contact) return void (await tell(client, body, 'That contact no longer exists.'));
+    const user = action.selected_user ?? undefined;
+    const result = await deps.repos.conversations.assign(contact.waId, user, body.user.id, deps.clock());
+    if (!result || result.previous === user) return;
+    await audit(body.user.id, 'assign', { contact: contact.waId, to: user ?? null, from: result.previous ?? null });
+    await redraw(client, contact.waId);
+    if (user && user !== body.user.id && contact.slack) {
+      // In the thread, so the assignee is notified and lands in the conversation.
+      await client.chat.postMessage({ channel: contact.slack.channel, thread_ts: contact.slack.threadTs, text: `<@${body.user.id}> assigned this conversation to <@${user}>.` });
+    }
+  });
+
+  const setStatus = (to: 'open' | 'resolved') =>
+    async ({ ack, action, body, client }: { ack: () => Promise<void>; action: ButtonAction; body: BlockAction; client: webApi.WebClient }) => {
+      await ack();
+      const contact = await contactOf(body, action.value);
+      if (!contact) return void (await tell(client, body, 'That contact no longer exists.'));
+      const from = await deps.repos.conversations.setStatus(contact.waId, to, body.user.id, deps.clock());
+      if (from === null) return void (await tell(client, body, `It is ${to === 'open' ? 'open' : 'resolved'} already.`));
+      await audit(body.user.id, to === 'open' ? 'reopen' : 'resolve', { contact: contact.waId, from });
+      await redraw(client, contact.waId);
+    };
+  app.action<BlockAction<ButtonAction>>(CONVERSATION_ACTIONS.resolve, setStatus('resolved'));
+  app.action<BlockAction<ButtonAction>>(CONVERSATION_ACTIONS.reopen, setStatus('open'));
+
+  async function snooze(client: webApi.WebClient, contact: Contact, user: string, until: Date): Promise<void> {
+    await deps.repos.conversations.setStatus(contact.waId, 'snoozed', user, deps.clock(), until);
+    await audit(user, 'snooze', { contact: contact.waId, until: until.toISOString() });
+    await redraw(client, contact.waId);
+  }
+
+  app.action<BlockAction<StaticSelectAction>>(CONVERSATION_ACTIONS.snooze, async ({ ack, action, body, client }) => {
+    await ack();
+    const contact = await contactOf(body);
+    if (!contact) return void (await tell(client, body, 'That contact no longer exists.'));
+    const now = deps.clock();
+    const choice = action.selected_option?.value;
+    if (choice === SNOOZE_CHOICES.hour) return snooze(client, contact, body.user.id, new Date(now.getTime() + HOUR));
+    if (choice === SNOOZE_CHOICES.tomorrow) return snooze(client, contact, body.user.id, tomorrowAt(9, deps.config.reportsTimezone, now));
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: {
+        type: 'modal',
+        callback_id: SNOOZE_MODAL,
+        private_metadata: JSON.stringify({ waId: contact.waId }),
+        title: { type: 'plain_text', text: 'Snooze until…' },
+        submit: { type: 'plain_text', text: 'Snooze' },
+        close: { type: 'plain_text', text: 'Cancel' },
+        blocks: [
+          {
+            type: 'input',
+            block_id: 'until',
+            label: { type: 'plain_text', text: `Until (it opens again then, or when ${contactDisplayName(contact).slice(0, 40)} writes)` },
+            element: { type: 'datetimepicker', action_id: 'value', initial_date_time: Math.floor(tomorrowAt(9, deps.config.reportsTimezone, now).getTime() / 1000) },
+          },
+        ],
+      },
+    });
+  });
+
+  app.view(SNOOZE_MODAL, async ({ ack, view, body, client }) => {
+    const contact = await deps.repos.contacts.findByWaId(String(parse(view.private_metadata).waId ?? ''));
+    if (!contact) return void (await ack({ response_action: 'errors', errors: { until: 'That contact no longer exists.' } }));
+    const seconds = Number(view.state.values.until?.value?.selected_date_time);
+    const until = new Date(seconds * 1000);
+    if (!Number.isFinite(seconds) || until.getTime() <= deps.clock().getTime()) {
+      return void (await ack({ response_action: 'errors', errors: { until: 'Pick a time in the future.' } }));
+    }
+    await ack();
+    await snooze(client, contact, body.user.id, until);
+  });
+
+  app.action<BlockAction<ButtonAction>>(CONVERSATION_ACTIONS.reply, async ({ ack, action, body, client }) => {
+    await ack();
+    const contact = await contactOf(body, action.value);
+    if (!contact) return void (await tell(client, body, 'That contact no longer exists.'));
+    const gate = checkConsent(contact, 'reply');
+    if (!gate.allowed) return void (await tell(client, body, `:no_entry_sign: ${escapeMrkdwn(gate.reason)}.`));
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: {
+        type: 'modal',
+        callback_id: REPLY_MODAL,
+        private_metadata: JSON.stringify({ waId: contact.waId }),
+        title: { type: 'plain_text', text: 'Reply on WhatsApp' },
+        submit: { type: 'plain_text', text: 'Send' },
+        close: { type: 'plain_text', text: 'Cancel' },
+        blocks: [
+          {
+            type: 'input',
+            block_id: 'text',
+            label: { type: 'plain_text', text: `To ${contactDisplayName(contact).slice(0, 60)}` },
+            element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: MAX_REPLY },
+          },
+        ],
+      },
+    });
+  });
+
+  /** The explicit answer: shown in the thread as the app's post, then queued like a thread reply. */
+  app.view(REPLY_MODAL, async ({ ack, view, body, client, context }) => {
+    const contact = await deps.repos.contacts.findByWaId(String(parse(view.private_metadata).waId ?? ''));
+    const typed = (view.state.values.text?.value?.value ?? '').trim();
+    if (!contact?.slack) return void (await ack({ response_action: 'errors', errors: { text: 'That contact no longer exists.' } }));
+    if (!typed) return void (await ack({ response_action: 'errors', errors: { text: 'Write the reply.' } }));
+    const at = deps.clock();
+    const gate = checkConsent(contact, 'reply');
+    if (!gate.allowed) {
+      await deps.repos.audit.record({ actor: body.user.id, action: 'reply', args: { contact: contact.waId, via: 'modal' }, outcome: 'refused', at });
+      return void (await ack({ response_action: 'errors', errors: { text: `${gate.reason}.` } }));
+    }
+    await ack();
+    const thread = contact.slack;
+    const posted = await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text: `:outbox_tray: <@${body.user.id}> replied on WhatsApp:\n${escapeMrkdwn(typed)}`, unfurl_links: false });
+    const { undoMs } = deps.config.bridge;
+    const slack = { channel: thread.channel, ts: posted.ts! };
+    await deps.repos.messages.recordOutbound({
+      contactWaId: contact.waId,
+      body: signed(typed, await deps.signature(client, body.user.id)),
+      purpose: 'reply',
+      slack,
+      agent: body.user.id,
+      at,
+      state: 'pending',
+      ...(undoMs > 0 ? { holdUntil: new Date(at.getTime() + undoMs) } : {}),
+    });
+    await deps.repos.audit.record({ actor: body.user.id, action: 'reply', args: { contact: contact.waId, via: 'modal' }, outcome: 'ok', at });
+    requestLog(context, deps.logger).info({ contact: contact.waId }, 'reply from the modal queued');
+    if (undoMs > 0) await client.chat.postEphemeral({ channel: thread.channel, user: body.user.id, thread_ts: thread.threadTs, ...undoNotice(slack, undoMs) });
+    deps.bridge.wakeOutbound(contact.waId);
+  });
+
+  app.action<BlockAction<ButtonAction>>(UNDO_CANCEL, async ({ ack, action, respond, body }) => {
+    await ack();
+    const reply = parse(action.value ?? '') as { channel?: unknown; ts?: unknown };
+    if (typeof reply.channel !== 'string' || typeof reply.ts !== 'string') return;
+    const stored = await deps.repos.messages.findBySlackMessage(reply.channel, reply.ts);
+    if (!stored || stored.agent !== body.user.id) return void (await respond({ replace_original: true, text: 'Only the author can cancel a reply.' }));
+    const { withdrawn, inFlight } = await deps.repos.messages.cancelPendingForSlack(reply.channel, reply.ts, 'cancelled by the agent before it was sent');
+    await deps.repos.audit.record({ actor: body.user.id, action: 'reply_cancel', args: { contact: stored.contactWaId, withdrawn, inFlight }, outcome: 'ok', at: deps.clock() });
+    await respond({
+      replace_original: true,
+      text:
+        withdrawn > 0 && inFlight === 0
+          ? ':leftwards_arrow_with_hook: Cancelled: it was not sent to WhatsApp. (Your message stays in the thread; delete it if you like.)'
+          : inFlight > 0
+            ? ':hourglass: It was being handed to WhatsApp as you pressed: if it shows as sent, delete your message to remove it there too.'
+            : 'Too late to cancel: it has been sent. Delete your message to remove it on WhatsApp too.',
+    });
+  });
+}
+
+function parse(json: string): Record<string, unknown> {
+  try {
+    return JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,31 @@
+import type { webApi } from '@slack/bolt';
+import type { Config } from '../config';
+
+const CACHE_MS = 10 * 60_000;
+
+export type SignatureStyle = Config['bridge']['signature'];
+
+/**
+ * The line added under an agent's replies on WhatsApp (`— Ana`), from their Slack profile, so the
+ * customer knows who is answering. Profiles are read at most every ten minutes per agent; an
+ * unreadable profile means no signature rather than a wrong one.
+ */
+export function agentSignatures(style: SignatureStyle): (client: webApi.WebClient, user: string) => Promise<string> {
+  const cache = new Map<string, { line: string; at: number }>();
+  return async (client, user) => {
+    if (style === 'none') return '';
+    const hit = cache.get(user);
+    if (hit && performance.now() - hit.at < CACHE_MS) return hit.line;
+    const profile = (await client.users.info({ user }).catch(() => undefined))?.user?.profile;
+    const full = (profile?.real_name || profile?.display_name || '').trim();
+    const name = style === 'first_name' ? (profile?.first_name || full.split(/\s+/)[0] || '').trim() : full;
+    const line = name ? `— ${name}` : '';
+    cache.set(user, { line, at: performance.now() });
+    return line;
+  };
+}
+
+/** The reply as the customer gets it: the text, then the signature on its own line. */
+export function signed(text: string, signature: string): string {
+  return signature && text ? `${text}\n${signature}` : text;
+}
