@@ -91,11 +91,12 @@ export function startInboundRecorder(deps: InboundRecorderDeps): { idle(): Promi
 
   /**
    * The conversation changed (reopened, or the customer answered): a notice in the same lane, a
-   * millisecond after the message, so the thread shows it after the message and the card is redrawn.
+   * millisecond after the message (due at once), so the thread shows it after the message and the
+   * card is redrawn.
    * Keyed on the message, so a retry of this message does not notice twice.
    */
   async function recordNotice(message: InboundMessage, body: string): Promise<void> {
-    await deps.messages.recordInbound({ waMessageId: `notice:${message.id}`, contactWaId: message.from, kind: 'notice', body, at: new Date(message.at.getTime() + 1) });
+    await deps.messages.recordInbound({ waMessageId: `notice:${message.id}`, contactWaId: message.from, kind: 'notice', body, at: new Date(message.at.getTime() + 1), holdUntil: message.at });
   }
 
   /** Downloads the file while WhatsApp Web still has it and keeps it in the store until it is posted. */
