@@ -1,7 +1,7 @@
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../../support/app-harness';
 import { eventually, manualClock, receiveAndMirror, threadPosts } from '../../support/bridge-helpers';
 import { useFakeSlackApi, type SlackCall } from '../../support/slack/fake-slack-api';
-import { blockActionPayload, messageEventEnvelope, viewSubmissionPayload } from '../../support/slack/payloads';
+import { blockActionPayload, messageDeletedEnvelope, messageEventEnvelope, viewSubmissionPayload } from '../../support/slack/payloads';
 import { postEvent, postInteraction, postSlashCommand } from '../../support/slack/signed-request';
 
 const ANA = '447911123456@c.us';
@@ -180,6 +180,18 @@ describe('conversation workflow', () => {
     time.advance(1_500);
     await t.app.bridge.toWhatsApp.runDue();
     expect(sentTexts()).toEqual(['Your order ships today\n— User']);
+  });
+
+  it('when an agent deletes their reply within the undo window, then it is never sent', async () => {
+    await start({ UNDO_SECONDS: '5' });
+    const thread = await anaWrites();
+    const ts = await agentReplies(thread, 'Wrong thread, sorry');
+    await outboundRecorded(1);
+    await postEvent(t.baseUrl, SIGNING_SECRET, messageDeletedEnvelope({ channel: thread.channel, ts, threadTs: thread.threadTs }));
+    await eventually(async () => (await t.app.deps.repos.messages.countByState('outbound')).failed === 1, 'withdrawn');
+    time.advance(10_000);
+    await t.app.bridge.toWhatsApp.runDue();
+    expect(sentTexts()).toEqual([]);
   });
 
   it('when someone else presses Cancel on a reply, then it is not theirs to cancel', async () => {

@@ -8,6 +8,7 @@ import { CARD_ACTIONS, contactDisplayName } from '../../blocks/contact-card';
 import { escapeMrkdwn } from '../../mrkdwn';
 import type { Logger } from '../../../logger';
 import { requestLog } from '../../request-context';
+import { queueReplyFromModal } from '../../reply-from-modal';
 
 const LABELS_MODAL = 'card_labels_modal';
 const OPT_OUT_MODAL = 'shortcut_opt_out_modal';
@@ -26,7 +27,7 @@ const QUICK_REPLY_MODAL = 'card_quick_reply_modal';
 const MAX_OPTIONS = 100;
 const clip = (text: string, max = 75) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-type Deps = Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge' | 'cards'>;
+type Deps = Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge' | 'cards' | 'signature'>;
 
 /**
  * The contact card's buttons, usable inside the thread where slash commands are not: set labels,
@@ -215,26 +216,13 @@ export function registerContactCardActions(app: App, deps: Deps): void {
     const profile = (await client.users.info({ user: body.user.id }).catch(() => undefined))?.user?.profile;
     const agent = profile?.display_name || profile?.real_name || body.user.name;
     const text = fillQuickReply(reply.body, { name: contactDisplayName(contact), agent });
-    // The reply shows in the thread like an agent's own, and carries its delivery reactions.
-    const posted = await client.chat.postMessage({
-      channel: contact.slack.channel,
-      thread_ts: contact.slack.threadTs,
-      text: `:zap: <@${body.user.id}> sent the quick reply \`${escapeMrkdwn(reply.shortcut)}\`:\n${escapeMrkdwn(text)}`,
-      unfurl_links: false,
-    });
-    await deps.repos.messages.recordOutbound({
-      contactWaId: contact.waId,
-      body: text,
-      purpose: 'reply',
-      slack: { channel: contact.slack.channel, ts: posted.ts! },
-      agent: body.user.id,
-      at,
-      state: 'pending',
+    await queueReplyFromModal(deps, client, { ...contact, slack: contact.slack }, body.user.id, {
+      text,
+      shown: `:zap: <@${body.user.id}> sent the quick reply \`${escapeMrkdwn(reply.shortcut)}\`:\n${escapeMrkdwn(text)}`,
     });
     await deps.repos.quickReplies.incrementUsage(reply.shortcut);
     await deps.repos.audit.record({ actor: body.user.id, action: 'quick_reply', args: { contact: contact.waId, shortcut }, outcome: 'ok', at });
     requestLog(context, deps.logger).info({ contact: contact.waId, shortcut }, 'quick reply queued');
-    deps.bridge.wakeOutbound(contact.waId);
   });
 }
 

@@ -2,10 +2,10 @@ import type { App, BlockAction, ButtonAction, StaticSelectAction, UsersSelectAct
 import type { AppDeps } from '../../../app-deps';
 import { checkConsent } from '../../../consent/consent-gate';
 import type { Contact } from '../../../domain/contact';
-import { signed } from '../../../workflow/agent-signature';
 import { tomorrowAt } from '../../../workflow/team-time';
 import { CONVERSATION_ACTIONS, SNOOZE_CHOICES, contactDisplayName } from '../../blocks/contact-card';
-import { UNDO_CANCEL, undoNotice } from '../../blocks/undo-notice';
+import { UNDO_CANCEL } from '../../blocks/undo-notice';
+import { queueReplyFromModal } from '../../reply-from-modal';
 import { escapeMrkdwn } from '../../mrkdwn';
 import { requestLog } from '../../request-context';
 
@@ -163,24 +163,9 @@ export function registerConversationActions(app: App, deps: Deps): void {
       return void (await ack({ response_action: 'errors', errors: { text: `${gate.reason}.` } }));
     }
     await ack();
-    const thread = contact.slack;
-    const posted = await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text: `:outbox_tray: <@${body.user.id}> replied on WhatsApp:\n${escapeMrkdwn(typed)}`, unfurl_links: false });
-    const { undoMs } = deps.config.bridge;
-    const slack = { channel: thread.channel, ts: posted.ts! };
-    await deps.repos.messages.recordOutbound({
-      contactWaId: contact.waId,
-      body: signed(typed, await deps.signature(client, body.user.id)),
-      purpose: 'reply',
-      slack,
-      agent: body.user.id,
-      at,
-      state: 'pending',
-      ...(undoMs > 0 ? { holdUntil: new Date(at.getTime() + undoMs) } : {}),
-    });
+    await queueReplyFromModal(deps, client, { ...contact, slack: contact.slack }, body.user.id, { text: typed, shown: `:outbox_tray: <@${body.user.id}> replied on WhatsApp:\n${escapeMrkdwn(typed)}` });
     await deps.repos.audit.record({ actor: body.user.id, action: 'reply', args: { contact: contact.waId, via: 'modal' }, outcome: 'ok', at });
     requestLog(context, deps.logger).info({ contact: contact.waId }, 'reply from the modal queued');
-    if (undoMs > 0) await client.chat.postEphemeral({ channel: thread.channel, user: body.user.id, thread_ts: thread.threadTs, ...undoNotice(slack, undoMs) });
-    deps.bridge.wakeOutbound(contact.waId);
   });
 
   app.action<BlockAction<ButtonAction>>(UNDO_CANCEL, async ({ ack, action, respond, body }) => {
