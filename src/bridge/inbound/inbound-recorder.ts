@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock';
-import type { ContactRepository } from '../../domain/contact';
+import type { ContactRepository, InboundSighting } from '../../domain/contact';
 import type { ConversationChange } from '../../domain/conversation';
 import type { MediaRef, MessageRepository, NewInboundMessage } from '../../domain/message';
 import type { MediaRepository } from '../../store/repositories/media-repository';
@@ -39,17 +39,35 @@ export function startInboundRecorder(deps: InboundRecorderDeps): { idle(): Promi
   // One chain per contact: a conversation's messages are handled in arrival order, different
   // conversations side by side.
   const chains = new Map<string, Promise<void>>();
+  /** Messages per contact received and not yet recorded: a burst updates its contact once, at its end. */
+  const queued = new Map<string, number>();
+  /** What a contact's recorded messages have told us that is not in the store yet (merged over a burst). */
+  const owed = new Map<string, InboundSighting>();
   let stopped = false;
 
   const unsubscribe = deps.gateway.on((event) => {
     if (event.type !== 'message') return;
     const contact = event.message.from;
-    const next = (chains.get(contact) ?? Promise.resolve()).then(() => withRetry(event.message));
+    queued.set(contact, (queued.get(contact) ?? 0) + 1);
+    const next = (chains.get(contact) ?? Promise.resolve()).then(() => withRetry(event.message)).finally(() => {
+      const left = (queued.get(contact) ?? 1) - 1;
+      if (left > 0) queued.set(contact, left);
+      else queued.delete(contact);
+    });
     chains.set(contact, next);
     void next.then(() => {
       if (chains.get(contact) === next) chains.delete(contact);
     });
   });
+
+  /** The contact upsert for what `owed` holds (the burst's latest time and name). */
+  async function settleContact(waId: string): Promise<Awaited<ReturnType<ContactRepository['recordInbound']>> | undefined> {
+    const sighting = owed.get(waId);
+    if (!sighting) return undefined;
+    const contact = await deps.contacts.recordInbound(sighting);
+    if (owed.get(waId) === sighting) owed.delete(waId);
+    return contact;
+  }
 
   async function withRetry(message: InboundMessage): Promise<void> {
     for (let attempt = 0; ; attempt++) {
@@ -76,9 +94,20 @@ export function startInboundRecorder(deps: InboundRecorderDeps): { idle(): Promi
     });
     if (duplicate) {
       log.debug({ waMessageId: message.id }, 'duplicate inbound message ignored');
+      // The burst's last message may be a repeat: what the others owe the contact is settled here.
+      if ((queued.get(message.from) ?? 1) <= 1) await settleContact(message.from);
       return;
     }
-    const contact = await deps.contacts.recordInbound({ waId: message.from, name: message.pushName, at: message.at });
+    const seen = owed.get(message.from);
+    owed.set(message.from, {
+      waId: message.from,
+      name: message.pushName ?? seen?.name,
+      at: seen && seen.at > message.at ? seen.at : message.at,
+    });
+    // More of this contact's messages are right behind: the last of them updates the contact (one
+    // write per burst, not per message), unless this one needs the contact now (consent, media).
+    if ((queued.get(message.from) ?? 1) > 1 && !hold) return deps.wakeSlack(message.from);
+    const contact = (await settleContact(message.from))!;
     if (contact.conversationChange) await recordNotice(message, conversationNotice(contact.conversationChange));
     if (hold) {
       const consentNotice = keyword ? await deps.consent(contact, text) : undefined;
