@@ -57,7 +57,10 @@ export interface Segment {
 export interface InboundSighting {
   waId: string;
   name?: string;
+  /** The (latest) message's time. */
   at: Date;
+  /** For a burst seen at once: its first message's time (waiting starts there). Defaults to `at`. */
+  since?: Date;
 }
 
 /** Contacts as the core needs them; implemented in store/. */

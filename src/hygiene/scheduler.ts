@@ -12,9 +12,9 @@ export interface HygieneScheduler {
   /** Re-reads the settings and reschedules the jobs whose schedule or time zone changed. */
   refresh(): Promise<void>;
   /**
-   * After downtime: if a job's latest slot before now never ran to the end (nobody claimed it, or
-   * its instance crashed mid-run and the claim lapsed), run it once now. A job that never ran
-   * before has nothing to catch up. Returns the jobs that ran.
+   * If a job's latest slot before now never ran to the end — the app was down, its run failed, or
+   * its instance crashed mid-run and the claim lapsed — run it once now. A job that never ran
+   * before has nothing to catch up. Runs at start and every minute; returns the jobs that ran.
    */
   catchUp(): Promise<JobName[]>;
   /** When each job runs next (App Home, `/wa hygiene settings`). */
@@ -43,10 +43,9 @@ export interface SchedulerDeps {
  */
 export function createHygieneScheduler(deps: SchedulerDeps): HygieneScheduler {
   const log = deps.logger.child({ component: 'scheduler' });
-  const coordinator: RunCoordinator = {
-    shouldRun: (key, ttlMs) => deps.slots.claim(key, deps.owner, ttlMs),
-    onComplete: (key) => deps.slots.complete(key),
-  };
+  // No onComplete: node-cron calls it even when the run failed. A slot is completed by runSlot,
+  // only when its run succeeded; a failed one lapses and is retried by the catch-up below.
+  const coordinator: RunCoordinator = { shouldRun: (key, ttlMs) => deps.slots.claim(key, deps.owner, ttlMs) };
   const cronLogger: CronLogger = {
     info: (m) => log.info(m),
     warn: (m) => log.warn(m),
@@ -57,9 +56,15 @@ export function createHygieneScheduler(deps: SchedulerDeps): HygieneScheduler {
   let poll: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  const runSlot = async (name: JobName, slot: Date, trigger: 'schedule' | 'catch-up') => {
-    // The job runner records failures; a scheduled run has nobody to tell but the log.
-    await deps.runner.run(name, trigger, { slot }).catch(() => undefined);
+  /** Runs a claimed slot; true when it succeeded (the runner records and logs failures). */
+  const runSlot = async (name: JobName, slot: Date, trigger: 'schedule' | 'catch-up'): Promise<boolean> => {
+    try {
+      await deps.runner.run(name, trigger, { slot });
+    } catch {
+      return false;
+    }
+    await deps.slots.complete(`${name}:${slot.toISOString()}`, deps.owner);
+    return true;
   };
 
   async function apply(): Promise<void> {
@@ -89,7 +94,9 @@ export function createHygieneScheduler(deps: SchedulerDeps): HygieneScheduler {
     async start() {
       await apply();
       await this.catchUp();
-      poll = setInterval(() => void apply().catch((err: unknown) => log.warn({ err }, 'could not refresh the hygiene settings')), deps.refreshEveryMs);
+      // Every minute: settings other instances saved, and slots whose run failed or whose
+      // instance died (their claim has lapsed) are run again.
+      poll = setInterval(() => void apply().then(() => this.catchUp()).catch((err: unknown) => log.warn({ err }, 'could not refresh the hygiene schedules')), deps.refreshEveryMs);
       poll.unref();
     },
     refresh: apply,
@@ -104,12 +111,7 @@ export function createHygieneScheduler(deps: SchedulerDeps): HygieneScheduler {
         if (await deps.slots.isComplete(key)) continue;
         if (!(await coordinator.shouldRun(key, deps.leaseMs))) continue;
         log.info({ job: name, slot }, 'catching up a missed slot');
-        try {
-          await runSlot(name, slot, 'catch-up');
-          ran.push(name);
-        } finally {
-          await coordinator.onComplete!(key);
-        }
+        if (await runSlot(name, slot, 'catch-up')) ran.push(name);
       }
       return ran;
     },

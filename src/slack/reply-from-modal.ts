@@ -31,6 +31,6 @@ export async function queueReplyFromModal(
     state: 'pending',
     ...(undoMs > 0 ? { holdUntil: new Date(at.getTime() + undoMs) } : {}),
   });
-  if (undoMs > 0) await client.chat.postEphemeral({ channel: thread.channel, user, thread_ts: thread.threadTs, ...undoNotice(slack, undoMs) });
+  if (undoMs > 0) await client.chat.postEphemeral({ channel: thread.channel, user, thread_ts: thread.threadTs, ...undoNotice(slack, undoMs, false) });
   deps.bridge.wakeOutbound(contact.waId);
 }

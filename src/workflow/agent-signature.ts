@@ -2,13 +2,15 @@ import type { webApi } from '@slack/bolt';
 import type { Config } from '../config';
 
 const CACHE_MS = 10 * 60_000;
+/** A reply does not wait longer than this for the profile (Slack's client would retry for minutes). */
+const LOOKUP_TIMEOUT_MS = 3_000;
 
 export type SignatureStyle = Config['bridge']['signature'];
 
 /**
  * The line added under an agent's replies on WhatsApp (`— Ana`), from their Slack profile, so the
  * customer knows who is answering. Profiles are read at most every ten minutes per agent; an
- * unreadable profile means no signature rather than a wrong one.
+ * unreadable profile means no signature this time rather than a wrong one.
  */
 export function agentSignatures(style: SignatureStyle): (client: webApi.WebClient, user: string) => Promise<string> {
   const cache = new Map<string, { line: string; at: number }>();
@@ -16,7 +18,12 @@ export function agentSignatures(style: SignatureStyle): (client: webApi.WebClien
     if (style === 'none') return '';
     const hit = cache.get(user);
     if (hit && performance.now() - hit.at < CACHE_MS) return hit.line;
-    const profile = (await client.users.info({ user }).catch(() => undefined))?.user?.profile;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), LOOKUP_TIMEOUT_MS)));
+    const found = await Promise.race([client.users.info({ user }).catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
+    // Not cached when unreadable: the next reply tries again rather than going unsigned for minutes.
+    if (!found?.user) return '';
+    const profile = found.user.profile;
     const full = (profile?.real_name || profile?.display_name || '').trim();
     const name = style === 'first_name' ? (profile?.first_name || full.split(/\s+/)[0] || '').trim() : full;
     const line = name ? `— ${name}` : '';

@@ -43,6 +43,11 @@ export function startInboundRecorder(deps: InboundRecorderDeps): { idle(): Promi
   const queued = new Map<string, number>();
   /** What a contact's recorded messages have told us that is not in the store yet (merged over a burst). */
   const owed = new Map<string, InboundSighting>();
+  /**
+   * Notices decided but not yet stored: the contact write that decided one is done, so a retry of
+   * its message (which then looks like a repeat) must still store the notice. In memory only.
+   */
+  const owedNotices = new Map<string, () => Promise<void>>();
   let stopped = false;
 
   const unsubscribe = deps.gateway.on((event) => {
@@ -92,6 +97,11 @@ export function startInboundRecorder(deps: InboundRecorderDeps): { idle(): Promi
       ...toNew(message),
       ...(hold ? { holdUntil: new Date(now.getTime() + HOLD_MS) } : {}),
     });
+    const notice = owedNotices.get(message.id);
+    if (notice) {
+      await notice();
+      owedNotices.delete(message.id);
+    }
     if (duplicate) {
       log.debug({ waMessageId: message.id }, 'duplicate inbound message ignored');
       // The burst's last message may be a repeat: what the others owe the contact is settled here.
@@ -103,12 +113,19 @@ export function startInboundRecorder(deps: InboundRecorderDeps): { idle(): Promi
       waId: message.from,
       name: message.pushName ?? seen?.name,
       at: seen && seen.at > message.at ? seen.at : message.at,
+      // The burst's first message: when the customer started waiting, or the new cycle began.
+      since: seen && (seen.since ?? seen.at) < message.at ? (seen.since ?? seen.at) : message.at,
     });
     // More of this contact's messages are right behind: the last of them updates the contact (one
     // write per burst, not per message), unless this one needs the contact now (consent, media).
     if ((queued.get(message.from) ?? 1) > 1 && !hold) return deps.wakeSlack(message.from);
     const contact = (await settleContact(message.from))!;
-    if (contact.conversationChange) await recordNotice(message, conversationNotice(contact.conversationChange));
+    if (contact.conversationChange) {
+      const body = conversationNotice(contact.conversationChange);
+      owedNotices.set(message.id, () => recordNotice(message, body));
+      await recordNotice(message, body);
+      owedNotices.delete(message.id);
+    }
     if (hold) {
       const consentNotice = keyword ? await deps.consent(contact, text) : undefined;
       const media = content.kind === 'media' ? await keepMedia(content, message.id) : undefined;

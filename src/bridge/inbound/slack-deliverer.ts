@@ -161,7 +161,13 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
     const contact = (await contacts.findByWaId(message.contactWaId)) ?? (await contactOf(message));
     remember(contact);
     const conversation = await threadOf(contact);
-    await call(conversation.channel, async () => client.chat.update({ channel: conversation.channel, ts: conversation.threadTs, ...(await deps.cards.render(contact, conversation.channel)) }));
+    try {
+      await call(conversation.channel, async () => client.chat.update({ channel: conversation.channel, ts: conversation.threadTs, ...(await deps.cards.render(contact, conversation.channel)) }));
+    } catch (err) {
+      // A card Slack will never take (deleted, say) must not keep the notice from the thread.
+      if (!(err instanceof DeliveryError) || err.failure.kind !== 'permanent') throw err;
+      deps.logger.warn({ err, contact: contact.waId }, 'could not redraw the contact card');
+    }
     // Nothing to post: recorded against the card it redrew.
     if (!message.body) return messages.markPosted(message.id, { channel: conversation.channel, ts: conversation.threadTs });
     const posted = await post(conversation.channel, { channel: conversation.channel, thread_ts: conversation.threadTs, text: message.body, unfurl_links: false, unfurl_media: false });

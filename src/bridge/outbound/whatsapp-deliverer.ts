@@ -92,8 +92,9 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
       }
       await messages.markSent(message.id, sent.id, sent.at);
       if (message.media?.storedId) await deps.media.remove(message.media.storedId);
-      await react(message, DELIVERY_REACTIONS.sent);
+      // The queue state first: the reaction is a Slack call that may be slow to succeed.
       if ((message.purpose ?? 'reply') === 'reply') await answered(contact.waId, sent.at);
+      await react(message, DELIVERY_REACTIONS.sent);
     },
     async onPermanentFailure(message, reason) {
       if (reason === WITHDRAWN) return; // the agent deleted it and has been told

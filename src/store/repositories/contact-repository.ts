@@ -58,6 +58,7 @@ export function createContactRepository(models: Models): ContactRepository {
   return {
     async recordInbound(sighting: InboundSighting) {
       const filter = { waId: { $eq: sighting.waId } };
+      const since = sighting.since ?? sighting.at;
       const update = {
         $setOnInsert: {
           waId: sighting.waId,
@@ -66,11 +67,11 @@ export function createContactRepository(models: Models): ContactRepository {
           consent: { status: 'unknown' },
           activity: { status: 'active', since: sighting.at },
           'conversation.status': 'open',
-          'conversation.openedAt': sighting.at,
+          'conversation.openedAt': since,
         },
         $max: { lastInboundAt: sighting.at },
         // The customer's oldest unanswered message (kept while one is already waiting).
-        $min: { 'conversation.waitingSince': sighting.at },
+        $min: { 'conversation.waitingSince': since },
         ...(sighting.name ? { $set: { name: sighting.name } } : {}),
       };
       let doc: ContactDoc | null;
@@ -98,7 +99,7 @@ export function createContactRepository(models: Models): ContactRepository {
           )
           .lean<ContactDoc>();
       }
-      const { doc: after, change } = await reopen(doc, sighting.at);
+      const { doc: after, change } = await reopen(doc, since);
       const contact = toContact(after) ?? (await this.findByWaId(sighting.waId))!;
       return change ? { ...contact, conversationChange: change } : contact;
     },

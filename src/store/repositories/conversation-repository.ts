@@ -75,16 +75,24 @@ export function createConversationRepository(models: Models): ConversationReposi
 
     async agentReplied(waId, at) {
       if (stringKey(waId) === undefined) return false;
-      const stamp = { $set: { lastOutboundAt: at }, $unset: { 'conversation.waitingSince': 1 }, $min: { 'conversation.firstResponseAt': at } };
+      // The reply answers what came before it: a message the customer sent after it (recorded
+      // while the reply was on its way) keeps the conversation open and them waiting.
+      const answeredAll = { $or: [{ lastInboundAt: trusted({ $exists: false }) }, { lastInboundAt: trusted({ $lte: at }) }] };
+      const stamp = { $set: { lastOutboundAt: at }, $min: { 'conversation.firstResponseAt': at } };
       // Open → pending (answered: now waiting on the customer); other states keep theirs.
       let before = await model
-        .findOneAndUpdate({ ...byWaId(waId), 'conversation.status': 'open' }, { ...stamp, $set: { ...stamp.$set, 'conversation.status': 'pending' } }, { returnDocument: 'before' })
+        .findOneAndUpdate(
+          { ...byWaId(waId), 'conversation.status': 'open', ...answeredAll },
+          { ...stamp, $set: { ...stamp.$set, 'conversation.status': 'pending' }, $unset: { 'conversation.waitingSince': 1 } },
+          { returnDocument: 'before' },
+        )
         .lean<ContactDoc>();
-      if (before) await log({ contact: waId, type: 'status', from: 'open', to: 'pending', actor: 'system', at });
+      const becamePending = before !== null;
+      if (becamePending) await log({ contact: waId, type: 'status', from: 'open', to: 'pending', actor: 'system', at });
       else before = await model.findOneAndUpdate({ ...byWaId(waId), 'conversation.status': trusted({ $exists: true }) }, stamp, { returnDocument: 'before' }).lean<ContactDoc>();
       const c = before?.conversation;
       if (c && !c.firstResponseAt && c.openedAt) await log({ contact: waId, type: 'first_response', actor: 'system', at, ms: Math.max(0, at.getTime() - c.openedAt.getTime()) });
-      return c?.status === 'open';
+      return becamePending;
     },
 
     async wakeSnoozed(now) {

@@ -15,6 +15,24 @@ export function createHygieneRepository(models: Models, ledger: ConsentLedger): 
   const { Contact: model } = models;
   const active = { 'activity.status': { $eq: 'active' as const } };
 
+  /**
+   * Which of these pending contacts had opted out before their request. Requests remember it
+   * (`consent.before`); older ones, from before they did, are judged by the ledger: an opt-out
+   * not followed by a confirmed opt-in. One aggregation, only when such old requests exist.
+   */
+  async function optedOutBefore(pending: Array<Pick<Contact, 'waId' | 'consent'>>): Promise<Set<string>> {
+    const out = new Set(pending.filter((c) => c.consent.before === 'opted_out').map((c) => c.waId));
+    const unrecorded = pending.filter((c) => !c.consent.before).map((c) => c.waId);
+    if (unrecorded.length === 0) return out;
+    const last = await models.ConsentEvent.aggregate<{ _id: string; type: string }>([
+      { $match: { contact: { $in: unrecorded }, type: { $in: ['opt_out', 'opt_in_confirmed'] } } },
+      { $sort: { at: -1, _id: -1 } },
+      { $group: { _id: '$contact', type: { $first: '$type' } } },
+    ]);
+    for (const row of last) if (row.type === 'opt_out') out.add(row._id);
+    return out;
+  }
+
   return {
     async flagInactive({ inactiveBefore, inactiveDays, optedInBefore, noReplyDays, now }) {
       const noMessage = await model.updateMany(
@@ -57,10 +75,12 @@ export function createHygieneRepository(models: Models, ledger: ConsentLedger): 
           key: `opt_in_expired:${c.waId}:${c.consent.since?.toISOString() ?? ''}`,
         })),
       );
+      // Back to what it was before the request: someone who had opted out stays out.
+      const optedOut = await optedOutBefore(expiring);
       const consent = (status: 'opted_out' | 'unknown') => ({ $set: { consent: { status, since: now, source: 'opt-in request expired' } } });
-      // Back to what it was: someone who had opted out stays out (also when the old state is unknown).
-      const out = await model.updateMany({ ...stale, 'consent.before': trusted({ $ne: 'unknown' }) }, consent('opted_out'));
-      const unknown = await model.updateMany({ ...stale, 'consent.before': { $eq: 'unknown' } }, consent('unknown'));
+      const ids = (out: boolean) => trusted({ $in: expiring.filter((c) => optedOut.has(c.waId) === out).map((c) => c.waId) });
+      const out = await model.updateMany({ ...stale, waId: ids(true) }, consent('opted_out'));
+      const unknown = await model.updateMany({ ...stale, waId: ids(false) }, consent('unknown'));
       return { expired: out.modifiedCount + unknown.modifiedCount };
     },
 

@@ -30,8 +30,8 @@ export function createJobSlotRepository(models: Models, clock: Clock): JobSlotRe
       );
       return takenOver.modifiedCount === 1;
     },
-    async complete(key) {
-      await model.updateOne({ _id: { $eq: key } }, { $set: { finishedAt: clock() } });
+    async complete(key, owner) {
+      await model.updateOne({ _id: { $eq: key }, owner: { $eq: owner } }, { $set: { finishedAt: clock() } });
     },
     async hasHistory(job) {
       return (await model.exists({ job: { $eq: job } })) !== null;

@@ -237,7 +237,7 @@ describe('list hygiene across instances', () => {
     // The job ran three days ago, then every instance was down.
     const key = 'flag-inactive:2026-11-22T03:00:00.000Z';
     await first.app.deps.repos.jobSlots.claim(key, 'old', 60_000);
-    await first.app.deps.repos.jobSlots.complete(key);
+    await first.app.deps.repos.jobSlots.complete(key, 'old');
     await first.stop();
 
     const [a, b] = await Promise.all([startTestApp(env, { slack, dbName, keepDb: true, clock: time.clock }), startTestApp(env, { slack, dbName, clock: time.clock })]);

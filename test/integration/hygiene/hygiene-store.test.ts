@@ -89,6 +89,21 @@ describe('hygiene in the store', () => {
     expect(await db.db.collection('consent_events').countDocuments({ type: 'opt_in_expired' })).toBe(2);
   });
 
+  it('when a request from before requests remembered the old state expires, then the ledger decides: opted out stays out, anyone else goes back to unknown', async () => {
+    const old = new Date(time.clock().getTime() - 8 * DAY);
+    const [outThenStart, neverOut, outThenInThenStart] = await Promise.all([contactLastSeen(1), contactLastSeen(1), contactLastSeen(1)]);
+    const entry = (contact: string, type: 'opt_out' | 'opt_in_confirmed', daysAgo: number) =>
+      repos.consentLedger.append({ contact, type, source: 't', actor: 'contact', evidence: 't', at: new Date(time.clock().getTime() - daysAgo * DAY) });
+    await entry(outThenStart, 'opt_out', 30);
+    await entry(outThenInThenStart, 'opt_out', 60);
+    await entry(outThenInThenStart, 'opt_in_confirmed', 50);
+    for (const id of [outThenStart, neverOut, outThenInThenStart]) await repos.contacts.setConsent(id, { status: 'pending', since: old, source: 'keyword:START' }); // no `before`
+    expect(await repos.hygiene.expirePendingOptIns(new Date(time.clock().getTime() - 7 * DAY), time.clock())).toEqual({ expired: 3 });
+    expect((await repos.contacts.findByWaId(outThenStart))!.consent.status).toBe('opted_out');
+    expect((await repos.contacts.findByWaId(neverOut))!.consent.status).toBe('unknown');
+    expect((await repos.contacts.findByWaId(outThenInThenStart))!.consent.status).toBe('unknown');
+  });
+
   it('when an expiry run crashed after writing the ledger, then the next run completes it without a second ledger entry', async () => {
     const id = await contactLastSeen(1);
     const since = new Date(time.clock().getTime() - 8 * DAY);
@@ -170,7 +185,12 @@ describe('hygiene in the store', () => {
     time.advance(61_000);
     const takeovers = await Promise.all([repos.jobSlots.claim(key, 'b', 60_000), repos.jobSlots.claim(key, 'c', 60_000)]);
     expect(takeovers.filter(Boolean)).toHaveLength(1);
-    await repos.jobSlots.complete(key);
+    const newOwner = takeovers[0] ? 'b' : 'c';
+    // The crashed first owner finishing late does not complete the new owner's run.
+    const firstOwner = wins[0] ? 'a' : wins[1] ? 'b' : 'c';
+    await repos.jobSlots.complete(key, firstOwner === newOwner ? 'nobody' : firstOwner);
+    expect(await repos.jobSlots.isComplete(key)).toBe(false);
+    await repos.jobSlots.complete(key, newOwner);
     expect(await repos.jobSlots.isComplete(key)).toBe(true);
     time.advance(61_000);
     expect(await repos.jobSlots.claim(key, 'd', 60_000)).toBe(false);

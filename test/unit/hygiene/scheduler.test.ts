@@ -18,8 +18,9 @@ function memorySlots(now: () => Date): JobSlotRepository & { claims: Map<string,
       claims.set(key, { owner, until: now().getTime() + ttlMs, done: false });
       return true;
     },
-    async complete(key) {
-      claims.get(key)!.done = true;
+    async complete(key, owner) {
+      const claim = claims.get(key)!;
+      if (claim.owner === owner) claim.done = true;
     },
     async hasHistory(job) {
       return [...claims.keys()].some((k) => k.startsWith(`${job}:`));
@@ -30,13 +31,14 @@ function memorySlots(now: () => Date): JobSlotRepository & { claims: Map<string,
   };
 }
 
-function recordingRunner(): JobRunner & { runs: Array<{ name: JobName; trigger: string; slot?: string }> } {
+function recordingRunner(failures = 0): JobRunner & { runs: Array<{ name: JobName; trigger: string; slot?: string }> } {
   const runs: Array<{ name: JobName; trigger: string; slot?: string }> = [];
   return {
     runs,
     isBusy: () => false,
     async run(name, trigger, options) {
       runs.push({ name, trigger, slot: options?.slot?.toISOString() });
+      if (failures-- > 0) throw new Error('Slack is down');
       return { id: 'x', job: name, startedAt: new Date(), finishedAt: new Date(), durationMs: 0, counts: {}, outcome: 'ok' };
     },
   };
@@ -137,7 +139,7 @@ describe('hygiene scheduler (real node-cron, fake timers)', () => {
 
     // It ran on the 22nd, then the app was down until the 25th at noon.
     await slots.claim('flag-inactive:2026-11-22T03:00:00.000Z', 'a', 1);
-    await slots.complete('flag-inactive:2026-11-22T03:00:00.000Z');
+    await slots.complete('flag-inactive:2026-11-22T03:00:00.000Z', 'a');
     const second = await started({ 'flag-inactive': '0 3 * * *' }, slots);
     expect(second.runner.runs).toEqual([{ name: 'flag-inactive', trigger: 'catch-up', slot: '2026-11-25T03:00:00.000Z' }]);
     expect(await second.scheduler.catchUp()).toEqual([]);
@@ -151,6 +153,23 @@ describe('hygiene scheduler (real node-cron, fake timers)', () => {
     jest.setSystemTime(new Date('2026-11-25T04:00:00Z'));
     const { runner, scheduler } = await started({ 'flag-inactive': '0 3 * * *' }, slots);
     expect(runner.runs).toEqual([{ name: 'flag-inactive', trigger: 'catch-up', slot: '2026-11-25T03:00:00.000Z' }]);
+    await scheduler.stop();
+  });
+
+  it('when a scheduled run fails, then its slot stays open and is run again once the claim lapses', async () => {
+    jest.useFakeTimers({ now: new Date('2026-11-25T08:59:00Z') });
+    const slots = memorySlots(() => new Date());
+    const runner = recordingRunner(1);
+    const scheduler = createHygieneScheduler({ runner, slots, settings: async () => settings({ 'flag-inactive': '0 9 * * *' }), clock: () => new Date(), logger, owner: 'a', leaseMs: 30 * 60_000, refreshEveryMs: 60_000 });
+    await scheduler.start();
+    await jest.advanceTimersByTimeAsync(2 * 60_000);
+    expect(runner.runs).toEqual([{ name: 'flag-inactive', trigger: 'schedule', slot: '2026-11-25T09:00:00.000Z' }]);
+    expect(await slots.isComplete('flag-inactive:2026-11-25T09:00:00.000Z')).toBe(false);
+    await jest.advanceTimersByTimeAsync(31 * 60_000); // the claim lapses; the minute's catch-up runs it
+    expect(runner.runs.slice(1)).toEqual([{ name: 'flag-inactive', trigger: 'catch-up', slot: '2026-11-25T09:00:00.000Z' }]);
+    expect(await slots.isComplete('flag-inactive:2026-11-25T09:00:00.000Z')).toBe(true);
+    await jest.advanceTimersByTimeAsync(10 * 60_000);
+    expect(runner.runs).toHaveLength(2);
     await scheduler.stop();
   });
 

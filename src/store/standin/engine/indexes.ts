@@ -23,6 +23,9 @@ interface Entry {
 export interface IndexChange {
   removed: Entry[];
   added: Entry[];
+  /** First-field keys (compound indexes' prefix map) the document leaves and joins. */
+  prefixRemoved: string[];
+  prefixAdded: string[];
 }
 
 /**
@@ -90,7 +93,18 @@ export class Index {
     const willKeys = new Set(will.map((e) => e.mapKey));
     const removed = was.filter((e) => !willKeys.has(e.mapKey));
     const added = will.filter((e) => !wasKeys.has(e.mapKey));
-    return removed.length || added.length ? { removed, added } : undefined;
+    if (!removed.length && !added.length) return undefined;
+    // The prefix map holds the id once per first-field value: an entry leaving with another of the
+    // same first value staying (an array in a later field) must not take the id out of it.
+    const prefixes = (entries: Entry[]) => new Set(this.prefix ? entries.map((e) => canonicalKey(e.values[0])) : []);
+    const wasPrefix = prefixes(was);
+    const willPrefix = prefixes(will);
+    return {
+      removed,
+      added,
+      prefixRemoved: [...wasPrefix].filter((k) => !willPrefix.has(k)),
+      prefixAdded: [...willPrefix].filter((k) => !wasPrefix.has(k)),
+    };
   }
 
   /** E11000 if an added entry is held by another document. */
@@ -103,14 +117,11 @@ export class Index {
   }
 
   applyChange(change: IndexChange, id: string): void {
-    for (const e of change.removed) {
-      removeFrom(this.full, e.mapKey, id);
-      if (this.prefix) removeFrom(this.prefix, canonicalKey(e.values[0]), id);
-    }
-    for (const e of change.added) {
-      addTo(this.full, e.mapKey, id);
-      if (this.prefix) addTo(this.prefix, canonicalKey(e.values[0]), id);
-    }
+    for (const e of change.removed) removeFrom(this.full, e.mapKey, id);
+    for (const e of change.added) addTo(this.full, e.mapKey, id);
+    if (!this.prefix) return;
+    for (const key of change.prefixRemoved) removeFrom(this.prefix, key, id);
+    for (const key of change.prefixAdded) addTo(this.prefix, key, id);
   }
 
   duplicate(ns: string, values: unknown[]): Error {

@@ -62,6 +62,17 @@ describe('conformance: indexes', () => {
     expect(err.keyValue).toEqual({ team: 'a', shortcut: 'hi' });
   });
 
+  it('when an array in a compound index shrinks, then the document is still found by the first field', async () => {
+    const c = freshCollection(t);
+    await c.createIndex({ a: 1, b: 1 });
+    await c.insertOne({ _id: 1 as never, a: 1, b: ['x', 'y'] });
+    await c.updateOne({ _id: 1 as never }, { $set: { b: ['x'] } });
+    expect(await c.find({ a: 1 }).toArray()).toEqual([{ _id: 1, a: 1, b: ['x'] }]);
+    await c.updateOne({ _id: 1 as never }, { $set: { a: 2 } });
+    expect(await c.countDocuments({ a: 1 })).toBe(0);
+    expect(await c.countDocuments({ a: 2 })).toBe(1);
+  });
+
   it('when a unique index is not sparse, then two documents missing the field collide as null', async () => {
     const c = freshCollection(t);
     await c.createIndex({ code: 1 }, { unique: true });

@@ -1,0 +1,63 @@
+import { createModels, syncIndexes } from '../../../src/store/models';
+import { createRepositories, type Repositories } from '../../../src/store/repositories';
+import { manualClock } from '../../support/bridge-helpers';
+import { useTestDb } from '../../support/mongo';
+
+const ANA = '447911123456@c.us';
+
+/** The queue's conditional writes over a real MongoDB wire connection. */
+describe('conversations in the store', () => {
+  const db = useTestDb();
+  const time = manualClock('2026-11-25T10:00:00Z');
+  let repos: Repositories;
+  beforeAll(async () => {
+    const models = createModels(db.mongoose);
+    await syncIndexes(models);
+    repos = createRepositories(models, time.clock);
+  });
+  beforeEach(async () => {
+    await db.db.collection('contacts').deleteMany({});
+    await db.db.collection('conversation_events').deleteMany({});
+  });
+  const at = (s: number) => new Date(time.clock().getTime() + s * 1000);
+  const conversation = async () => (await repos.contacts.findByWaId(ANA))!.conversation!;
+
+  it('when a reply is sent, then the conversation waits on the customer, and its first response is recorded once', async () => {
+    await repos.contacts.recordInbound({ waId: ANA, at: at(0) });
+    expect(await repos.conversations.agentReplied(ANA, at(60))).toBe(true);
+    expect(await conversation()).toMatchObject({ status: 'pending', firstResponseAt: at(60) });
+    expect((await conversation()).waitingSince).toBeUndefined();
+    await repos.contacts.recordInbound({ waId: ANA, at: at(120) });
+    expect(await conversation()).toMatchObject({ status: 'open', waitingSince: at(120), firstResponseAt: at(60) });
+    await repos.conversations.agentReplied(ANA, at(180));
+    const responses = (await repos.conversations.history(ANA, 20)).filter((e) => e.type === 'first_response');
+    expect(responses).toEqual([expect.objectContaining({ ms: 60_000 })]);
+  });
+
+  it('when the customer writes while a reply is on its way, then the conversation stays open and they stay waiting', async () => {
+    await repos.contacts.recordInbound({ waId: ANA, at: at(0) });
+    // The reply went out at 60 s; the customer's next message (62 s) was recorded before the reply's bookkeeping.
+    await repos.contacts.recordInbound({ waId: ANA, at: at(62) });
+    expect(await repos.conversations.agentReplied(ANA, at(60))).toBe(false);
+    expect(await conversation()).toMatchObject({ status: 'open', waitingSince: at(0), firstResponseAt: at(60) });
+  });
+
+  it('when a burst is recorded in one write, then waiting and the new cycle start at its first message', async () => {
+    await repos.contacts.recordInbound({ waId: ANA, at: at(0) });
+    await repos.conversations.setStatus(ANA, 'resolved', 'U0AGENT', at(10));
+    const reopened = await repos.contacts.recordInbound({ waId: ANA, at: at(100), since: at(90) });
+    expect(reopened.conversationChange).toEqual({ from: 'resolved' });
+    expect(await conversation()).toMatchObject({ status: 'open', openedAt: at(90), waitingSince: at(90) });
+    expect((await repos.contacts.findByWaId(ANA))!.lastInboundAt).toEqual(at(100));
+  });
+
+  it('when a snooze ends while someone reopens it, then it is reopened once', async () => {
+    await repos.contacts.recordInbound({ waId: ANA, at: at(0) });
+    await repos.conversations.setStatus(ANA, 'snoozed', 'U0AGENT', at(1), at(60));
+    const [woken, byHand] = await Promise.all([repos.conversations.wakeSnoozed(at(61)), repos.conversations.setStatus(ANA, 'open', 'U0BOB', at(61))]);
+    const reopenings = (await repos.conversations.history(ANA, 20)).filter((e) => e.type === 'status' && e.to === 'open');
+    expect(reopenings).toHaveLength(1);
+    expect(woken.length + (byHand === null ? 0 : 1)).toBe(1);
+    expect((await conversation()).status).toBe('open');
+  });
+});
