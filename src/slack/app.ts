@@ -52,6 +52,9 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
     botId: identity.botId,
     botUserId: identity.botUserId,
     ignoreSelf: true,
+    // No conversation store: nothing reads context.conversation, and Bolt's default in-memory one
+    // runs a lookup on every request that has a channel, building an Error when none is stored.
+    convoStore: false,
   });
   app.use(requestContext(deps.logger));
   app.error(async (err) => {

@@ -11,8 +11,10 @@ const toPino: Record<LogLevel, string> = {
 /** Bolt's own log lines go through pino, so they share format, level and redaction with ours. */
 export function boltLogger(logger: Logger): BoltLogger {
   let log = logger.child({ component: 'bolt' });
-  const write = (level: 'debug' | 'info' | 'warn' | 'error') => (...msgs: unknown[]) =>
-    log[level](msgs.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' '));
+  // Bolt logs several debug lines per request (ack sent, …): format only what the level lets through.
+  const write = (level: 'debug' | 'info' | 'warn' | 'error') => (...msgs: unknown[]) => {
+    if (log.isLevelEnabled(level)) log[level](msgs.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' '));
+  };
   return {
     debug: write('debug'),
     info: write('info'),
