@@ -71,6 +71,8 @@ export interface HygieneRepository {
 export interface JobSlotRepository {
   /** True if this caller may run the slot: nobody claimed it, or a claim lapsed unfinished (a crash). */
   claim(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Extends `owner`'s claim while its run goes on, so no other instance takes a long run over. */
+  renew(key: string, owner: string, ttlMs: number): Promise<void>;
   /** Marks the slot run to the end, if `owner` still holds it (a taken-over claim is the new owner's). */
   complete(key: string, owner: string): Promise<void>;
   /** Whether the job ever had a slot claimed (a first start has nothing to catch up). */

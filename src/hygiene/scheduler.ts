@@ -58,12 +58,18 @@ export function createHygieneScheduler(deps: SchedulerDeps): HygieneScheduler {
 
   /** Runs a claimed slot; true when it succeeded (the runner records and logs failures). */
   const runSlot = async (name: JobName, slot: Date, trigger: 'schedule' | 'catch-up'): Promise<boolean> => {
+    const key = `${name}:${slot.toISOString()}`;
+    // A run longer than the claim keeps it: another instance must not take a live run over.
+    const renewal = setInterval(() => void deps.slots.renew(key, deps.owner, deps.leaseMs).catch((err: unknown) => log.warn({ err, key }, 'could not renew a job claim')), deps.leaseMs / 3);
+    renewal.unref();
     try {
       await deps.runner.run(name, trigger, { slot });
     } catch {
       return false;
+    } finally {
+      clearInterval(renewal);
     }
-    await deps.slots.complete(`${name}:${slot.toISOString()}`, deps.owner);
+    await deps.slots.complete(key, deps.owner);
     return true;
   };
 

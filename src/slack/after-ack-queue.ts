@@ -26,6 +26,8 @@ export interface AfterAckQueue {
   run<T>(job: () => Promise<T>): Promise<T>;
   /** Jobs running and waiting now. */
   size(): { running: number; waiting: number };
+  /** Resolves once every job queued so far has settled (shutdown waits for the answers owed). */
+  idle(): Promise<void>;
 }
 
 export interface AfterAckQueueOptions {
@@ -38,6 +40,7 @@ export interface AfterAckQueueOptions {
 export function createAfterAckQueue({ concurrency, maxWaitMs }: AfterAckQueueOptions): AfterAckQueue {
   let running = 0;
   const waiting: Array<{ start: () => void; since: number }> = [];
+  const settling = new Set<Promise<unknown>>();
   /** A job was queued since the last check phase: requests are still coming in. */
   let arriving = false;
   let immediate: NodeJS.Immediate | undefined;
@@ -83,13 +86,23 @@ export function createAfterAckQueue({ concurrency, maxWaitMs }: AfterAckQueueOpt
         arriving = true;
         schedule();
       });
+      const settled = job();
+      settling.add(settled);
       try {
-        return await job();
+        return await settled;
       } finally {
+        settling.delete(settled);
         running--;
         schedule();
       }
     },
     size: () => ({ running, waiting: waiting.length }),
+    async idle() {
+      while (running + waiting.length > 0) {
+        // Waiting jobs start on a later turn: give it to them rather than spin.
+        if (settling.size > 0) await Promise.allSettled([...settling]);
+        else await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
   };
 }

@@ -4,7 +4,9 @@ import type { AppDeps } from '../app-deps';
 import { AppError } from '../errors';
 import { boltLogger } from './bolt-logger';
 import { healthRoutes } from './health-routes';
+import { createAfterAckQueue } from './after-ack-queue';
 import { registerListeners } from './listeners';
+import { AFTER_ACK } from './listeners/commands/wa-command';
 import { requestContext } from './request-context';
 
 export interface SlackApp {
@@ -60,7 +62,9 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
   app.error(async (err) => {
     deps.logger.error({ err }, 'unhandled error in a Slack listener');
   });
-  registerListeners(app, deps);
+  // Answers owed when the app stops are given before the store closes.
+  const afterAck = createAfterAckQueue(AFTER_ACK);
+  registerListeners(app, deps, afterAck);
 
   return {
     app,
@@ -68,7 +72,10 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
       const started = (await app.start(deps.config.port)) as unknown;
       return { port: boundPort(started, receiver) ?? deps.config.port };
     },
-    stop: () => app.stop().then(() => undefined),
+    async stop() {
+      await app.stop();
+      await afterAck.idle();
+    },
   };
 }
 

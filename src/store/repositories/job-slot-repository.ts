@@ -30,6 +30,9 @@ export function createJobSlotRepository(models: Models, clock: Clock): JobSlotRe
       );
       return takenOver.modifiedCount === 1;
     },
+    async renew(key, owner, ttlMs) {
+      await model.updateOne({ _id: { $eq: key }, owner: { $eq: owner }, finishedAt: trusted({ $exists: false }) }, { $set: { leaseUntil: new Date(clock().getTime() + ttlMs) } });
+    },
     async complete(key, owner) {
       await model.updateOne({ _id: { $eq: key }, owner: { $eq: owner } }, { $set: { finishedAt: clock() } });
     },

@@ -190,6 +190,12 @@ describe('hygiene in the store', () => {
     const firstOwner = wins[0] ? 'a' : wins[1] ? 'b' : 'c';
     await repos.jobSlots.complete(key, firstOwner === newOwner ? 'nobody' : firstOwner);
     expect(await repos.jobSlots.isComplete(key)).toBe(false);
+    // A live run renews its claim: nobody can take it over meanwhile; only its owner can renew it.
+    await repos.jobSlots.renew(key, firstOwner === newOwner ? 'nobody' : firstOwner, 60_000);
+    time.advance(50_000);
+    await repos.jobSlots.renew(key, newOwner, 60_000);
+    time.advance(50_000);
+    expect(await repos.jobSlots.claim(key, 'e', 60_000)).toBe(false);
     await repos.jobSlots.complete(key, newOwner);
     expect(await repos.jobSlots.isComplete(key)).toBe(true);
     time.advance(61_000);

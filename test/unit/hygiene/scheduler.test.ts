@@ -18,6 +18,10 @@ function memorySlots(now: () => Date): JobSlotRepository & { claims: Map<string,
       claims.set(key, { owner, until: now().getTime() + ttlMs, done: false });
       return true;
     },
+    async renew(key, owner, ttlMs) {
+      const claim = claims.get(key);
+      if (claim?.owner === owner && !claim.done) claim.until = now().getTime() + ttlMs;
+    },
     async complete(key, owner) {
       const claim = claims.get(key)!;
       if (claim.owner === owner) claim.done = true;
@@ -171,6 +175,38 @@ describe('hygiene scheduler (real node-cron, fake timers)', () => {
     await jest.advanceTimersByTimeAsync(10 * 60_000);
     expect(runner.runs).toHaveLength(2);
     await scheduler.stop();
+  });
+
+  it('when a run outlasts its claim, then the claim is renewed and no other instance runs the slot again', async () => {
+    jest.useFakeTimers({ now: new Date('2026-11-25T08:59:00Z') });
+    const slots = memorySlots(() => new Date());
+    let finish!: () => void;
+    const long: JobRunner & { runs: string[] } = {
+      runs: [],
+      isBusy: () => false,
+      async run(name, trigger) {
+        this.runs.push(`a:${trigger}`);
+        await new Promise<void>((resolve) => (finish = resolve));
+        return { id: 'x', job: name, startedAt: new Date(), finishedAt: new Date(), durationMs: 0, counts: {}, outcome: 'ok' };
+      },
+    };
+    const other = recordingRunner();
+    const deps = { slots, settings: async () => settings({ 'flag-inactive': '0 9 * * *' }), clock: () => new Date(), logger, leaseMs: 30 * 60_000, refreshEveryMs: 60_000 };
+    const a = createHygieneScheduler({ ...deps, runner: long, owner: 'a' });
+    await slots.claim('flag-inactive:2026-11-24T09:00:00.000Z', 'a', 1); // it ran before: b catches up
+    await slots.complete('flag-inactive:2026-11-24T09:00:00.000Z', 'a');
+    await a.start();
+    await jest.advanceTimersByTimeAsync(2 * 60_000); // a starts the 09:00 run, which goes on and on
+    const b = createHygieneScheduler({ ...deps, runner: other, owner: 'b' });
+    await b.start();
+    await jest.advanceTimersByTimeAsync(90 * 60_000); // three claim lifetimes; b looks every minute
+    expect(long.runs).toEqual(['a:schedule']);
+    expect(other.runs).toEqual([]);
+    finish();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(await slots.isComplete('flag-inactive:2026-11-25T09:00:00.000Z')).toBe(true);
+    await a.stop();
+    await b.stop();
   });
 
   it('when the settings change, then refresh reschedules the job', async () => {

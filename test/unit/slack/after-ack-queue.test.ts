@@ -86,4 +86,23 @@ describe('after-ack queue', () => {
       jest.useRealTimers();
     }
   });
+
+  it('when the app stops, then idle waits for every queued and running job', async () => {
+    const queue = createAfterAckQueue({ concurrency: 1, maxWaitMs: 1000 });
+    const started: string[] = [];
+    const jobs = ['a', 'b'].map((name) => gatedJob(started, name));
+    const runs = jobs.map(({ job }) => queue.run(job));
+    let idle = false;
+    const stopped = queue.idle().then(() => (idle = true));
+    await turns();
+    expect(started).toEqual(['a']);
+    jobs[0]!.finish();
+    await turns();
+    expect(idle).toBe(false);
+    jobs[1]!.finish();
+    await stopped;
+    expect(idle).toBe(true);
+    await expect(Promise.all(runs)).resolves.toEqual(['a', 'b']);
+    await expect(createAfterAckQueue({ concurrency: 1, maxWaitMs: 1000 }).idle()).resolves.toBeUndefined();
+  });
 });

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
+import type { AfterAckQueue } from '../../after-ack-queue';
 import { consentSubcommand, contactSubcommand } from './contact';
 import { forgetSubcommand } from './forget';
 import { channelSubcommand } from './channel-mode';
@@ -16,7 +17,7 @@ import type { Subcommand } from './subcommand';
 import { registerWaCommand } from './wa-command';
 
 /** Registers every slash command. New `/wa` subcommands are added to the list here. */
-export function registerCommands(app: App, deps: AppDeps): void {
+export function registerCommands(app: App, deps: AppDeps, afterAck?: AfterAckQueue): void {
   const subcommands: Subcommand[] = [];
   subcommands.push(
     helpSubcommand(() => subcommands),
@@ -34,7 +35,7 @@ export function registerCommands(app: App, deps: AppDeps): void {
     inboxSubcommand(deps),
     channelSubcommand(deps),
   );
-  registerWaCommand(app, deps, subcommands);
+  registerWaCommand(app, deps, subcommands, afterAck);
   registerQuickReplyModal(app, deps);
   registerHygieneSettingsModal(app, deps);
 }

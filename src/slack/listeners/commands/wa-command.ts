@@ -15,7 +15,7 @@ import type { Subcommand } from './subcommand';
  * long command (a hygiene run) without holding up the rest. Waiting a second at most leaves a
  * modal's trigger_id (3 s) time to spare.
  */
-const AFTER_ACK = { concurrency: 4, maxWaitMs: 1000 };
+export const AFTER_ACK = { concurrency: 4, maxWaitMs: 1000 };
 
 /**
  * `/wa <subcommand> …`: acknowledges at once (Slack allows 3 s), then runs the subcommand in the
