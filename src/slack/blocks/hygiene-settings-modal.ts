@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import type { JobName } from '../../domain/hygiene';
 import type { HygieneSettings } from '../../hygiene/settings';
 import { slackDate } from './gateway-state';
+import { modal } from './modal';
 
 export const HYGIENE_SETTINGS_MODAL = 'hygiene_settings';
 /** Block ids, which are also the keys a validation error is reported under. */
@@ -17,12 +18,10 @@ export function hygieneSettingsModal(settings: HygieneSettings, nextRuns: Partia
     element: { type: 'plain_text_input' as const, action_id: 'value', initial_value: initial },
   });
   const next = (job: JobName) => (nextRuns[job] ? slackDate(nextRuns[job]) : 'not scheduled');
-  return {
-    type: 'modal',
-    callback_id: HYGIENE_SETTINGS_MODAL,
-    title: { type: 'plain_text', text: 'List hygiene' },
-    submit: { type: 'plain_text', text: 'Save' },
-    close: { type: 'plain_text', text: 'Cancel' },
+  return modal({
+    callbackId: HYGIENE_SETTINGS_MODAL,
+    title: 'List hygiene',
+    submit: 'Save',
     blocks: [
       {
         type: 'input',
@@ -46,5 +45,5 @@ export function hygieneSettingsModal(settings: HygieneSettings, nextRuns: Partia
       },
       { type: 'context', elements: [{ type: 'mrkdwn', text: `Next flagging run ${next('flag-inactive')} · next report ${next('hygiene-report')}. Changes apply at once, on every instance within a minute.` }] },
     ],
-  };
+  });
 }

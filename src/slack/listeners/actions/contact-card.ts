@@ -5,6 +5,7 @@ import { checkConsent } from '../../../consent/consent-gate';
 import { recordOptOut } from '../../../consent/record-opt-out';
 import type { Contact } from '../../../domain/contact';
 import { CARD_ACTIONS, contactDisplayName } from '../../blocks/contact-card';
+import { modal } from '../../blocks/modal';
 import { escapeMrkdwn } from '../../mrkdwn';
 import type { Logger } from '../../../logger';
 import { requestLog } from '../../request-context';
@@ -86,13 +87,11 @@ export function registerContactCardActions(app: App, deps: Deps): void {
     const current = labels.filter((l) => contact.labels.includes(l.name)).map((l) => option(l.name));
     await client.views.open({
       trigger_id: who.triggerId,
-      view: {
-        type: 'modal',
-        callback_id: LABELS_MODAL,
-        private_metadata: JSON.stringify({ waId: contact.waId }),
-        title: { type: 'plain_text', text: 'Labels' },
-        submit: { type: 'plain_text', text: 'Save' },
-        close: { type: 'plain_text', text: 'Cancel' },
+      view: modal({
+        callbackId: LABELS_MODAL,
+        metadata: { waId: contact.waId },
+        title: 'Labels',
+        submit: 'Save',
         blocks: [
           {
             type: 'input',
@@ -102,7 +101,7 @@ export function registerContactCardActions(app: App, deps: Deps): void {
             element: { type: 'multi_static_select', action_id: 'pick', options: labels.map((l) => option(l.name)), ...(current.length ? { initial_options: current } : {}) },
           },
         ],
-      },
+      }),
     });
   }
 
@@ -134,13 +133,11 @@ export function registerContactCardActions(app: App, deps: Deps): void {
     if (replies.length === 0) return void (await tell(client, who, 'There are no quick replies yet: a team lead adds them with `/wa qr add`.'));
     await client.views.open({
       trigger_id: who.triggerId,
-      view: {
-        type: 'modal',
-        callback_id: QUICK_REPLY_MODAL,
-        private_metadata: JSON.stringify({ waId: contact.waId }),
-        title: { type: 'plain_text', text: 'Quick reply' },
-        submit: { type: 'plain_text', text: 'Send' },
-        close: { type: 'plain_text', text: 'Cancel' },
+      view: modal({
+        callbackId: QUICK_REPLY_MODAL,
+        metadata: { waId: contact.waId },
+        title: 'Quick reply',
+        submit: 'Send',
         blocks: [
           {
             type: 'input',
@@ -155,7 +152,7 @@ export function registerContactCardActions(app: App, deps: Deps): void {
             },
           },
         ],
-      },
+      }),
     });
   }
 
@@ -183,15 +180,13 @@ export function registerContactCardActions(app: App, deps: Deps): void {
     if (!contact) return void (await tell(client, who, notAConversation));
     await client.views.open({
       trigger_id: who.triggerId,
-      view: {
-        type: 'modal',
-        callback_id: OPT_OUT_MODAL,
-        private_metadata: JSON.stringify({ waId: contact.waId, channel: who.channel, threadTs: who.threadTs }),
-        title: { type: 'plain_text', text: 'Opt out?' },
-        submit: { type: 'plain_text', text: 'Opt out' },
-        close: { type: 'plain_text', text: 'Cancel' },
+      view: modal({
+        callbackId: OPT_OUT_MODAL,
+        metadata: { waId: contact.waId, channel: who.channel, threadTs: who.threadTs },
+        title: 'Opt out?',
+        submit: 'Opt out',
         blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Nothing more will be sent to *${escapeMrkdwn(contactDisplayName(contact))}*, except one message confirming it. They can opt in again by replying START.` } }],
-      },
+      }),
     });
   });
   app.view(OPT_OUT_MODAL, async ({ ack, view, body, client, context }) => {

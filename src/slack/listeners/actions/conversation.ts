@@ -6,6 +6,7 @@ import { tomorrowAt } from '../../../workflow/team-time';
 import { CONVERSATION_ACTIONS, SNOOZE_CHOICES, contactDisplayName } from '../../blocks/contact-card';
 import { UNDO_CANCEL } from '../../blocks/undo-notice';
 import { queueReplyFromModal } from '../../reply-from-modal';
+import { modal } from '../../blocks/modal';
 import { escapeMrkdwn } from '../../mrkdwn';
 import { requestLog } from '../../request-context';
 
@@ -92,13 +93,11 @@ export function registerConversationActions(app: App, deps: Deps): void {
     if (choice === SNOOZE_CHOICES.tomorrow) return snooze(client, contact, body.user.id, tomorrowAt(9, deps.config.reportsTimezone, now));
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: {
-        type: 'modal',
-        callback_id: SNOOZE_MODAL,
-        private_metadata: JSON.stringify({ waId: contact.waId }),
-        title: { type: 'plain_text', text: 'Snooze until…' },
-        submit: { type: 'plain_text', text: 'Snooze' },
-        close: { type: 'plain_text', text: 'Cancel' },
+      view: modal({
+        callbackId: SNOOZE_MODAL,
+        metadata: { waId: contact.waId },
+        title: 'Snooze until…',
+        submit: 'Snooze',
         blocks: [
           {
             type: 'input',
@@ -107,7 +106,7 @@ export function registerConversationActions(app: App, deps: Deps): void {
             element: { type: 'datetimepicker', action_id: 'value', initial_date_time: Math.floor(tomorrowAt(9, deps.config.reportsTimezone, now).getTime() / 1000) },
           },
         ],
-      },
+      }),
     });
   });
 
@@ -131,13 +130,11 @@ export function registerConversationActions(app: App, deps: Deps): void {
     if (!gate.allowed) return void (await tell(client, body, `:no_entry_sign: ${escapeMrkdwn(gate.reason)}.`));
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: {
-        type: 'modal',
-        callback_id: REPLY_MODAL,
-        private_metadata: JSON.stringify({ waId: contact.waId }),
-        title: { type: 'plain_text', text: 'Reply on WhatsApp' },
-        submit: { type: 'plain_text', text: 'Send' },
-        close: { type: 'plain_text', text: 'Cancel' },
+      view: modal({
+        callbackId: REPLY_MODAL,
+        metadata: { waId: contact.waId },
+        title: 'Reply on WhatsApp',
+        submit: 'Send',
         blocks: [
           {
             type: 'input',
@@ -146,7 +143,7 @@ export function registerConversationActions(app: App, deps: Deps): void {
             element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: MAX_REPLY },
           },
         ],
-      },
+      }),
     });
   });
 

@@ -2,6 +2,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { HYGIENE_ACTIONS } from '../../blocks/hygiene-report';
 import { contactsCsv } from '../../contacts-csv';
+import { modal } from '../../blocks/modal';
 import { leadChecker } from '../../roles';
 
 type Deps = Pick<AppDeps, 'repos' | 'clock' | 'config' | 'logger'>;
@@ -26,13 +27,11 @@ export function registerHygieneReportActions(app: App, deps: Deps): void {
     const inactive = await deps.repos.hygiene.countInactive();
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: {
-        type: 'modal',
-        callback_id: ARCHIVE_CONFIRM,
-        private_metadata: JSON.stringify({ channel: body.channel?.id, ts: body.message?.ts }),
-        title: { type: 'plain_text', text: 'Archive inactive' },
-        ...(inactive > 0 ? { submit: { type: 'plain_text', text: `Archive ${inactive}` } } : {}),
-        close: { type: 'plain_text', text: 'Cancel' },
+      view: modal({
+        callbackId: ARCHIVE_CONFIRM,
+        metadata: { channel: body.channel?.id, ts: body.message?.ts },
+        title: 'Archive inactive',
+        ...(inactive > 0 ? { submit: `Archive ${inactive}` } : {}),
         blocks: [
           {
             type: 'section',
@@ -45,7 +44,7 @@ export function registerHygieneReportActions(app: App, deps: Deps): void {
             },
           },
         ],
-      },
+      }),
     });
   });
 
