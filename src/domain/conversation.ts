@@ -58,7 +58,7 @@ export interface ConversationRepository {
   /** The conversations in a view, oldest waiting first. */
   list(view: InboxView, user: string, page: number, pageSize: number): Promise<{ total: number; items: Array<{ waId: string; name?: string; e164?: string; conversation: Conversation; slack?: { channel: string; threadTs: string } }> }>;
   counts(): Promise<{ open: number; unassigned: number; pending: number }>;
-  /** Median first response of the cycles whose first reply was sent since `since`, in ms. */
-  medianFirstResponseMs(since: Date): Promise<number | undefined>;
+  /** Median first response or resolution time (ms) of those recorded in (from, to], or since `from`. */
+  medianMs(type: 'first_response' | 'resolution', from: Date, to?: Date): Promise<number | undefined>;
   history(waId: string, limit: number): Promise<ConversationEvent[]>;
 }

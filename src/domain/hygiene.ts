@@ -47,6 +47,8 @@ export interface ReportData {
   topLabels: Array<{ label: string; count: number }>;
   /** The previous period's figures, for the trend; absent on the first report. */
   previous?: ReportFigures;
+  /** How fast the team answered and resolved within the period (medians, ms; absent without any). */
+  conversations: { firstResponseMs?: number; resolutionMs?: number };
   /** Earlier reports, oldest first, for the chart. */
   history: Array<{ at: Date; figures: ReportFigures }>;
 }

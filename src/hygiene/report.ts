@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { HygieneRepository, ReportData, ReportFigures } from '../domain/hygiene';
+import type { ConversationRepository } from '../domain/conversation';
 import type { JobRunRepository } from '../domain/job-run';
 import type { Logger } from '../logger';
 import { hygieneReportBlocks } from '../slack/blocks/hygiene-report';
@@ -19,16 +20,21 @@ const asFigures = (counts: Record<string, number>): ReportFigures =>
  * The report's numbers at `now`. A period runs from the previous recorded report to now (the last
  * seven days for the first one), so each opt-out is counted in exactly one report.
  */
-export async function buildReport(deps: { hygiene: HygieneRepository; jobRuns: JobRunRepository }, now: Date): Promise<ReportData> {
+export async function buildReport(deps: { hygiene: HygieneRepository; jobRuns: JobRunRepository; conversations: ConversationRepository }, now: Date): Promise<ReportData> {
   const earlier = await deps.jobRuns.recentOk('hygiene-report', CHART_REPORTS - 1);
   const last = earlier[0];
   const from = last ? last.startedAt : new Date(now.getTime() - 7 * DAY);
-  const { figures, topLabels } = await deps.hygiene.figures({ from, to: now });
+  const [{ figures, topLabels }, firstResponseMs, resolutionMs] = await Promise.all([
+    deps.hygiene.figures({ from, to: now }),
+    deps.conversations.medianMs('first_response', from, now),
+    deps.conversations.medianMs('resolution', from, now),
+  ]);
   return {
     period: { from, to: now },
     figures,
     topLabels,
     previous: last ? asFigures(last.counts) : undefined,
+    conversations: { ...(firstResponseMs !== undefined ? { firstResponseMs } : {}), ...(resolutionMs !== undefined ? { resolutionMs } : {}) },
     history: [...earlier.reverse().map((r) => ({ at: r.startedAt, figures: asFigures(r.counts) })), { at: now, figures }],
   };
 }

@@ -30,7 +30,7 @@ export async function readOverview(deps: Pick<AppDeps, 'health' | 'repos' | 'clo
     deps.repos.contacts.consentTotals(),
     deps.repos.jobRuns.latest(HYGIENE_JOB),
     deps.repos.conversations.counts(),
-    deps.repos.conversations.medianFirstResponseMs(new Date(deps.clock().getTime() - WEEK)),
+    deps.repos.conversations.medianMs('first_response', new Date(deps.clock().getTime() - WEEK)),
   ]);
   return { report, queues: { inbound, outbound }, consent, lastHygiene, conversations: { ...counts, ...(median !== undefined ? { medianFirstResponseMs: median } : {}) } };
 }

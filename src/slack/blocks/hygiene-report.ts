@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { ReportData, ReportFigures } from '../../domain/hygiene';
 import { escapeMrkdwn } from '../mrkdwn';
+import { durationText } from '../overview';
 
 export const HYGIENE_ACTIONS = { archive: 'hygiene_archive_inactive', export: 'hygiene_export_inactive' } as const;
 
@@ -13,6 +14,11 @@ export function trend(now: number, before: number | undefined, unit = ''): strin
   if (diff === 0) return ' (no change)';
   return ` (${diff > 0 ? '▲' : '▼'} ${n(Math.abs(diff))}${unit})`;
 }
+
+const replies = (c: ReportData['conversations']) =>
+  c.firstResponseMs === undefined && c.resolutionMs === undefined
+    ? 'none recorded'
+    : `first response ${c.firstResponseMs === undefined ? '–' : durationText(c.firstResponseMs)} · resolution ${c.resolutionMs === undefined ? '–' : durationText(c.resolutionMs)} (medians)`;
 
 const day = (at: Date) => `<!date^${Math.floor(at.getTime() / 1000)}^{date_short}|${at.toISOString().slice(0, 10)}>`;
 
@@ -43,6 +49,7 @@ export function hygieneReportBlocks(data: ReportData, rules: { inactiveDays: num
         ],
       },
       { type: 'section', text: { type: 'mrkdwn', text: `*Top labels* ${labels}` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*Replies this period* ${replies(data.conversations)}` } },
       {
         type: 'actions',
         elements: [

@@ -141,8 +141,10 @@ export function createConversationRepository(models: Models): ConversationReposi
       return { open, unassigned, pending };
     },
 
-    async medianFirstResponseMs(since) {
-      const rows = await events.find({ type: 'first_response', at: trusted({ $gte: since }) }, { ms: 1 }).sort({ ms: 1 }).lean<Array<{ ms: number }>>();
+    async medianMs(type, from, to) {
+      // A report's period is (from, to], as its other figures; without `to`: everything since `from`.
+      const at = trusted(to ? { $gt: from, $lte: to } : { $gte: from });
+      const rows = await events.find({ type: { $eq: type }, at }, { ms: 1 }).sort({ ms: 1 }).lean<Array<{ ms: number }>>();
       if (rows.length === 0) return undefined;
       const mid = Math.floor(rows.length / 2);
       return rows.length % 2 ? rows[mid]!.ms : Math.round((rows[mid - 1]!.ms + rows[mid]!.ms) / 2);

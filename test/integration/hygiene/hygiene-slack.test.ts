@@ -61,6 +61,7 @@ describe('list hygiene in Slack', () => {
     expect(blockText(report!)).toContain('*Opt-in requests expired*\\n1');
     expect(blockText(report!)).toContain('`vip` 1');
     expect(blockText(report!)).toContain('Archive inactive (1)');
+    expect(blockText(report!)).toContain('*Replies this period* none recorded');
     const upload = await slack.waitFor('files.completeUploadExternal');
     expect(upload.args).toMatchObject({ channel_id: 'C0INBOX', thread_ts: report!.result!.ts });
     const png = slack.uploads.get((upload.args.files as Array<{ id: string }>)[0]!.id)!;

@@ -231,11 +231,16 @@ describe('conversation workflow', () => {
     await t.app.bridge.toWhatsApp.runDue();
     expect(await wa('inbox pending')).toMatch(/^\*Waiting on the customer\* \(1\)\n1\. \*Ana Lima\*/);
     expect(await t.app.deps.repos.conversations.counts()).toEqual({ open: 1, unassigned: 2, pending: 1 });
-    expect(await t.app.deps.repos.conversations.medianFirstResponseMs(new Date(time.clock().getTime() - 7 * 24 * HOUR))).toBe(5 * 60_000);
+    expect(await t.app.deps.repos.conversations.medianMs('first_response', new Date(time.clock().getTime() - 7 * 24 * HOUR))).toBe(5 * 60_000);
 
     await postEvent(t.baseUrl, SIGNING_SECRET, { type: 'event_callback', team_id: 'T0TEAM', api_app_id: 'A0APP', event_id: 'EvHOME1', event_time: 1, event: { type: 'app_home_opened', user: 'U0AGENT', channel: 'D0HOME', tab: 'home' } });
     const home = JSON.stringify((await slack.waitFor('views.publish')).args.view);
     expect(home).toContain('*Conversations*\\n1 open · 2 unassigned · 1 pending');
     expect(home).toContain('*First response (median, 7 days)*\\n5 min');
+
+    // The hygiene report carries the period's figures too.
+    await t.app.deps.hygiene.report('C0REPORTS');
+    const report = slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0REPORTS')!;
+    expect(JSON.stringify(report.args.blocks)).toContain('*Replies this period* first response 5 min · resolution – (medians)');
   });
 });
