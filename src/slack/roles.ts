@@ -24,3 +24,19 @@ export function leadChecker(config: Config['slack'], logger: Logger): (client: w
     return group.members.has(userId);
   };
 }
+
+export type LeadCheck = ReturnType<typeof leadChecker>;
+const checkers = new WeakMap<Config['slack'], LeadCheck>();
+
+/**
+ * The one lead check of an app (per configuration), shared by every listener that needs it, so the
+ * user group is read once a minute, not once per listener. Built on first use: registering
+ * listeners needs no configuration (the manifest test registers them bare).
+ */
+export function leadCheck(deps: { config: Config; logger: Logger }): LeadCheck {
+  return (client, userId) => {
+    let check = checkers.get(deps.config.slack);
+    if (!check) checkers.set(deps.config.slack, (check = leadChecker(deps.config.slack, deps.logger)));
+    return check(client, userId);
+  };
+}

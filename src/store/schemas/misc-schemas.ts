@@ -48,6 +48,8 @@ export const jobRunSchema = new Schema(
   { collection: 'job_runs', versionKey: false, minimize: false },
 );
 jobRunSchema.index({ job: 1, startedAt: -1 });
+// Runs are kept 13 months: a year of reports to compare, then they go.
+jobRunSchema.index({ startedAt: 1 }, { expireAfterSeconds: 400 * 86_400 });
 
 /** One document per job slot claimed: `_id` is node-cron's `name:slotISO`, so a slot is claimed once. */
 export const jobSlotSchema = new Schema(
@@ -124,3 +126,5 @@ export const conversationEventSchema = new Schema(
 );
 conversationEventSchema.index({ contact: 1, at: -1 });
 conversationEventSchema.index({ type: 1, at: -1 });
+// History and timing figures are kept 13 months, like the job runs.
+conversationEventSchema.index({ at: 1 }, { expireAfterSeconds: 400 * 86_400 });

@@ -3,7 +3,7 @@ import type { AppDeps } from '../../../app-deps';
 import { HYGIENE_ACTIONS } from '../../blocks/hygiene-report';
 import { contactsCsv } from '../../contacts-csv';
 import { modal } from '../../blocks/modal';
-import { leadChecker } from '../../roles';
+import { leadCheck } from '../../roles';
 
 type Deps = Pick<AppDeps, 'repos' | 'clock' | 'config' | 'logger'>;
 export const ARCHIVE_CONFIRM = 'hygiene_archive_confirm';
@@ -13,9 +13,7 @@ export const ARCHIVE_CONFIRM = 'hygiene_archive_confirm';
  * the clicker: archiving changes every inactive contact, and the export holds personal data.
  */
 export function registerHygieneReportActions(app: App, deps: Deps): void {
-  // Built on first use: registering listeners must not need the config (the manifest test registers them bare).
-  let checker: ReturnType<typeof leadChecker> | undefined;
-  const isLead: ReturnType<typeof leadChecker> = (client, user) => (checker ??= leadChecker(deps.config.slack, deps.logger))(client, user);
+  const isLead = leadCheck(deps);
   const refuse = async (client: Parameters<Parameters<App['action']>[1]>[0]['client'], body: BlockAction, action: string) => {
     await deps.repos.audit.record({ actor: body.user.id, action, args: {}, outcome: 'refused', at: deps.clock() });
     if (body.channel) await client.chat.postEphemeral({ channel: body.channel.id, user: body.user.id, text: ':lock: That button is for team leads.' });

@@ -4,7 +4,7 @@ import { AppError } from '../../../errors';
 import { storedHygieneSettings } from '../../../hygiene/settings';
 import { channelArg } from '../../channel-arg';
 import { HYGIENE_SETTINGS_MODAL, SETTINGS_FIELDS, hygieneSettingsModal } from '../../blocks/hygiene-settings-modal';
-import { leadChecker } from '../../roles';
+import { leadCheck } from '../../roles';
 import { slackErrorCode } from '../../slack-errors';
 import type { Subcommand } from './subcommand';
 
@@ -60,8 +60,7 @@ export function hygieneSubcommand(deps: Deps): Subcommand {
 
 /** The settings modal's submission: validated with the same rules as the environment, then applied. */
 export function registerHygieneSettingsModal(app: App, deps: Deps): void {
-  let checker: ReturnType<typeof leadChecker> | undefined;
-  const isLead: ReturnType<typeof leadChecker> = (client, user) => (checker ??= leadChecker(deps.config.slack, deps.logger))(client, user);
+  const isLead = leadCheck(deps);
   app.view(HYGIENE_SETTINGS_MODAL, async ({ ack, view, body, client }) => {
     const values = view.state.values;
     const field = (block: string) => values[block]?.value;

@@ -4,7 +4,7 @@ import { isAppError } from '../../../errors';
 import { createAfterAckQueue, type AfterAckQueue } from '../../after-ack-queue';
 import { escapeMrkdwn } from '../../mrkdwn';
 import { requestLog } from '../../request-context';
-import { leadChecker } from '../../roles';
+import { leadCheck } from '../../roles';
 import { helpText } from './help';
 import type { Subcommand } from './subcommand';
 
@@ -29,7 +29,7 @@ export function registerWaCommand(
   afterAck: AfterAckQueue = createAfterAckQueue(AFTER_ACK),
 ): void {
   const byName = new Map(subcommands.map((s) => [s.name, s]));
-  let isLead: ReturnType<typeof leadChecker> | undefined;
+  const isLead = leadCheck(deps);
   app.command('/wa', async ({ command, ack, respond, context, client }) => {
     await ack();
     // Everything after the ack waits its turn in the after-ack queue, so a burst of commands'
@@ -49,7 +49,6 @@ export function registerWaCommand(
     }
     const rest = command.text.trim().slice(name.length).trim();
     const leadOnly = typeof subcommand.leadOnly === 'function' ? subcommand.leadOnly(args) : subcommand.leadOnly;
-    isLead ??= leadChecker(deps.config.slack, deps.logger);
     if (leadOnly && !(await isLead(client, command.user_id))) {
       log.info({ outcome: 'refused' }, 'lead-only command refused');
       await deps.repos.audit.record({ actor: command.user_id, action: `/wa ${subcommand.name}`, args: { text: command.text.slice(0, 200) }, outcome: 'refused', at: deps.clock() });
