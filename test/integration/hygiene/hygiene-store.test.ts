@@ -1,7 +1,6 @@
-import { createModels, syncIndexes } from '../../../src/store/models';
-import { createRepositories, type Repositories } from '../../../src/store/repositories';
 import { manualClock } from '../../support/bridge-helpers';
 import { useTestDb } from '../../support/mongo';
+import { useRepositories } from '../../support/repositories';
 
 const DAY = 86_400_000;
 const rules = (now: Date, inactiveDays = 90, noReplyDays = 30) => ({
@@ -16,20 +15,9 @@ const rules = (now: Date, inactiveDays = 90, noReplyDays = 30) => ({
 describe('hygiene in the store', () => {
   const db = useTestDb();
   const time = manualClock('2026-11-25T03:00:00Z');
-  let repos: Repositories;
+  const repos = useRepositories(db, time.clock, ['contacts', 'consent_events', 'job_slots']);
   let n = 0;
   const waId = () => `4477009${String(++n).padStart(5, '0')}@c.us`;
-
-  beforeAll(async () => {
-    const models = createModels(db.mongoose);
-    await syncIndexes(models);
-    repos = createRepositories(models, time.clock);
-  });
-  beforeEach(async () => {
-    await db.db.collection('contacts').deleteMany({});
-    await db.db.collection('consent_events').deleteMany({});
-    await db.db.collection('job_slots').deleteMany({});
-  });
 
   /** A contact whose last message was `daysAgo` days before now. */
   async function contactLastSeen(daysAgo: number, id = waId()): Promise<string> {

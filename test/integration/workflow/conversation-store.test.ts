@@ -1,7 +1,6 @@
-import { createModels, syncIndexes } from '../../../src/store/models';
-import { createRepositories, type Repositories } from '../../../src/store/repositories';
 import { manualClock } from '../../support/bridge-helpers';
 import { useTestDb } from '../../support/mongo';
+import { useRepositories } from '../../support/repositories';
 
 const ANA = '447911123456@c.us';
 
@@ -9,16 +8,7 @@ const ANA = '447911123456@c.us';
 describe('conversations in the store', () => {
   const db = useTestDb();
   const time = manualClock('2026-11-25T10:00:00Z');
-  let repos: Repositories;
-  beforeAll(async () => {
-    const models = createModels(db.mongoose);
-    await syncIndexes(models);
-    repos = createRepositories(models, time.clock);
-  });
-  beforeEach(async () => {
-    await db.db.collection('contacts').deleteMany({});
-    await db.db.collection('conversation_events').deleteMany({});
-  });
+  const repos = useRepositories(db, time.clock, ['contacts', 'conversation_events']);
   const at = (s: number) => new Date(time.clock().getTime() + s * 1000);
   const conversation = async () => (await repos.contacts.findByWaId(ANA))!.conversation!;
 
