@@ -1,37 +1,22 @@
 import type { App } from '@slack/bolt';
 
-/** What a listener factory registered, by kind. */
-export interface Registrations {
-  commands: string[];
-  events: string[];
-  actions: string[];
-  views: string[];
-  shortcuts: string[];
-  messageListeners: number;
+type Kind = 'command' | 'event' | 'action' | 'view' | 'shortcut';
+type Listener = (args: unknown) => Promise<void>;
+
+/** What was handed to Bolt, in order: the kind, its id or pattern, and the listener. */
+export interface Mounted {
+  kind: Kind;
+  constraint: string | RegExp;
+  listener: Listener;
 }
 
-const idOf = (constraint: unknown): string =>
-  typeof constraint === 'string'
-    ? constraint
-    : constraint instanceof RegExp
-      ? constraint.source
-      : String((constraint as { callback_id?: unknown; action_id?: unknown }).callback_id ?? (constraint as { action_id?: unknown }).action_id);
-
 /**
- * A stand-in for Bolt's App that only records what gets registered, so tests can compare the
- * code's Slack surface with manifest.yml without starting anything.
+ * A stand-in for Bolt's App that only records the listeners given to it, so tests can see what
+ * Bolt would run without starting anything.
  */
-export function recordingApp(): { app: App; registered: Registrations } {
-  const registered: Registrations = { commands: [], events: [], actions: [], views: [], shortcuts: [], messageListeners: 0 };
-  const app = {
-    command: (name: string) => void registered.commands.push(name),
-    event: (type: string) => void registered.events.push(type),
-    action: (c: unknown) => void registered.actions.push(idOf(c)),
-    view: (c: unknown) => void registered.views.push(idOf(c)),
-    shortcut: (c: unknown) => void registered.shortcuts.push(idOf(c)),
-    message: () => void registered.messageListeners++,
-    use: () => undefined,
-    error: () => undefined,
-  };
-  return { app: app as unknown as App, registered };
+export function recordingApp(): { app: Pick<App, Kind>; mounted: Mounted[] } {
+  const mounted: Mounted[] = [];
+  const record = (kind: Kind) => (constraint: string | RegExp, listener: Listener) => void mounted.push({ kind, constraint, listener });
+  const app = { command: record('command'), event: record('event'), action: record('action'), view: record('view'), shortcut: record('shortcut') };
+  return { app: app as unknown as Pick<App, Kind>, mounted };
 }

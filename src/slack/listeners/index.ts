@@ -4,10 +4,17 @@ import type { AfterAckQueue } from '../after-ack-queue';
 import { registerActions } from './actions';
 import { registerCommands } from './commands';
 import { registerEvents } from './events';
+import { createListenerTable, type Registrations } from './listener-table';
 
-/** Registers every listener, one factory per folder. manifest.yml declares exactly what these handle. */
-export function registerListeners(app: App, deps: AppDeps, afterAck?: AfterAckQueue): void {
-  registerCommands(app, deps, afterAck);
-  registerEvents(app, deps);
-  registerActions(app, deps);
+/**
+ * Registers every listener, one factory per folder, through one listener table that Bolt sees as a
+ * listener per kind (see listener-table.ts). manifest.yml declares exactly what these handle.
+ */
+export function registerListeners(app: Pick<App, 'command' | 'action' | 'view' | 'shortcut' | 'event'>, deps: AppDeps, afterAck?: AfterAckQueue): Registrations {
+  const table = createListenerTable();
+  registerCommands(table.listeners, deps, afterAck);
+  registerEvents(table.listeners, deps);
+  registerActions(table.listeners, deps);
+  table.mount(app);
+  return table.registered();
 }

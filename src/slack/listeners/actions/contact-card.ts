@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction, MessageShortcut, webApi } from '@slack/bolt';
+import type { BlockAction, ButtonAction, MessageShortcut, webApi } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { fillQuickReply } from '../../../bridge/outbound/quick-reply-text';
 import { checkConsent } from '../../../consent/consent-gate';
@@ -10,6 +10,7 @@ import { escapeMrkdwn } from '../../mrkdwn';
 import type { Logger } from '../../../logger';
 import { requestLog } from '../../request-context';
 import { queueReplyFromModal } from '../../reply-from-modal';
+import type { Listeners } from '../listener-table';
 
 const LABELS_MODAL = 'card_labels_modal';
 const OPT_OUT_MODAL = 'shortcut_opt_out_modal';
@@ -34,7 +35,7 @@ type Deps = Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge' | '
  * The contact card's buttons, usable inside the thread where slash commands are not: set labels,
  * send a quick reply (through the consent gate, like every outbound path), opt the contact out.
  */
-export function registerContactCardActions(app: App, deps: Deps): void {
+export function registerContactCardActions(on: Listeners, deps: Deps): void {
   /** The card is the thread root: redrawn in place after every change it shows. */
   const refreshCard = (client: webApi.WebClient, contact: Contact) => deps.cards.refresh(client, contact);
   const contactOf = async (waId: unknown) => (typeof waId === 'string' ? deps.repos.contacts.findByWaId(waId) : null);
@@ -42,7 +43,7 @@ export function registerContactCardActions(app: App, deps: Deps): void {
   const tell = (client: webApi.WebClient, who: Asker, text: string) =>
     client.chat.postEphemeral({ channel: who.channel, user: who.userId, text, ...(who.threadTs ? { thread_ts: who.threadTs } : {}) });
 
-  app.action<BlockAction<ButtonAction>>(CARD_ACTIONS.optOut, async ({ ack, action, body, client, context }) => {
+  on.action<BlockAction<ButtonAction>>(CARD_ACTIONS.optOut, async ({ ack, action, body, client, context }) => {
     await ack();
     await optOut(client, await contactOf(action.value), cardAsker(body), 'card', requestLog(context, deps.logger));
   });
@@ -74,7 +75,7 @@ export function registerContactCardActions(app: App, deps: Deps): void {
     }
   }
 
-  app.action<BlockAction<ButtonAction>>(CARD_ACTIONS.labels, async ({ ack, action, body, client }) => {
+  on.action<BlockAction<ButtonAction>>(CARD_ACTIONS.labels, async ({ ack, action, body, client }) => {
     await ack();
     await openLabels(client, await contactOf(action.value), cardAsker(body));
   });
@@ -105,7 +106,7 @@ export function registerContactCardActions(app: App, deps: Deps): void {
     });
   }
 
-  app.view(LABELS_MODAL, async ({ ack, view, body, client }) => {
+  on.view(LABELS_MODAL, async ({ ack, view, body, client }) => {
     const contact = await contactOf(metadataWaId(view.private_metadata));
     if (!contact) return void (await ack({ response_action: 'errors', errors: { labels: 'That contact no longer exists.' } }));
     await ack();
@@ -120,7 +121,7 @@ export function registerContactCardActions(app: App, deps: Deps): void {
     if (updated) await refreshCard(client, updated);
   });
 
-  app.action<BlockAction<ButtonAction>>(CARD_ACTIONS.quickReply, async ({ ack, action, body, client }) => {
+  on.action<BlockAction<ButtonAction>>(CARD_ACTIONS.quickReply, async ({ ack, action, body, client }) => {
     await ack();
     await openQuickReply(client, await contactOf(action.value), cardAsker(body));
   });
@@ -160,20 +161,20 @@ export function registerContactCardActions(app: App, deps: Deps): void {
   const shortcutAsker = (body: MessageShortcut): Asker => ({ userId: body.user.id, channel: body.channel.id, threadTs: body.message.thread_ts ?? body.message.ts, triggerId: body.trigger_id });
   const threadContact = (body: MessageShortcut) => deps.repos.contacts.findBySlackThread(body.channel.id, body.message.thread_ts ?? body.message.ts);
   const notAConversation = 'Use this on a message in a WhatsApp conversation thread.';
-  app.shortcut<MessageShortcut>(SHORTCUTS.quickReply, async ({ ack, shortcut, client }) => {
+  on.shortcut<MessageShortcut>(SHORTCUTS.quickReply, async ({ ack, shortcut, client }) => {
     await ack();
     const contact = await threadContact(shortcut);
     if (!contact) return void (await tell(client, shortcutAsker(shortcut), notAConversation));
     await openQuickReply(client, contact, shortcutAsker(shortcut));
   });
-  app.shortcut<MessageShortcut>(SHORTCUTS.label, async ({ ack, shortcut, client }) => {
+  on.shortcut<MessageShortcut>(SHORTCUTS.label, async ({ ack, shortcut, client }) => {
     await ack();
     const contact = await threadContact(shortcut);
     if (!contact) return void (await tell(client, shortcutAsker(shortcut), notAConversation));
     await openLabels(client, contact, shortcutAsker(shortcut));
   });
   // A shortcut cannot ask "are you sure?" itself: a small modal does.
-  app.shortcut<MessageShortcut>(SHORTCUTS.optOut, async ({ ack, shortcut, client }) => {
+  on.shortcut<MessageShortcut>(SHORTCUTS.optOut, async ({ ack, shortcut, client }) => {
     await ack();
     const who = shortcutAsker(shortcut);
     const contact = await threadContact(shortcut);
@@ -189,14 +190,14 @@ export function registerContactCardActions(app: App, deps: Deps): void {
       }),
     });
   });
-  app.view(OPT_OUT_MODAL, async ({ ack, view, body, client, context }) => {
+  on.view(OPT_OUT_MODAL, async ({ ack, view, body, client, context }) => {
     await ack();
     const meta = JSON.parse(view.private_metadata || '{}') as { waId?: unknown; channel?: string; threadTs?: string };
     const who: Asker = { userId: body.user.id, channel: String(meta.channel ?? ''), threadTs: meta.threadTs, triggerId: '' };
     await optOut(client, await contactOf(meta.waId), who, 'shortcut', requestLog(context, deps.logger));
   });
 
-  app.view(QUICK_REPLY_MODAL, async ({ ack, view, body, client, context }) => {
+  on.view(QUICK_REPLY_MODAL, async ({ ack, view, body, client, context }) => {
     const contact = await contactOf(metadataWaId(view.private_metadata));
     const shortcut = view.state.values.qr?.pick?.selected_option?.value;
     const reply = shortcut ? await deps.repos.quickReplies.findByShortcut(shortcut) : null;

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction, StaticSelectAction, UsersSelectAction, webApi } from '@slack/bolt';
+import type { BlockAction, ButtonAction, StaticSelectAction, UsersSelectAction, webApi } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { checkConsent } from '../../../consent/consent-gate';
 import type { Contact } from '../../../domain/contact';
@@ -9,6 +9,7 @@ import { queueReplyFromModal } from '../../reply-from-modal';
 import { modal } from '../../blocks/modal';
 import { escapeMrkdwn } from '../../mrkdwn';
 import { requestLog } from '../../request-context';
+import type { Listeners } from '../listener-table';
 
 const SNOOZE_MODAL = 'conv_snooze_modal';
 const REPLY_MODAL = 'conv_reply_modal';
@@ -23,7 +24,7 @@ type Deps = Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge' | '
  * to answer from a notes-only channel). Every change is one conditional write, the card is redrawn
  * in place, and the person who pressed is told privately when their press changed nothing.
  */
-export function registerConversationActions(app: App, deps: Deps): void {
+export function registerConversationActions(on: Listeners, deps: Deps): void {
   /** The card's contact: its buttons carry the WhatsApp id; its selects are found by the card (the thread root). */
   const contactOf = async (body: BlockAction, value?: string): Promise<Contact | null> => {
     if (value) return deps.repos.contacts.findByWaId(value);
@@ -39,7 +40,7 @@ export function registerConversationActions(app: App, deps: Deps): void {
   };
   const audit = (actor: string, action: string, args: Record<string, unknown>) => deps.repos.audit.record({ actor, action, args, outcome: 'ok', at: deps.clock() });
 
-  app.action<BlockAction<ButtonAction>>(CONVERSATION_ACTIONS.claim, async ({ ack, action, body, client }) => {
+  on.action<BlockAction<ButtonAction>>(CONVERSATION_ACTIONS.claim, async ({ ack, action, body, client }) => {
     await ack();
     const contact = await contactOf(body, action.value);
     if (!contact) return void (await tell(client, body, 'That contact no longer exists.'));
@@ -49,7 +50,7 @@ export function registerConversationActions(app: App, deps: Deps): void {
     await redraw(client, contact.waId);
   });
 
-  app.action<BlockAction<UsersSelectAction>>(CONVERSATION_ACTIONS.assign, async ({ ack, action, body, client }) => {
+  on.action<BlockAction<UsersSelectAction>>(CONVERSATION_ACTIONS.assign, async ({ ack, action, body, client }) => {
     await ack();
     const contact = await contactOf(body);
     if (!contact) return void (await tell(client, body, 'That contact no longer exists.'));
@@ -74,8 +75,8 @@ export function registerConversationActions(app: App, deps: Deps): void {
       await audit(body.user.id, to === 'open' ? 'reopen' : 'resolve', { contact: contact.waId, from });
       await redraw(client, contact.waId);
     };
-  app.action<BlockAction<ButtonAction>>(CONVERSATION_ACTIONS.resolve, setStatus('resolved'));
-  app.action<BlockAction<ButtonAction>>(CONVERSATION_ACTIONS.reopen, setStatus('open'));
+  on.action<BlockAction<ButtonAction>>(CONVERSATION_ACTIONS.resolve, setStatus('resolved'));
+  on.action<BlockAction<ButtonAction>>(CONVERSATION_ACTIONS.reopen, setStatus('open'));
 
   async function snooze(client: webApi.WebClient, contact: Contact, user: string, until: Date): Promise<void> {
     await deps.repos.conversations.setStatus(contact.waId, 'snoozed', user, deps.clock(), until);
@@ -83,7 +84,7 @@ export function registerConversationActions(app: App, deps: Deps): void {
     await redraw(client, contact.waId);
   }
 
-  app.action<BlockAction<StaticSelectAction>>(CONVERSATION_ACTIONS.snooze, async ({ ack, action, body, client }) => {
+  on.action<BlockAction<StaticSelectAction>>(CONVERSATION_ACTIONS.snooze, async ({ ack, action, body, client }) => {
     await ack();
     const contact = await contactOf(body);
     if (!contact) return void (await tell(client, body, 'That contact no longer exists.'));
@@ -110,7 +111,7 @@ export function registerConversationActions(app: App, deps: Deps): void {
     });
   });
 
-  app.view(SNOOZE_MODAL, async ({ ack, view, body, client }) => {
+  on.view(SNOOZE_MODAL, async ({ ack, view, body, client }) => {
     const contact = await deps.repos.contacts.findByWaId(String(parse(view.private_metadata).waId ?? ''));
     if (!contact) return void (await ack({ response_action: 'errors', errors: { until: 'That contact no longer exists.' } }));
     const seconds = Number(view.state.values.until?.value?.selected_date_time);
@@ -122,7 +123,7 @@ export function registerConversationActions(app: App, deps: Deps): void {
     await snooze(client, contact, body.user.id, until);
   });
 
-  app.action<BlockAction<ButtonAction>>(CONVERSATION_ACTIONS.reply, async ({ ack, action, body, client }) => {
+  on.action<BlockAction<ButtonAction>>(CONVERSATION_ACTIONS.reply, async ({ ack, action, body, client }) => {
     await ack();
     const contact = await contactOf(body, action.value);
     if (!contact) return void (await tell(client, body, 'That contact no longer exists.'));
@@ -148,7 +149,7 @@ export function registerConversationActions(app: App, deps: Deps): void {
   });
 
   /** The explicit answer: shown in the thread as the app's post, then queued like a thread reply. */
-  app.view(REPLY_MODAL, async ({ ack, view, body, client, context }) => {
+  on.view(REPLY_MODAL, async ({ ack, view, body, client, context }) => {
     const contact = await deps.repos.contacts.findByWaId(String(parse(view.private_metadata).waId ?? ''));
     const typed = (view.state.values.text?.value?.value ?? '').trim();
     if (!contact?.slack) return void (await ack({ response_action: 'errors', errors: { text: 'That contact no longer exists.' } }));
@@ -165,7 +166,7 @@ export function registerConversationActions(app: App, deps: Deps): void {
     requestLog(context, deps.logger).info({ contact: contact.waId }, 'reply from the modal queued');
   });
 
-  app.action<BlockAction<ButtonAction>>(UNDO_CANCEL, async ({ ack, action, respond, body }) => {
+  on.action<BlockAction<ButtonAction>>(UNDO_CANCEL, async ({ ack, action, respond, body }) => {
     await ack();
     const reply = parse(action.value ?? '') as { channel?: unknown; ts?: unknown };
     if (typeof reply.channel !== 'string' || typeof reply.ts !== 'string') return;

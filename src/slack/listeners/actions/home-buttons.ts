@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { isAppError } from '../../../errors';
 import { FIND_CONTACT, findContactModal, textModal } from '../../blocks/home-modals';
@@ -9,6 +9,7 @@ import { contactDetailsText } from '../commands/contact';
 import { contactByPhoneOrName } from '../commands/contact-lookup';
 import { labelListText } from '../commands/labels';
 import { quickReplyListText } from '../commands/quick-replies';
+import type { Listeners } from '../listener-table';
 
 type Deps = Pick<AppDeps, 'config' | 'repos' | 'logger'>;
 
@@ -16,25 +17,25 @@ type Deps = Pick<AppDeps, 'config' | 'repos' | 'logger'>;
  * App Home's buttons: the everyday `/wa contact`, `/wa qr list` and `/wa labels`, one click away
  * and answered in a modal. They read through the commands' own code, so both always agree.
  */
-export function registerHomeButtons(app: App, deps: Deps): void {
-  app.action<BlockAction<ButtonAction>>(HOME_ACTIONS.findContact, async ({ ack, body, client }) => {
+export function registerHomeButtons(on: Listeners, deps: Deps): void {
+  on.action<BlockAction<ButtonAction>>(HOME_ACTIONS.findContact, async ({ ack, body, client }) => {
     await ack();
     await client.views.open({ trigger_id: body.trigger_id, view: findContactModal() });
   });
 
   // views.open needs the content and a trigger lasts 3 s: the lists are small reads, so they come first.
-  app.action<BlockAction<ButtonAction>>(HOME_ACTIONS.quickReplies, async ({ ack, body, client }) => {
+  on.action<BlockAction<ButtonAction>>(HOME_ACTIONS.quickReplies, async ({ ack, body, client }) => {
     await ack();
     await client.views.open({ trigger_id: body.trigger_id, view: textModal('Quick replies', await quickReplyListText(deps.repos)) });
   });
 
-  app.action<BlockAction<ButtonAction>>(HOME_ACTIONS.labels, async ({ ack, body, client }) => {
+  on.action<BlockAction<ButtonAction>>(HOME_ACTIONS.labels, async ({ ack, body, client }) => {
     await ack();
     await client.views.open({ trigger_id: body.trigger_id, view: textModal('Labels', await labelListText(deps.repos)) });
   });
 
   // Slack waits 3 s for the answer to a submission: the card replaces the form, or the input shows why not.
-  app.view(FIND_CONTACT.callbackId, async ({ ack, view, client, context }) => {
+  on.view(FIND_CONTACT.callbackId, async ({ ack, view, client, context }) => {
     const typed = view.state.values[FIND_CONTACT.blockId]?.[FIND_CONTACT.actionId]?.value ?? '';
     const log = requestLog(context, deps.logger);
     try {

@@ -1,9 +1,10 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, webApi } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { HYGIENE_ACTIONS } from '../../blocks/hygiene-report';
 import { contactsCsv } from '../../contacts-csv';
 import { modal } from '../../blocks/modal';
 import { leadCheck } from '../../roles';
+import type { Listeners } from '../listener-table';
 
 type Deps = Pick<AppDeps, 'repos' | 'clock' | 'config' | 'logger'>;
 export const ARCHIVE_CONFIRM = 'hygiene_archive_confirm';
@@ -12,14 +13,14 @@ export const ARCHIVE_CONFIRM = 'hygiene_archive_confirm';
  * The hygiene report's buttons. The report sits in a channel anyone may read, so both buttons check
  * the clicker: archiving changes every inactive contact, and the export holds personal data.
  */
-export function registerHygieneReportActions(app: App, deps: Deps): void {
+export function registerHygieneReportActions(on: Listeners, deps: Deps): void {
   const isLead = leadCheck(deps);
-  const refuse = async (client: Parameters<Parameters<App['action']>[1]>[0]['client'], body: BlockAction, action: string) => {
+  const refuse = async (client: webApi.WebClient, body: BlockAction, action: string) => {
     await deps.repos.audit.record({ actor: body.user.id, action, args: {}, outcome: 'refused', at: deps.clock() });
     if (body.channel) await client.chat.postEphemeral({ channel: body.channel.id, user: body.user.id, text: ':lock: That button is for team leads.' });
   };
 
-  app.action<BlockAction<ButtonAction>>(HYGIENE_ACTIONS.archive, async ({ ack, body, client }) => {
+  on.action<BlockAction<ButtonAction>>(HYGIENE_ACTIONS.archive, async ({ ack, body, client }) => {
     await ack();
     if (!(await isLead(client, body.user.id))) return refuse(client, body, 'hygiene_archive');
     const inactive = await deps.repos.hygiene.countInactive();
@@ -46,7 +47,7 @@ export function registerHygieneReportActions(app: App, deps: Deps): void {
     });
   });
 
-  app.view(ARCHIVE_CONFIRM, async ({ ack, body, client, view }) => {
+  on.view(ARCHIVE_CONFIRM, async ({ ack, body, client, view }) => {
     if (!(await isLead(client, body.user.id))) {
       await deps.repos.audit.record({ actor: body.user.id, action: 'hygiene_archive', args: {}, outcome: 'refused', at: deps.clock() });
       return void (await ack({ response_action: 'errors', errors: {} }));
@@ -61,7 +62,7 @@ export function registerHygieneReportActions(app: App, deps: Deps): void {
     }
   });
 
-  app.action<BlockAction<ButtonAction>>(HYGIENE_ACTIONS.export, async ({ ack, body, client }) => {
+  on.action<BlockAction<ButtonAction>>(HYGIENE_ACTIONS.export, async ({ ack, body, client }) => {
     await ack();
     if (!(await isLead(client, body.user.id))) return refuse(client, body, 'hygiene_export');
     const count = await deps.repos.hygiene.countInactive();

@@ -1,14 +1,14 @@
-import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { registerContactCardActions } from './contact-card';
 import { registerConversationActions } from './conversation';
 import { registerHomeButtons } from './home-buttons';
 import { registerHygieneReportActions } from './hygiene-report';
+import type { Listeners } from '../listener-table';
 
 /** Registers every button, modal and shortcut listener. */
-export function registerActions(app: App, deps: AppDeps): void {
-  registerContactCardActions(app, deps);
-  registerConversationActions(app, deps);
-  registerHomeButtons(app, deps);
-  registerHygieneReportActions(app, deps);
+export function registerActions(on: Listeners, deps: AppDeps): void {
+  registerContactCardActions(on, deps);
+  registerConversationActions(on, deps);
+  registerHomeButtons(on, deps);
+  registerHygieneReportActions(on, deps);
 }

@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { AppError } from '../../../errors';
 import { storedHygieneSettings } from '../../../hygiene/settings';
@@ -7,6 +6,7 @@ import { HYGIENE_SETTINGS_MODAL, SETTINGS_FIELDS, hygieneSettingsModal } from '.
 import { leadCheck } from '../../roles';
 import { slackErrorCode } from '../../slack-errors';
 import type { Subcommand } from './subcommand';
+import type { Listeners } from '../listener-table';
 
 type Deps = Pick<AppDeps, 'hygiene' | 'scheduler' | 'repos' | 'clock' | 'config' | 'logger'>;
 const VERBS = ['run', 'report', 'settings'];
@@ -59,9 +59,9 @@ export function hygieneSubcommand(deps: Deps): Subcommand {
 }
 
 /** The settings modal's submission: validated with the same rules as the environment, then applied. */
-export function registerHygieneSettingsModal(app: App, deps: Deps): void {
+export function registerHygieneSettingsModal(on: Listeners, deps: Deps): void {
   const isLead = leadCheck(deps);
-  app.view(HYGIENE_SETTINGS_MODAL, async ({ ack, view, body, client }) => {
+  on.view(HYGIENE_SETTINGS_MODAL, async ({ ack, view, body, client }) => {
     const values = view.state.values;
     const field = (block: string) => values[block]?.value;
     if (!(await isLead(client, body.user.id))) {

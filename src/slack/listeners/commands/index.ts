@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import type { AfterAckQueue } from '../../after-ack-queue';
 import { consentSubcommand, contactSubcommand } from './contact';
@@ -15,9 +14,10 @@ import { optoutSubcommand } from './optout';
 import { statusSubcommand } from './status';
 import type { Subcommand } from './subcommand';
 import { registerWaCommand } from './wa-command';
+import type { Listeners } from '../listener-table';
 
 /** Registers every slash command. New `/wa` subcommands are added to the list here. */
-export function registerCommands(app: App, deps: AppDeps, afterAck?: AfterAckQueue): void {
+export function registerCommands(on: Listeners, deps: AppDeps, afterAck?: AfterAckQueue): void {
   const subcommands: Subcommand[] = [];
   subcommands.push(
     helpSubcommand(() => subcommands),
@@ -35,7 +35,7 @@ export function registerCommands(app: App, deps: AppDeps, afterAck?: AfterAckQue
     inboxSubcommand(deps),
     channelSubcommand(deps),
   );
-  registerWaCommand(app, deps, subcommands, afterAck);
-  registerQuickReplyModal(app, deps);
-  registerHygieneSettingsModal(app, deps);
+  registerWaCommand(on, deps, subcommands, afterAck);
+  registerQuickReplyModal(on, deps);
+  registerHygieneSettingsModal(on, deps);
 }

@@ -1,9 +1,10 @@
-import type { App, BlockAction, PlainTextInputAction } from '@slack/bolt';
+import type { BlockAction, PlainTextInputAction } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { fillQuickReply } from '../../../bridge/outbound/quick-reply-text';
 import { AppError } from '../../../errors';
 import { escapeMrkdwn } from '../../mrkdwn';
 import type { Subcommand } from './subcommand';
+import type { Listeners } from '../listener-table';
 
 const MODAL = 'qr_modal';
 const SHORTCUT = /^[\p{L}\p{N}_-]{1,40}$/u;
@@ -83,8 +84,8 @@ export async function quickReplyListText(repos: Pick<AppDeps['repos'], 'quickRep
 }
 
 /** The modal's live preview and its submission. */
-export function registerQuickReplyModal(app: App, deps: Pick<AppDeps, 'repos' | 'clock'>): void {
-  app.action<BlockAction<PlainTextInputAction>>({ block_id: 'body', action_id: 'value' }, async ({ ack, action, body, client }) => {
+export function registerQuickReplyModal(on: Listeners, deps: Pick<AppDeps, 'repos' | 'clock'>): void {
+  on.action<BlockAction<PlainTextInputAction>>({ block_id: 'body', action_id: 'value' }, async ({ ack, action, body, client }) => {
     await ack();
     const view = body.view;
     if (!view || view.callback_id !== MODAL) return;
@@ -92,7 +93,7 @@ export function registerQuickReplyModal(app: App, deps: Pick<AppDeps, 'repos' | 
     await client.views.update({ view_id: view.id, hash: view.hash, view: { type: 'modal', callback_id: MODAL, private_metadata: view.private_metadata, title: view.title, submit: view.submit ?? undefined, close: view.close ?? undefined, blocks } as never });
   });
 
-  app.view(MODAL, async ({ ack, view, body }) => {
+  on.view(MODAL, async ({ ack, view, body }) => {
     const shortcut = (view.state.values.shortcut?.value?.value ?? '').trim().toLowerCase().replace(/^!/, '');
     const text = (view.state.values.body?.value?.value ?? '').trim();
     const editing = (JSON.parse(view.private_metadata || '{}') as { editing?: string | null }).editing ?? null;

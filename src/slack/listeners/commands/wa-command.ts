@@ -1,4 +1,4 @@
-import type { App, Context, RespondFn, SlashCommand, webApi } from '@slack/bolt';
+import type { Context, RespondFn, SlashCommand, webApi } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { isAppError } from '../../../errors';
 import { createAfterAckQueue, type AfterAckQueue } from '../../after-ack-queue';
@@ -7,6 +7,7 @@ import { requestLog } from '../../request-context';
 import { leadCheck } from '../../roles';
 import { helpText } from './help';
 import type { Subcommand } from './subcommand';
+import type { Listeners } from '../listener-table';
 
 /**
  * The after-ack queue for `/wa` (see after-ack-queue.ts). Measured with `npm run bench -- commands`
@@ -23,14 +24,14 @@ export const AFTER_ACK = { concurrency: 4, maxWaitMs: 1000 };
  * are logged with the request id, and the caller gets that id to quote.
  */
 export function registerWaCommand(
-  app: App,
+  on: Listeners,
   deps: Pick<AppDeps, 'logger' | 'config' | 'repos' | 'clock'>,
   subcommands: readonly Subcommand[],
   afterAck: AfterAckQueue = createAfterAckQueue(AFTER_ACK),
 ): void {
   const byName = new Map(subcommands.map((s) => [s.name, s]));
   const isLead = leadCheck(deps);
-  app.command('/wa', async ({ command, ack, respond, context, client }) => {
+  on.command('/wa', async ({ command, ack, respond, context, client }) => {
     await ack();
     // Everything after the ack waits its turn in the after-ack queue, so a burst of commands'
     // store reads and answers cannot delay the acks of the commands behind them.

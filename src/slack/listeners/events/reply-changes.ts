@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { slackToWhatsApp } from '../../../bridge/outbound/slack-to-whatsapp';
 import { checkConsent } from '../../../consent/consent-gate';
@@ -7,6 +6,7 @@ import { GatewaySendError } from '../../../whatsapp/gateway';
 import { escapeMrkdwn } from '../../mrkdwn';
 import { requestLog } from '../../request-context';
 import { signed } from '../../../workflow/agent-signature';
+import type { Listeners } from '../listener-table';
 
 /** WhatsApp lets a sender edit a message for 15 minutes and delete it for everyone for about 60 hours. */
 export const WHATSAPP_EDIT_WINDOW_MS = 15 * 60_000;
@@ -26,8 +26,8 @@ const SENT = new Set(['sent', 'delivered', 'read']);
  * reply withdrawn — it is never sent. Sent: the edit or delete is carried to WhatsApp within
  * WhatsApp's windows; outside them the agent is told, privately, that the contact still has it.
  */
-export function registerReplyChanges(app: App, deps: Pick<AppDeps, 'repos' | 'gateway' | 'clock' | 'logger' | 'signature'>): void {
-  app.message(async ({ message, client, context }) => {
+export function registerReplyChanges(on: Listeners, deps: Pick<AppDeps, 'repos' | 'gateway' | 'clock' | 'logger' | 'signature'>): void {
+  on.message(async ({ message, client, context }) => {
     const m = message as unknown as ChangeEvent;
     if (m.subtype !== 'message_changed' && m.subtype !== 'message_deleted') return;
     const target = m.subtype === 'message_changed' ? m.message : m.previous_message;

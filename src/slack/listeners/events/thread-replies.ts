@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { webApi } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { slackToWhatsApp } from '../../../bridge/outbound/slack-to-whatsapp';
 import { DELIVERY_REACTIONS } from '../../../bridge/outbound/delivery-reactions';
@@ -12,6 +12,7 @@ import { requestLog } from '../../request-context';
 import { signed } from '../../../workflow/agent-signature';
 import { channelMode } from '../../../workflow/channel-mode';
 import { undoNotice } from '../../blocks/undo-notice';
+import type { Listeners } from '../listener-table';
 
 interface ThreadMessage {
   subtype?: string;
@@ -31,11 +32,11 @@ const REPLY_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share']);
  * events are harmless: the outbox is keyed on the Slack message. Replies starting with the internal
  * note prefix, bot messages and anything outside a conversation thread stay in Slack.
  */
-export function registerThreadReplies(app: App, deps: Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge' | 'signature'>): void {
+export function registerThreadReplies(on: Listeners, deps: Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge' | 'signature'>): void {
   const downloading = new Set<string>();
 
   /** Downloads the attached files; the agent is told privately about any that cannot be sent. */
-  async function keepAttachments(files: SlackFile[], m: { channel: string; user: string; thread_ts: string }, client: App['client']): Promise<MediaRef[]> {
+  async function keepAttachments(files: SlackFile[], m: { channel: string; user: string; thread_ts: string }, client: webApi.WebClient): Promise<MediaRef[]> {
     const { slack, bridge } = deps.config;
     const kept = await keepSlackFiles(files, { botToken: slack.botToken, apiUrl: slack.apiUrl, maxBytes: bridge.mediaMaxBytes, media: deps.repos.media });
     const problems = kept.filter((k) => k.problem).map((k) => `*${escapeMrkdwn(k.name)}*: ${escapeMrkdwn(k.problem!)}`);
@@ -45,7 +46,7 @@ export function registerThreadReplies(app: App, deps: Pick<AppDeps, 'config' | '
     return kept.flatMap((k) => (k.ref ? [k.ref] : []));
   }
 
-  app.message(async ({ message, client, context }) => {
+  on.message(async ({ message, client, context }) => {
     const prefix = deps.config.bridge.internalNotePrefix;
     const m = message as unknown as ThreadMessage;
     // "Also send to #channel" replies arrive as thread_broadcast, replies with files as file_share;
