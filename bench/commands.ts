@@ -7,7 +7,11 @@ import { createRepositories } from '../src/store/repositories';
 import { BENCH_SIGNING_SECRET, remoteSlack, rig } from './rig';
 import { percentile, report } from './stats';
 
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
 const CONCURRENT = 200;
+/** Bursts of CONCURRENT commands whose acks are pooled into the p50 and p99, after a warm-up burst. */
+const MEASURED_BURSTS = 3;
 const SEGMENT_CONTACTS = 100_000;
 /** Commands the load process sends first to warm itself up (command-load.ts). */
 const LOAD_WARM_UP = 10;
@@ -22,20 +26,28 @@ export async function runCommandsBench(): Promise<void> {
   try {
     await r.app.deps.repos.labels.create({ name: 'vip' });
     await r.app.deps.repos.contacts.recordInbound({ waId: '447911123456@c.us', name: 'Ana Lima', at: new Date() });
-    await loadFromAnotherProcess(r.baseUrl, slack.origin, 20); // warm-up: JIT, sockets, first-use paths
-    const ackMs = await loadFromAnotherProcess(r.baseUrl, slack.origin, CONCURRENT);
-    report('commands.ack.p50', Math.round(percentile(ackMs.map((a) => a.ms), 0.5) * 10) / 10, 'ms');
-    report('commands.ack.p99', Math.round(percentile(ackMs.map((a) => a.ms), 0.99) * 10) / 10, 'ms');
+    // Each burst starts once the answers to the last one are in, so every burst is 200 commands
+    // meeting an idle app, and none lost shows as a shortfall.
+    let owed = 0;
+    let answers: Array<{ text: string }> = [];
+    const burst = async () => {
+      const acks = await loadFromAnotherProcess(r.baseUrl, slack.origin, CONCURRENT);
+      owed += CONCURRENT + LOAD_WARM_UP;
+      const deadline = Date.now() + 60_000;
+      while ((answers = await slack.responses()).length < owed && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+      return acks;
+    };
+    // The app under test has been up for a while: a first burst warms it (V8 optimises the ack
+    // path only after some hundreds of requests). Its figure is printed too, for the cold case.
+    const first = await burst();
+    report('commands.ack.first_burst.p99', round(percentile(first.map((a) => a.ms), 0.99)), 'ms');
+    const measured: Array<{ ms: number; ok: boolean }> = [];
+    for (let i = 0; i < MEASURED_BURSTS; i++) measured.push(...(await burst()));
+    report('commands.ack.p50', round(percentile(measured.map((a) => a.ms), 0.5)), 'ms');
+    report('commands.ack.p99', round(percentile(measured.map((a) => a.ms), 0.99)), 'ms');
     // Every command must also have answered, and none with the "that failed" apology.
-    const deadline = Date.now() + 60_000;
-    let answers = await slack.responses();
-    const expected = CONCURRENT + 20 + 2 * LOAD_WARM_UP;
-    while (answers.length < expected && Date.now() < deadline) {
-      await new Promise((res) => setTimeout(res, 200));
-      answers = await slack.responses();
-    }
     const failed = answers.filter((a) => a.text.startsWith('Sorry, that failed')).length;
-    report('commands.errors', ackMs.filter((a) => !a.ok).length + failed + Math.max(0, expected - answers.length), '');
+    report('commands.errors', [...first, ...measured].filter((a) => !a.ok).length + failed + Math.max(0, owed - answers.length), '');
     await segmentCount(r.app.deps.config.store.mongodbUri!);
   } finally {
     await r.stop();

@@ -2,11 +2,12 @@
  * Where work that follows an acknowledgement runs, so that it does not hold up the next acknowledgements.
  *
  * Slack wants the HTTP 200 for a slash command within 3 s; the answer may follow through
- * `respond()`. After the ack, a `/wa` command still reads the store and POSTs its answer: 1–8 ms
- * of the process's CPU, against 0.5–1 ms for receiving and acknowledging it. Run at once, as each ack
- * returns, that work's callbacks interleave with reading, verifying and acknowledging the requests
- * still waiting on their sockets: under 200 concurrent commands (`npm run bench -- commands`) the
- * last ack waited 0.2–0.7 s behind other commands' answers.
+ * `respond()`. After the ack, a `/wa` command still goes through Bolt's middleware and listeners,
+ * reads the store and POSTs its answer: 1–8 ms of the process's CPU, against well under 1 ms for
+ * receiving and acknowledging it (command-ack-app.ts). Run at once, as each ack returns, that
+ * work's callbacks interleave with reading, verifying and acknowledging the requests still waiting
+ * on their sockets: under 200 concurrent commands (`npm run bench -- commands`) the last ack waited
+ * 0.2–0.7 s behind other commands' answers.
  *
  * So a job here starts
  * - only from `setImmediate`, i.e. in the event loop's check phase, after the poll phase has

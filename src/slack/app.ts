@@ -1,12 +1,12 @@
 import type { Server } from 'node:http';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
+import { type App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { AppDeps } from '../app-deps';
 import { AppError } from '../errors';
 import { boltLogger } from './bolt-logger';
 import { healthRoutes } from './health-routes';
 import { createAfterAckQueue } from './after-ack-queue';
+import { CommandAckApp, COMMAND_QUEUE } from './command-ack-app';
 import { registerListeners } from './listeners';
-import { AFTER_ACK } from './listeners/commands/wa-command';
 import { requestContext } from './request-context';
 
 export interface SlackApp {
@@ -43,7 +43,7 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
   const receiver = slack.appToken
     ? new SocketModeReceiver({ appToken: slack.appToken, customRoutes, installerOptions: { port: deps.config.port }, logger })
     : new HTTPReceiver({ signingSecret: slack.signingSecret, customRoutes, logger, unhandledRequestTimeoutMillis: 2500 });
-  const app = new App({
+  const app = new CommandAckApp({
     token: slack.botToken,
     receiver,
     logger,
@@ -57,14 +57,12 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
     // No conversation store: nothing reads context.conversation, and Bolt's default in-memory one
     // runs a lookup on every request that has a channel, building an Error when none is stored.
     convoStore: false,
-  });
+  }, createAfterAckQueue(COMMAND_QUEUE));
   app.use(requestContext(deps.logger));
   app.error(async (err) => {
     deps.logger.error({ err }, 'unhandled error in a Slack listener');
   });
-  // Answers owed when the app stops are given before the store closes.
-  const afterAck = createAfterAckQueue(AFTER_ACK);
-  registerListeners(app, deps, afterAck);
+  registerListeners(app, deps);
 
   return {
     app,
@@ -74,7 +72,8 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
     },
     async stop() {
       await app.stop();
-      await afterAck.idle();
+      // Answers owed when the app stops are given before the store closes.
+      await app.commandsIdle();
     },
   };
 }

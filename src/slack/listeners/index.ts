@@ -1,6 +1,5 @@
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../app-deps';
-import type { AfterAckQueue } from '../after-ack-queue';
 import { registerActions } from './actions';
 import { registerCommands } from './commands';
 import { registerEvents } from './events';
@@ -10,9 +9,9 @@ import { createListenerTable, type Registrations } from './listener-table';
  * Registers every listener, one factory per folder, through one listener table that Bolt sees as a
  * listener per kind (see listener-table.ts). manifest.yml declares exactly what these handle.
  */
-export function registerListeners(app: Pick<App, 'command' | 'action' | 'view' | 'shortcut' | 'event'>, deps: AppDeps, afterAck?: AfterAckQueue): Registrations {
+export function registerListeners(app: Pick<App, 'command' | 'action' | 'view' | 'shortcut' | 'event'>, deps: AppDeps): Registrations {
   const table = createListenerTable();
-  registerCommands(table.listeners, deps, afterAck);
+  registerCommands(table.listeners, deps);
   registerEvents(table.listeners, deps);
   registerActions(table.listeners, deps);
   table.mount(app);

@@ -1,5 +1,4 @@
 import type { AppDeps } from '../../../app-deps';
-import type { AfterAckQueue } from '../../after-ack-queue';
 import { consentSubcommand, contactSubcommand } from './contact';
 import { forgetSubcommand } from './forget';
 import { channelSubcommand } from './channel-mode';
@@ -17,7 +16,7 @@ import { registerWaCommand } from './wa-command';
 import type { Listeners } from '../listener-table';
 
 /** Registers every slash command. New `/wa` subcommands are added to the list here. */
-export function registerCommands(on: Listeners, deps: AppDeps, afterAck?: AfterAckQueue): void {
+export function registerCommands(on: Listeners, deps: AppDeps): void {
   const subcommands: Subcommand[] = [];
   subcommands.push(
     helpSubcommand(() => subcommands),
@@ -35,7 +34,7 @@ export function registerCommands(on: Listeners, deps: AppDeps, afterAck?: AfterA
     inboxSubcommand(deps),
     channelSubcommand(deps),
   );
-  registerWaCommand(on, deps, subcommands, afterAck);
+  registerWaCommand(on, deps, subcommands);
   registerQuickReplyModal(on, deps);
   registerHygieneSettingsModal(on, deps);
 }

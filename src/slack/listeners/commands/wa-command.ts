@@ -1,7 +1,6 @@
 import type { Context, RespondFn, SlashCommand, webApi } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { isAppError } from '../../../errors';
-import { createAfterAckQueue, type AfterAckQueue } from '../../after-ack-queue';
 import { escapeMrkdwn } from '../../mrkdwn';
 import { requestLog } from '../../request-context';
 import { leadCheck } from '../../roles';
@@ -10,32 +9,16 @@ import type { Subcommand } from './subcommand';
 import type { Listeners } from '../listener-table';
 
 /**
- * The after-ack queue for `/wa` (see after-ack-queue.ts). Measured with `npm run bench -- commands`
- * (200 concurrent commands): with answers giving way to arriving requests, 1 to 8 at once gave the
- * same ack times; 2 to 8 answered the whole burst in ≈0.75 s, 1 in ≈0.9 s. 4 leaves room for a
- * long command (a hygiene run) without holding up the rest. Waiting a second at most leaves a
- * modal's trigger_id (3 s) time to spare.
+ * `/wa <subcommand> …`: acknowledged on arrival (Slack allows 3 s; see command-ack-app.ts), then
+ * runs the subcommand and answers through `respond()`. Known errors are shown to the caller; the
+ * rest are logged with the request id, and the caller gets that id to quote.
  */
-export const AFTER_ACK = { concurrency: 4, maxWaitMs: 1000 };
-
-/**
- * `/wa <subcommand> …`: acknowledges at once (Slack allows 3 s), then runs the subcommand in the
- * after-ack queue and answers through `respond()`. Known errors are shown to the caller; the rest
- * are logged with the request id, and the caller gets that id to quote.
- */
-export function registerWaCommand(
-  on: Listeners,
-  deps: Pick<AppDeps, 'logger' | 'config' | 'repos' | 'clock'>,
-  subcommands: readonly Subcommand[],
-  afterAck: AfterAckQueue = createAfterAckQueue(AFTER_ACK),
-): void {
+export function registerWaCommand(on: Listeners, deps: Pick<AppDeps, 'logger' | 'config' | 'repos' | 'clock'>, subcommands: readonly Subcommand[]): void {
   const byName = new Map(subcommands.map((s) => [s.name, s]));
   const isLead = leadCheck(deps);
   on.command('/wa', async ({ command, ack, respond, context, client }) => {
     await ack();
-    // Everything after the ack waits its turn in the after-ack queue, so a burst of commands'
-    // store reads and answers cannot delay the acks of the commands behind them.
-    await afterAck.run(() => answer(command, respond, context, client));
+    await answer(command, respond, context, client);
   });
 
   async function answer(command: SlashCommand, respond: RespondFn, context: Context, client: webApi.WebClient): Promise<void> {
