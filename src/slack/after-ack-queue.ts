@@ -4,7 +4,7 @@
  * Slack wants the HTTP 200 for a slash command within 3 s; the answer may follow through
  * `respond()`. After the ack, a `/wa` command still goes through Bolt's middleware and listeners,
  * reads the store and POSTs its answer: 1–8 ms of the process's CPU, against well under 1 ms for
- * receiving and acknowledging it (command-ack-app.ts). Run at once, as each ack returns, that
+ * receiving and acknowledging it (early-ack-app.ts). Run at once, as each ack returns, that
  * work's callbacks interleave with reading, verifying and acknowledging the requests still waiting
  * on their sockets: under 200 concurrent commands (`npm run bench -- commands`) the last ack waited
  * 0.2–0.7 s behind other commands' answers.

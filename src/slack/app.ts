@@ -5,7 +5,7 @@ import { AppError } from '../errors';
 import { boltLogger } from './bolt-logger';
 import { healthRoutes } from './health-routes';
 import { createAfterAckQueue } from './after-ack-queue';
-import { CommandAckApp, COMMAND_QUEUE } from './command-ack-app';
+import { AFTER_ACK, EarlyAckApp } from './early-ack-app';
 import { registerListeners } from './listeners';
 import { requestContext } from './request-context';
 
@@ -43,7 +43,7 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
   const receiver = slack.appToken
     ? new SocketModeReceiver({ appToken: slack.appToken, customRoutes, installerOptions: { port: deps.config.port }, logger })
     : new HTTPReceiver({ signingSecret: slack.signingSecret, customRoutes, logger, unhandledRequestTimeoutMillis: 2500 });
-  const app = new CommandAckApp({
+  const app = new EarlyAckApp({
     token: slack.botToken,
     receiver,
     logger,
@@ -57,7 +57,7 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
     // No conversation store: nothing reads context.conversation, and Bolt's default in-memory one
     // runs a lookup on every request that has a channel, building an Error when none is stored.
     convoStore: false,
-  }, createAfterAckQueue(COMMAND_QUEUE));
+  }, createAfterAckQueue(AFTER_ACK));
   app.use(requestContext(deps.logger));
   app.error(async (err) => {
     deps.logger.error({ err }, 'unhandled error in a Slack listener');
@@ -73,7 +73,7 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
     async stop() {
       await app.stop();
       // Answers owed when the app stops are given before the store closes.
-      await app.commandsIdle();
+      await app.idle();
     },
   };
 }

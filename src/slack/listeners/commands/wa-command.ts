@@ -9,7 +9,7 @@ import type { Subcommand } from './subcommand';
 import type { Listeners } from '../listener-table';
 
 /**
- * `/wa <subcommand> …`: acknowledged on arrival (Slack allows 3 s; see command-ack-app.ts), then
+ * `/wa <subcommand> …`: acknowledged on arrival (Slack allows 3 s; see early-ack-app.ts), then
  * runs the subcommand and answers through `respond()`. Known errors are shown to the caller; the
  * rest are logged with the request id, and the caller gets that id to quote.
  */
