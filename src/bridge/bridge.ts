@@ -10,6 +10,7 @@ import type { Repositories } from '../store/repositories';
 import type { WhatsAppGateway } from '../whatsapp/gateway';
 import { Dispatcher } from './dispatch/dispatcher';
 import { LaneLimiter } from './dispatch/lane-limiter';
+import { startCatchUp, type CatchUp } from './inbound/catch-up';
 import { startContactChanges } from './inbound/contact-changes';
 import { startInboundRecorder } from './inbound/inbound-recorder';
 import { slackDeliverer } from './inbound/slack-deliverer';
@@ -25,6 +26,8 @@ export interface Bridge {
   start(): void;
   /** Resolves once every inbound event seen so far is stored (tests). */
   recorded(): Promise<void>;
+  /** Catches up with WhatsApp now (it does so by itself on every connect); resolves with how many messages were new. */
+  catchUp(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -89,6 +92,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
   const lists = defaultKeywordLists();
   const classify = createKeywordClassifier({ ...lists, optOut: [...lists.optOut, ...config.bridge.extraOptOutKeywords] });
   let recorder: ReturnType<typeof startInboundRecorder> | undefined;
+  let catchUp: CatchUp | undefined;
   let stopAcks: (() => void) | undefined;
   let stopChanges: (() => void) | undefined;
   let stopReconnectWake: (() => void) | undefined;
@@ -118,6 +122,8 @@ export function createBridge(deps: BridgeDeps): Bridge {
         clock,
         logger,
       });
+      // Every time WhatsApp connects: what arrived while the app was away, or was lost in a crash.
+      catchUp = startCatchUp({ gateway, contacts: repos.contacts, messages: repos.messages, accept: recorder.accept, clock, logger });
       stopAcks = startAckReactions({ gateway, messages: repos.messages, client, logger });
       stopChanges = startContactChanges({ gateway, messages: repos.messages, contacts: repos.contacts, client, logger });
       // Replies queued while WhatsApp was away go out as soon as it is back.
@@ -126,7 +132,9 @@ export function createBridge(deps: BridgeDeps): Bridge {
       toWhatsApp.start();
     },
     recorded: () => recorder?.idle() ?? Promise.resolve(),
+    catchUp: () => catchUp?.run() ?? Promise.resolve(0),
     async stop() {
+      catchUp?.stop();
       stopReconnectWake?.();
       stopAcks?.();
       stopChanges?.();

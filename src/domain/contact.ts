@@ -92,6 +92,10 @@ export interface ContactRepository {
   removeLabels(waId: string, labels: string[]): Promise<Contact | null>;
   /** Deletes the contact and remembers (hashed) that the number must stay opted out. */
   erase(waId: string, at: Date): Promise<void>;
+  /** When each of these numbers was erased, for those that were (a catch-up must not bring their old messages back). */
+  erasedAt(waIds: string[]): Promise<Map<string, Date>>;
+  /** The newest `lastInboundAt` of any contact: where a catch-up after downtime starts looking. */
+  latestInboundAt(): Promise<Date | undefined>;
   /** Takes a deleted label off every contact; how many had it. */
   removeLabelEverywhere(label: string): Promise<number>;
   /** Puts a renamed label's new name in place of the old on every contact; how many had it. */

@@ -108,6 +108,8 @@ export interface MessageRepository {
    */
   recordInbound(message: NewInboundMessage): Promise<{ message: StoredMessage; duplicate: boolean }>;
   findByWaMessageId(waMessageId: string): Promise<StoredMessage | null>;
+  /** Which of these WhatsApp message ids are stored already. */
+  knownWaIds(waMessageIds: string[]): Promise<Set<string>>;
   /** Records an agent's reply; the same Slack message twice changes nothing (`duplicate: true`). */
   recordOutbound(message: NewOutboundMessage): Promise<{ message: StoredMessage; duplicate: boolean }>;
   /** Conversations with a due item, the longest-waiting first. */

@@ -92,6 +92,12 @@ export interface WhatsAppGateway {
    * went out before the crash, so it is not sent twice.
    */
   recentOwnMessages(chatId: string, limit: number): Promise<Array<{ id: string; text: string; at: Date }>>;
+  /**
+   * Incoming messages WhatsApp holds from `since` on, oldest first: at most the newest `perChat`
+   * of each chat written in since then. What the app may have missed while it was down, or lost
+   * with a crash while MongoDB was out (WhatsApp Web does not deliver those again by itself).
+   */
+  messagesSince(since: Date, perChat: number): Promise<InboundMessage[]>;
   /** The browser's process id while one runs here, for its memory figure in /readyz. */
   browserPid(): number | undefined;
 }

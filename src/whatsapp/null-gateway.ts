@@ -22,6 +22,7 @@ export function createNullGateway(clock: Clock): WhatsAppGateway {
     revoke: refuse,
     markRead: refuse,
     recentOwnMessages: refuse,
+    messagesSince: refuse,
     browserPid: () => undefined,
   };
 }

@@ -60,6 +60,7 @@ export function withSendThrottle(gateway: WhatsAppGateway, throttle: SendThrottl
     markRead: (chatId) => gateway.markRead(chatId),
     // A read, not a send: no pacing needed.
     recentOwnMessages: (chatId, limit) => gateway.recentOwnMessages(chatId, limit),
+    messagesSince: (since, perChat) => gateway.messagesSince(since, perChat),
     browserPid: () => gateway.browserPid(),
   };
 }

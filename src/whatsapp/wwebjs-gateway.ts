@@ -2,7 +2,8 @@ import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Message, Reaction } from 'whatsapp-web.js';
 import type { Clock } from '../clock';
-import { GatewaySendError, type ConnectionState, type GatewayEvent, type GatewayStatus, type OutboundMedia, type SentMessage, type WhatsAppGateway } from './gateway';
+import { GatewaySendError, type ConnectionState, type GatewayEvent, type GatewayStatus, type InboundMessage, type OutboundMedia, type SentMessage, type WhatsAppGateway } from './gateway';
+import { incomingSince, type WwebjsChat } from './wwebjs-history';
 import { toAckLevel, toEditEvent, toInboundMessage, toReactionEvent, toRevokeEvent } from './wwebjs-mapping';
 
 /** The part of whatsapp-web.js's Client the gateway uses; tests give it a fake. */
@@ -11,7 +12,8 @@ export interface WwebjsClient extends EventEmitter {
   destroy(): Promise<void>;
   sendMessage(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<Message>;
   getMessageById(messageId: string): Promise<Message | null | undefined>;
-  getChatById(chatId: string): Promise<{ fetchMessages(options: { limit?: number; fromMe?: boolean }): Promise<Message[]> }>;
+  getChatById(chatId: string): Promise<WwebjsChat>;
+  getChats(): Promise<WwebjsChat[]>;
   sendSeen(chatId: string): Promise<boolean>;
   /** WhatsApp Web's own connection state (`CONNECTED`, `CONFLICT`, `UNPAIRED`, …); throws when the page is gone. */
   getState(): Promise<string | null>;
@@ -274,6 +276,10 @@ export class WwebjsGateway implements WhatsAppGateway {
   async recentOwnMessages(chatId: string, limit: number): Promise<Array<{ id: string; text: string; at: Date }>> {
     const messages = await this.onClient(async (c) => (await c.getChatById(chatId)).fetchMessages({ limit, fromMe: true }));
     return messages.map((m) => ({ id: m.id._serialized, text: m.body ?? '', at: new Date((m.timestamp || 0) * 1000) }));
+  }
+
+  messagesSince(since: Date, perChat: number): Promise<InboundMessage[]> {
+    return this.onClient(async (c) => incomingSince(await c.getChats(), since, perChat, { allowGroups: this.options.allowGroups }));
   }
 
   private onMessage(messageId: string, act: (m: Message) => Promise<unknown>): Promise<void> {

@@ -31,6 +31,8 @@ export interface TestAppOptions {
   /** Run the production gateway chain (throttle, lease, watchdog) over this scripted client instead of the fake gateway. */
   whatsappClient?: StartOverrides['whatsappClient'];
   printQr?: StartOverrides['printQr'];
+  /** The fake WhatsApp to use (say, one holding messages that arrived while the app was down). */
+  gateway?: FakeWhatsAppGateway;
   clock?: StartOverrides['clock'];
 }
 
@@ -65,7 +67,7 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
       done();
     },
   });
-  const gateway = new FakeWhatsAppGateway(options.clock);
+  const gateway = options.gateway ?? new FakeWhatsAppGateway(options.clock);
   const app = await startApp(config, createLogger({ level: 'debug', pretty: false }, sink), {
     ...(options.whatsappClient ? { whatsappClient: options.whatsappClient } : { gateway }),
     slack: { clientOptions: { retryConfig: { retries: 0 } } },

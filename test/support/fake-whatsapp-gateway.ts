@@ -11,6 +11,9 @@ import {
   type WhatsAppGateway,
 } from '../../src/whatsapp/gateway';
 
+/** Inbound ids are unique across fakes: a restarted app's new fake must not reuse its predecessor's ids. */
+let inboundSeq = 0;
+
 export interface RecordedSend {
   kind: 'text' | 'media' | 'react' | 'edit' | 'revoke' | 'markRead';
   chatId?: string;
@@ -68,18 +71,41 @@ export class FakeWhatsAppGateway implements WhatsAppGateway {
     this.emit({ type: 'state', status: this.current });
   }
 
+  /** Every message WhatsApp holds, as `messagesSince` reads it: all received ones, and those `arriveUnseen`. */
+  readonly history: InboundMessage[] = [];
+  /** Calls of `messagesSince`, with their arguments. */
+  readonly historyReads: Array<{ since: Date; perChat: number }> = [];
+
   /** Delivers an inbound message as WhatsApp would, with defaults for what the test leaves out. */
   receive(overrides: Partial<InboundMessage> = {}): InboundMessage {
+    const message = this.arriveUnseen(overrides);
+    this.emit({ type: 'message', message });
+    return message;
+  }
+
+  /** A message that reaches WhatsApp while the app does not hear of it (the app down, or crashed). */
+  arriveUnseen(overrides: Partial<InboundMessage> = {}): InboundMessage {
     const message: InboundMessage = {
-      id: `false_447911123456@c.us_IN${++this.seq}`,
+      id: `false_447911123456@c.us_IN${++inboundSeq}`,
       from: '447911123456@c.us',
       pushName: 'Ana Lima',
       content: { kind: 'text', text: 'Hello' },
       at: this.clock(),
       ...overrides,
     };
-    this.emit({ type: 'message', message });
+    this.history.push(message);
     return message;
+  }
+
+  async messagesSince(since: Date, perChat: number): Promise<InboundMessage[]> {
+    if (this.current.state !== 'connected') throw new GatewaySendError('not_connected', `WhatsApp is ${this.current.state}`);
+    this.historyReads.push({ since, perChat });
+    const chats = new Map<string, InboundMessage[]>();
+    for (const m of this.history) chats.set(m.from, [...(chats.get(m.from) ?? []), m]);
+    return [...chats.values()]
+      .flatMap((chat) => chat.slice(-perChat))
+      .filter((m) => m.at >= since)
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 
   ack(messageId: string, ack: AckLevel): void {

@@ -34,6 +34,11 @@ export class FakeClient extends EventEmitter {
   }
   /** Our own messages per chat, as `chat.fetchMessages({ fromMe: true })` returns them. */
   own: Array<{ id: { _serialized: string }; body: string; timestamp: number }> = [];
+  /** Every chat, as `getChats()` returns them (what a catch-up reads). */
+  chats: Array<{ timestamp: number; fetchMessages(options: { limit?: number }): Promise<never[]> }> = [];
+  async getChats() {
+    return this.chats;
+  }
   async getChatById() {
     return { fetchMessages: async ({ limit }: { limit?: number }) => this.own.slice(-(limit ?? this.own.length)) as never[] };
   }

@@ -34,7 +34,14 @@ const HOLD_MS = 30_000;
  * messages are handled one at a time in arrival order; when MongoDB is down they wait in memory and
  * are retried with backoff, in order — WhatsApp Web does not deliver them twice.
  */
-export function startInboundRecorder(deps: InboundRecorderDeps): { idle(): Promise<void>; stop(): Promise<void> } {
+export interface InboundRecorder {
+  /** Takes a message as if WhatsApp had just delivered it (the catch-up after downtime uses this). */
+  accept(message: InboundMessage): void;
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder {
   const log = deps.logger.child({ component: 'inbound' });
   // One chain per contact: a conversation's messages are handled in arrival order, different
   // conversations side by side.
@@ -51,10 +58,14 @@ export function startInboundRecorder(deps: InboundRecorderDeps): { idle(): Promi
   let stopped = false;
 
   const unsubscribe = deps.gateway.on((event) => {
-    if (event.type !== 'message') return;
-    const contact = event.message.from;
+    if (event.type === 'message') accept(event.message);
+  });
+
+  function accept(message: InboundMessage): void {
+    if (stopped) return;
+    const contact = message.from;
     queued.set(contact, (queued.get(contact) ?? 0) + 1);
-    const next = (chains.get(contact) ?? Promise.resolve()).then(() => withRetry(event.message)).finally(() => {
+    const next = (chains.get(contact) ?? Promise.resolve()).then(() => withRetry(message)).finally(() => {
       const left = (queued.get(contact) ?? 1) - 1;
       if (left > 0) queued.set(contact, left);
       else queued.delete(contact);
@@ -63,7 +74,7 @@ export function startInboundRecorder(deps: InboundRecorderDeps): { idle(): Promi
     void next.then(() => {
       if (chains.get(contact) === next) chains.delete(contact);
     });
-  });
+  }
 
   /** The contact upsert for what `owed` holds (the burst's latest time and name). */
   async function settleContact(waId: string): Promise<Awaited<ReturnType<ContactRepository['recordInbound']>> | undefined> {
@@ -166,6 +177,7 @@ export function startInboundRecorder(deps: InboundRecorderDeps): { idle(): Promi
   }
 
   return {
+    accept,
     idle: async () => {
       while (chains.size > 0) await Promise.all(chains.values());
     },

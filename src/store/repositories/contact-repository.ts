@@ -156,6 +156,18 @@ export function createContactRepository(models: Models): ContactRepository {
       await models.Suppression.updateOne({ _id: { $eq: key } }, { $set: { reason: 'erased', at } }, { upsert: true });
       await model.deleteOne({ waId: { $eq: waId } });
     },
+    async erasedAt(waIds) {
+      const keys = new Map(waIds.flatMap((waId) => (stringKey(waId) === undefined ? [] : [[suppressionKey(waId), waId] as const])));
+      if (keys.size === 0) return new Map();
+      // Hex digests only reach the $in, so it may pass the filter sanitizer.
+      const docs = await models.Suppression.find({ _id: trusted({ $in: [...keys.keys()] }) }, { at: 1 }).lean<Array<{ _id: string; at?: Date }>>();
+      return new Map(docs.flatMap((d) => (d.at ? [[keys.get(d._id)!, d.at] as const] : [])));
+    },
+    async latestInboundAt() {
+      // Descending, a missing date sorts last: the first document has the newest, if any has one.
+      const doc = await model.findOne({}, { lastInboundAt: 1 }).sort({ lastInboundAt: -1 }).lean<{ lastInboundAt?: Date }>();
+      return doc?.lastInboundAt ?? undefined;
+    },
     async removeLabelEverywhere(label) {
       const res = await model.updateMany({ labels: { $eq: label } }, { $pull: { labels: label } });
       return res.modifiedCount;

@@ -41,6 +41,13 @@ export function createMessageRepository(models: Models): MessageRepository {
 
   return {
     findByWaMessageId,
+    async knownWaIds(waMessageIds) {
+      const ids = waMessageIds.filter((id) => stringKey(id) !== undefined);
+      if (ids.length === 0) return new Set();
+      // Only strings reach the $in (checked above), so it may pass the filter sanitizer.
+      const docs = await model.find({ waMessageId: trusted({ $in: ids }) }, { waMessageId: 1 }).lean<Array<{ waMessageId: string }>>();
+      return new Set(docs.map((d) => d.waMessageId));
+    },
     recordInbound(message) {
       // The unique index on waMessageId is the dedupe: the first copy wins, later ones are repeats.
       return insertOnce(

@@ -60,6 +60,22 @@ describe('repositories over a real MongoDB wire connection', () => {
       expect((await repos.contacts.recordInbound(inboundSighting({ waId: archived }))).activity.status).toBe('archived');
     });
 
+    it('when asked for the newest inbound time, then contacts that never wrote (no lastInboundAt) do not hide it', async () => {
+      const latest = new Date('2030-01-01T00:00:00Z');
+      await models.Contact.collection.insertOne({ waId: waId(), labels: [] });
+      await repos.contacts.recordInbound(inboundSighting({ waId: waId(), at: latest }));
+      await models.Contact.collection.insertOne({ waId: waId(), labels: [], lastInboundAt: null });
+      expect(await repos.contacts.latestInboundAt()).toEqual(latest);
+    });
+
+    it('when numbers were erased, then erasedAt tells when, for those only; a filter object matches nothing', async () => {
+      const [gone, kept] = [waId(), waId()];
+      await repos.contacts.recordInbound(inboundSighting({ waId: gone }));
+      await repos.contacts.erase(gone, new Date('2026-11-03T00:00:00Z'));
+      expect(await repos.contacts.erasedAt([gone, kept])).toEqual(new Map([[gone, new Date('2026-11-03T00:00:00Z')]]));
+      expect(await repos.contacts.erasedAt([{ $gt: '' } as unknown as string])).toEqual(new Map());
+    });
+
     it('when a thread is set twice, then the first one stays', async () => {
       const id = waId();
       await repos.contacts.recordInbound(inboundSighting({ waId: id }));
@@ -118,6 +134,13 @@ describe('repositories over a real MongoDB wire connection', () => {
       const raw = await models.Message.collection.findOne({ waMessageId: message.waMessageId });
       expect(raw).not.toHaveProperty('body');
       expect(raw!.media).toEqual({ mimetype: 'image/jpeg' });
+    });
+
+    it('when asked which WhatsApp ids are stored, then only those come back; a filter object matches nothing', async () => {
+      const stored = newInboundMessage();
+      await repos.messages.recordInbound(stored);
+      expect(await repos.messages.knownWaIds([stored.waMessageId, 'false_0@c.us_NEVER'])).toEqual(new Set([stored.waMessageId]));
+      expect(await repos.messages.knownWaIds([{ $ne: '' } as unknown as string])).toEqual(new Set());
     });
   });
 

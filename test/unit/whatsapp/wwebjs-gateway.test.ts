@@ -189,4 +189,17 @@ describe('whatsapp-web.js gateway lifecycle', () => {
       { id: 'true_447911123456@c.us_B', text: 'second', at: new Date(1795600005 * 1000) },
     ]);
   });
+
+  it('when asked for missed messages, then a connected client reads its chats; otherwise the answer is not_connected', async () => {
+    const s = setup([]);
+    await s.gw.start();
+    const client = s.made[0]!;
+    await expect(s.gw.messagesSince(new Date(1795600000 * 1000), 10)).rejects.toMatchObject({ kind: 'not_connected' });
+    client.emit('ready');
+    const incoming = { fromMe: false, from: '447911123456@c.us', type: 'chat', body: 'missed', timestamp: 1795600010, id: { _serialized: 'false_447911123456@c.us_M1' } };
+    client.chats = [{ timestamp: 1795600010, fetchMessages: async () => [incoming as never] }];
+    expect(await s.gw.messagesSince(new Date(1795600000 * 1000), 10)).toEqual([
+      expect.objectContaining({ id: 'false_447911123456@c.us_M1', from: '447911123456@c.us', content: { kind: 'text', text: 'missed' } }),
+    ]);
+  });
 });

@@ -1,0 +1,58 @@
+import type { Message } from 'whatsapp-web.js';
+import { incomingSince, type WwebjsChat } from '../../../src/whatsapp/wwebjs-history';
+
+// The library's own Message class, fed raw data the way whatsapp-web.js receives it from WhatsApp Web.
+const WMessage = require('whatsapp-web.js/src/structures/Message') as new (client: unknown, data: object) => Message;
+
+function message(remote: string, id: string, t: number, overrides: Record<string, unknown> = {}): Message {
+  const fromMe = overrides.fromMe === true;
+  return new WMessage(
+    {},
+    { id: { fromMe, remote, id, _serialized: `${fromMe}_${remote}_${id}` }, type: 'chat', body: id, t, from: fromMe ? '441234567890@c.us' : remote, to: remote, ...overrides },
+  );
+}
+
+/** A chat as whatsapp-web.js returns it: `fetchMessages` gives the newest `limit`, oldest first. */
+function chat(messages: Message[]): WwebjsChat & { reads: number } {
+  return {
+    reads: 0,
+    timestamp: Math.max(...messages.map((m) => m.timestamp)),
+    async fetchMessages({ limit }) {
+      this.reads++;
+      return messages.slice(-(limit ?? messages.length));
+    },
+  };
+}
+
+const ANA = '447911123456@c.us';
+const BO = '447700900123@c.us';
+const since = new Date(1_795_600_000_000);
+const s = since.getTime() / 1000;
+
+describe('reading missed messages from whatsapp-web.js chats', () => {
+  it('when chats hold messages from before and after `since`, then the incoming ones from `since` on come back, oldest first across chats', async () => {
+    const ana = chat([message(ANA, 'A0', s - 60), message(ANA, 'A1', s), message(ANA, 'MINE', s + 5, { fromMe: true }), message(ANA, 'A2', s + 30)]);
+    const bo = chat([message(BO, 'B1', s + 10)]);
+    const found = await incomingSince([ana, bo], since, 100, { allowGroups: false });
+    expect(found.map((m) => m.id)).toEqual([`false_${ANA}_A1`, `false_${BO}_B1`, `false_${ANA}_A2`]);
+    expect(found[0]).toMatchObject({ from: ANA, content: { kind: 'text', text: 'A1' }, at: since });
+  });
+
+  it('when a chat was last written in before `since`, then it is not read at all', async () => {
+    const quiet = chat([message(ANA, 'OLD', s - 1)]);
+    expect(await incomingSince([quiet], since, 100, { allowGroups: false })).toEqual([]);
+    expect(quiet.reads).toBe(0);
+  });
+
+  it('when a chat has more than `perChat` messages, then only its newest `perChat` are read', async () => {
+    const busy = chat([1, 2, 3, 4].map((i) => message(ANA, `M${i}`, s + i)));
+    expect((await incomingSince([busy], since, 2, { allowGroups: false })).map((m) => m.id)).toEqual([`false_${ANA}_M3`, `false_${ANA}_M4`]);
+  });
+
+  it('when a group or a status broadcast is among the chats, then its messages are left out unless groups are allowed', async () => {
+    const group = chat([message('120363000000000000@g.us', 'G1', s + 1, { author: ANA })]);
+    const status = chat([message('status@broadcast', 'S1', s + 1)]);
+    expect(await incomingSince([group, status], since, 100, { allowGroups: false })).toEqual([]);
+    expect((await incomingSince([group, status], since, 100, { allowGroups: true })).map((m) => m.id)).toEqual(['false_120363000000000000@g.us_G1']);
+  });
+});
