@@ -90,7 +90,7 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
       refreshEveryMs: 60_000,
     });
     hygiene.onSettingsChanged(() => scheduler.refresh());
-    const deps: AppDeps = { config, logger, clock, repos, gateway, health, bridge, hygiene, scheduler, cards, signature: agentSignatures(config.bridge.signature) };
+    const deps: AppDeps = { config, logger, clock, repos, gateway, health, bridge, hygiene, scheduler, cards, signature: agentSignatures(config.bridge.signature, clock) };
 
     const slack = (built.slack = await createSlackApp(deps, overrides.slack));
     const { port } = await slack.start();

@@ -48,6 +48,8 @@ export interface StoredMessage {
   slack?: { channel: string; ts: string };
   /** Outbound: the Slack user who wrote it. */
   agent?: string;
+  /** Outbound: the signature line added under `body` ('' for none), so an edit is signed the same way. */
+  signature?: string;
   purpose?: OutboundPurpose;
   /** A consent event this message caused (shown as a banner in the thread). */
   consentNotice?: string;
@@ -83,6 +85,8 @@ export interface NewOutboundMessage {
   /** The agent's Slack message: the dedupe key for Slack's retried and duplicate events. */
   slack?: { channel: string; ts: string };
   agent?: string;
+  /** The signature line `body` ends with ('' for none). */
+  signature?: string;
   at: Date;
   /** An attached file (its bytes in the store); `part` numbers the second and later files of one Slack message. */
   media?: MediaRef;

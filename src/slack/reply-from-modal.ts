@@ -21,12 +21,14 @@ export async function queueReplyFromModal(
   const posted = await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text: reply.shown, unfurl_links: false });
   const slack = { channel: thread.channel, ts: posted.ts! };
   const { undoMs } = deps.config.bridge;
+  const signature = await deps.signature(client, user);
   await deps.repos.messages.recordOutbound({
     contactWaId: contact.waId,
-    body: signed(reply.text, await deps.signature(client, user)),
+    body: signed(reply.text, signature),
     purpose: 'reply',
     slack,
     agent: user,
+    signature,
     at,
     state: 'pending',
     ...(undoMs > 0 ? { holdUntil: new Date(at.getTime() + undoMs) } : {}),

@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import type { Clock } from '../clock';
 import type { Config } from '../config';
 
 const CACHE_MS = 10 * 60_000;
@@ -12,12 +13,12 @@ export type SignatureStyle = Config['bridge']['signature'];
  * customer knows who is answering. Profiles are read at most every ten minutes per agent; an
  * unreadable profile means no signature this time rather than a wrong one.
  */
-export function agentSignatures(style: SignatureStyle): (client: webApi.WebClient, user: string) => Promise<string> {
+export function agentSignatures(style: SignatureStyle, clock: Clock): (client: webApi.WebClient, user: string) => Promise<string> {
   const cache = new Map<string, { line: string; at: number }>();
   return async (client, user) => {
     if (style === 'none') return '';
     const hit = cache.get(user);
-    if (hit && performance.now() - hit.at < CACHE_MS) return hit.line;
+    if (hit && clock().getTime() - hit.at < CACHE_MS) return hit.line;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), LOOKUP_TIMEOUT_MS)));
     const found = await Promise.race([client.users.info({ user }).catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
@@ -27,7 +28,7 @@ export function agentSignatures(style: SignatureStyle): (client: webApi.WebClien
     const full = (profile?.real_name || profile?.display_name || '').trim();
     const name = style === 'first_name' ? (profile?.first_name || full.split(/\s+/)[0] || '').trim() : full;
     const line = name ? `— ${name}` : '';
-    cache.set(user, { line, at: performance.now() });
+    cache.set(user, { line, at: clock().getTime() });
     return line;
   };
 }

@@ -81,6 +81,7 @@ export function createMessageRepository(models: Models): MessageRepository {
           slack: message.slack,
           slackKey,
           agent: message.agent,
+          signature: message.signature,
           delivery: { state: message.state, attempts: 0, nextAttemptAt: message.holdUntil ?? message.at, ...(message.reason ? { lastError: message.reason } : {}) },
           createdAt: message.at,
         },

@@ -31,6 +31,7 @@ export const messageSchema = new Schema(
     // Outbound only: "channel:ts" of the agent's Slack message, the dedupe key for retried events.
     slackKey: String,
     agent: String,
+    signature: String,
     purpose: { type: String, enum: ['reply', 'opt_out_confirmation', 'opt_in_request'] },
     consentNotice: String,
     sentAt: Date,

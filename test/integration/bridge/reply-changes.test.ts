@@ -85,4 +85,20 @@ describe('agent edits and deletes', () => {
     await ephemeral(/Not edited on WhatsApp: Ana Lima opted out/);
     expect(t.gateway.sent.filter((s) => s.kind === 'edit')).toHaveLength(0);
   });
+
+  it('when a signed reply is edited after its signature can no longer be looked up, then the edit keeps the signature it went out with', async () => {
+    await t.stop();
+    t = await startTestApp({ AGENT_SIGNATURE: 'first_name' }, { slack, clock: time.clock });
+    await receiveAndMirror(t, { from: ANA, content: { kind: 'text', text: 'hello again?' } });
+    thread = (await t.app.deps.repos.contacts.findByWaId(ANA))!.slack!;
+    const ts = await reply('See you at 3pm');
+    await eventually(() => t.gateway.sent.length === 1, 'sent');
+    expect(t.gateway.sent[0]!.text).toBe('See you at 3pm\n— User');
+    // Past the profile cache, and Slack cannot tell who the agent is any more.
+    time.advance(11 * 60_000);
+    slack.respond('users.info', () => ({ ok: false, error: 'user_not_found' }));
+    await edit(ts, 'See you at 4pm');
+    await eventually(() => t.gateway.sent.length === 2, 'the edit carried');
+    expect(t.gateway.sent[1]).toMatchObject({ kind: 'edit', text: 'See you at 4pm\n— User' });
+  });
 });

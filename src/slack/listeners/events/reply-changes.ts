@@ -42,8 +42,10 @@ export function registerReplyChanges(on: Listeners, deps: Pick<AppDeps, 'repos' 
     if (m.subtype === 'message_changed') {
       const typed = slackToWhatsApp(m.message?.text ?? '').trim();
       if (!typed) return;
-      // Signed as the original was (the signature is part of what the customer sees).
-      const text = signed(typed, await deps.signature(client, target.user));
+      // Signed as the original was (the signature is part of what the customer sees): with the line
+      // it went out with, so a profile that cannot be read now does not strip it. (Replies stored
+      // before signatures were kept look it up.)
+      const text = signed(typed, reply.signature ?? (await deps.signature(client, target.user)));
       if (text === reply.body) return; // e.g. Slack unfurled a link: not an edit of the words
       if (await deps.repos.messages.rewritePending(reply.id, text)) return log.info('queued reply rewritten before sending');
       if (!SENT.has(reply.delivery.state) || !reply.waMessageId) {

@@ -104,7 +104,8 @@ export function registerThreadReplies(on: Listeners, deps: Pick<AppDeps, 'config
     }
 
     // One WhatsApp message per file, the text (signed) as the first one's caption or on its own.
-    const body = signed(text, await deps.signature(client, m.user));
+    const signature = await deps.signature(client, m.user);
+    const body = signed(text, signature);
     const parts = attachments.length > 0 ? attachments.map((media, i) => ({ media, body: i === 0 ? body : '' })) : [{ media: undefined, body }];
     const { undoMs } = deps.config.bridge;
     const holdUntil = undoMs > 0 ? new Date(at.getTime() + undoMs) : undefined;
@@ -118,6 +119,7 @@ export function registerThreadReplies(on: Listeners, deps: Pick<AppDeps, 'config
         purpose: 'reply',
         slack,
         agent: m.user,
+        ...(part.body ? { signature } : {}),
         at,
         state: 'pending',
         ...(holdUntil ? { holdUntil } : {}),
