@@ -104,7 +104,7 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     cleanup.push(async () => stopQrPrinting());
     bridge.start();
     cleanup.push(() => bridge.stop());
-    const snoozes = startSnoozeWaker({ conversations: repos.conversations, messages: repos.messages, wakeSlack: (c) => bridge.toSlack.wake(c), clock, logger, everyMs: 30_000 });
+    const snoozes = startSnoozeWaker({ conversations: repos.conversations, notices: bridge.notices, clock, logger, everyMs: 30_000 });
     cleanup.push(async () => snoozes.stop());
     // After Slack is up: a catch-up report needs the client.
     cleanup.push(() => scheduler.stop());

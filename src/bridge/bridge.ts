@@ -8,6 +8,7 @@ import { boltLogger } from '../slack/bolt-logger';
 import type { Cards } from '../slack/card-refresh';
 import type { Repositories } from '../store/repositories';
 import type { WhatsAppGateway } from '../whatsapp/gateway';
+import { createConversationNotices, type ConversationNotices } from '../workflow/conversation-notices';
 import { Dispatcher } from './dispatch/dispatcher';
 import { LaneLimiter } from './dispatch/lane-limiter';
 import { startCatchUp, type CatchUp } from './inbound/catch-up';
@@ -23,6 +24,8 @@ export interface Bridge {
   /** Slack → WhatsApp. */
   toWhatsApp: Dispatcher;
   wakeOutbound(contactWaId?: string): void;
+  /** Conversation notices ("open again…"), owed and recorded durably. */
+  notices: ConversationNotices;
   start(): void;
   /** Resolves once every inbound event seen so far is stored (tests). */
   recorded(): Promise<void>;
@@ -89,6 +92,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
       logger,
     }),
   });
+  const notices = createConversationNotices({ messages: repos.messages, conversations: repos.conversations, wakeSlack: (contact) => toSlack.wake(contact), clock, logger });
   const lists = defaultKeywordLists();
   const classify = createKeywordClassifier({ ...lists, optOut: [...lists.optOut, ...config.bridge.extraOptOutKeywords] });
   let recorder: ReturnType<typeof startInboundRecorder> | undefined;
@@ -101,6 +105,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
     toSlack,
     toWhatsApp,
     wakeOutbound: (contact) => toWhatsApp.wake(contact),
+    notices,
     start() {
       recorder = startInboundRecorder({
         gateway,
@@ -115,6 +120,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
           clock,
         }),
         isConsentKeyword: (text) => classify(text) !== null,
+        notices,
         media: repos.media,
         mediaMaxBytes: config.bridge.mediaMaxBytes,
         wakeSlack: (contact) => toSlack.wake(contact),

@@ -18,6 +18,18 @@ export interface Conversation {
   /** The first reply sent to WhatsApp in this cycle. */
   firstResponseAt?: Date;
   resolvedAt?: Date;
+  /** A notice the thread is owed, set in the same write as the change it tells of (see conversation-notices.ts). */
+  owedNotice?: OwedNotice;
+}
+
+/** The thread is to be told: the conversation opened again, by a message or the end of a snooze. */
+export interface OwedNotice {
+  event: 'reopened' | 'snooze_ended';
+  /** What it was before a message reopened it. */
+  from?: 'resolved' | 'snoozed';
+  assignee?: string;
+  /** When it happened; with the contact, it names the notice (a retry records it once). */
+  at: Date;
 }
 
 /** What an inbound message did to the conversation, when it did more than add to it. */
@@ -53,8 +65,12 @@ export interface ConversationRepository {
    * becomes pending (true when it did).
    */
   agentReplied(waId: string, at: Date): Promise<boolean>;
-  /** Snoozes that ended by `now`: reopened, and returned with their assignee. */
-  wakeSnoozed(now: Date): Promise<Array<{ waId: string; assignee?: string }>>;
+  /** Snoozes that ended by `now`: reopened, each owing the thread a notice, returned with it. */
+  wakeSnoozed(now: Date): Promise<Array<{ waId: string; notice: OwedNotice }>>;
+  /** Notices owed since before `before` (their writer crashed or failed), oldest first. */
+  owedNotices(before: Date, limit: number): Promise<Array<{ waId: string; notice: OwedNotice }>>;
+  /** The notice of `at` is recorded: no longer owed (a newer one owed meanwhile stays). */
+  noticeRecorded(waId: string, at: Date): Promise<void>;
   /** The conversations in a view, oldest waiting first. */
   list(view: InboxView, user: string, page: number, pageSize: number): Promise<{ total: number; items: Array<{ waId: string; name?: string; e164?: string; conversation: Conversation; slack?: { channel: string; threadTs: string } }> }>;
   counts(): Promise<{ open: number; unassigned: number; pending: number }>;

@@ -1,10 +1,10 @@
 import type { Clock } from '../clock';
 import type { ConversationRepository } from '../domain/conversation';
-import type { MessageRepository } from '../domain/message';
 import type { Logger } from '../logger';
+import type { ConversationNotices } from './conversation-notices';
 
 export interface SnoozeWaker {
-  /** Reopens every conversation whose snooze has ended; how many. */
+  /** Reopens every conversation whose snooze has ended, and records notices left owed; how many it reopened. */
   tick(): Promise<number>;
   stop(): void;
 }
@@ -12,28 +12,21 @@ export interface SnoozeWaker {
 /**
  * Ends snoozes on time. Every instance runs it; the conditional write lets one of them win per
  * conversation. The thread hears of it through a notice in the conversation's lane, which also
- * redraws the card.
+ * redraws the card; the same pass records any notice a crash left owed.
  */
 export function startSnoozeWaker(deps: {
-  conversations: ConversationRepository;
-  messages: MessageRepository;
-  wakeSlack: (contactWaId: string) => void;
+  conversations: Pick<ConversationRepository, 'wakeSnoozed'>;
+  notices: ConversationNotices;
   clock: Clock;
   logger: Logger;
   everyMs: number;
 }): SnoozeWaker {
   const log = deps.logger.child({ component: 'snoozes' });
   async function tick(): Promise<number> {
-    const now = deps.clock();
-    const woken = await deps.conversations.wakeSnoozed(now);
-    for (const { waId, assignee } of woken) {
-      const body = assignee
-        ? `:alarm_clock: <@${assignee}> the snooze has ended: this conversation is open again.`
-        : ':alarm_clock: The snooze has ended: this conversation is open again, and nobody has it.';
-      await deps.messages.recordInbound({ waMessageId: `snooze-end:${waId}:${now.toISOString()}`, contactWaId: waId, kind: 'notice', body, at: now });
-      deps.wakeSlack(waId);
-    }
+    const woken = await deps.conversations.wakeSnoozed(deps.clock());
+    for (const { waId, notice } of woken) await deps.notices.record(waId, notice);
     if (woken.length) log.info({ woken: woken.length }, 'snoozes ended');
+    await deps.notices.sweep();
     return woken.length;
   }
   const timer = setInterval(() => void tick().catch((err: unknown) => log.warn({ err }, 'could not end snoozes; trying again')), deps.everyMs);

@@ -1,11 +1,11 @@
 import type { Clock } from '../../clock';
 import type { ContactRepository, InboundSighting } from '../../domain/contact';
-import type { ConversationChange } from '../../domain/conversation';
 import type { MediaRef, MessageRepository, NewInboundMessage } from '../../domain/message';
 import type { MediaRepository } from '../../store/repositories/media-repository';
 import { formatBytes } from './format-inbound';
 import type { Logger } from '../../logger';
 import type { InboundMessage, WhatsAppGateway } from '../../whatsapp/gateway';
+import type { ConversationNotices } from '../../workflow/conversation-notices';
 
 export interface InboundRecorderDeps {
   gateway: WhatsAppGateway;
@@ -18,6 +18,8 @@ export interface InboundRecorderDeps {
   mediaMaxBytes: number;
   /** Cheap, pure: could this text change consent? */
   isConsentKeyword: (text: string) => boolean;
+  /** Records the "open again" notices a reopening owes the thread. */
+  notices: Pick<ConversationNotices, 'record'>;
   /** Called once a message is ready for Slack, and when consent queued a WhatsApp reply. */
   wakeSlack: (contactWaId: string) => void;
   wakeWhatsApp: (contactWaId: string) => void;
@@ -132,9 +134,11 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
     if ((queued.get(message.from) ?? 1) > 1 && !hold) return deps.wakeSlack(message.from);
     const contact = (await settleContact(message.from))!;
     if (contact.conversationChange) {
-      const body = conversationNotice(contact.conversationChange);
-      owedNotices.set(message.id, () => recordNotice(message, body));
-      await recordNotice(message, body);
+      // Reopened: the notice owed on the contact (durable). Pending → open: a card redraw only.
+      const owed = contact.conversation?.owedNotice;
+      const notice = owed ? () => deps.notices.record(message.from, owed) : () => recordRedraw(message);
+      owedNotices.set(message.id, notice);
+      await notice();
       owedNotices.delete(message.id);
     }
     if (hold) {
@@ -147,13 +151,12 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
   }
 
   /**
-   * The conversation changed (reopened, or the customer answered): a notice in the same lane, a
-   * millisecond after the message (due at once), so the thread shows it after the message and the
-   * card is redrawn.
-   * Keyed on the message, so a retry of this message does not notice twice.
+   * The customer answered (pending → open): an empty notice in the same lane, a millisecond after
+   * the message, so the card is redrawn once the message is posted. Keyed on the message, so a
+   * retry of this message does not redraw twice.
    */
-  async function recordNotice(message: InboundMessage, body: string): Promise<void> {
-    await deps.messages.recordInbound({ waMessageId: `notice:${message.id}`, contactWaId: message.from, kind: 'notice', body, at: new Date(message.at.getTime() + 1), holdUntil: message.at });
+  async function recordRedraw(message: InboundMessage): Promise<void> {
+    await deps.messages.recordInbound({ waMessageId: `notice:${message.id}`, contactWaId: message.from, kind: 'notice', body: '', at: new Date(message.at.getTime() + 1), holdUntil: message.at });
   }
 
   /** Downloads the file while WhatsApp Web still has it and keeps it in the store until it is posted. */
@@ -187,15 +190,6 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
       await Promise.all(chains.values());
     },
   };
-}
-
-/** What the thread is told; empty when only the card needs redrawing (the customer answered). */
-export function conversationNotice(change: ConversationChange): string {
-  if (change.from === 'pending') return '';
-  const was = change.from === 'resolved' ? 'it was resolved' : 'its snooze is cut short';
-  return change.assignee
-    ? `:arrows_counterclockwise: <@${change.assignee}> this conversation is open again: a new message (${was}).`
-    : `:arrows_counterclockwise: Open again: a new message (${was}). Nobody has it: *Claim* it on the card.`;
 }
 
 function toNew(message: InboundMessage): NewInboundMessage {

@@ -1,5 +1,5 @@
 import { trusted } from 'mongoose';
-import type { ConversationChange } from '../../domain/conversation';
+import type { ConversationChange, OwedNotice } from '../../domain/conversation';
 import type { Contact, ContactRepository, Consent, ConsentStatus, InboundSighting, Segment, SlackConversation } from '../../domain/contact';
 import { waIdToE164 } from '../../domain/phone';
 import { suppressionKey } from '../../domain/suppression';
@@ -37,11 +37,15 @@ export function createContactRepository(models: Models): ContactRepository {
     }
     const from = conversation.status;
     const newCycle = from === 'resolved';
+    // Reopening owes the thread a notice, recorded in this same write so a crash cannot lose it.
+    // (Pending → open only redraws the card: not worth a write per customer turn.)
+    const owedNotice: OwedNotice | undefined =
+      from === 'pending' ? undefined : { event: 'reopened', from, ...(conversation.assignee ? { assignee: conversation.assignee } : {}), at };
     const updated = await model
       .findOneAndUpdate(
         { waId, 'conversation.status': { $eq: from } },
         {
-          $set: { 'conversation.status': 'open', ...(newCycle ? { 'conversation.openedAt': at } : {}) },
+          $set: { 'conversation.status': 'open', ...(newCycle ? { 'conversation.openedAt': at } : {}), ...(owedNotice ? { 'conversation.owedNotice': owedNotice } : {}) },
           $unset: { 'conversation.snoozedUntil': 1, ...(newCycle ? { 'conversation.firstResponseAt': 1, 'conversation.resolvedAt': 1 } : {}) },
         },
         { returnDocument: 'after' },

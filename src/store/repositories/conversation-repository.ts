@@ -1,6 +1,6 @@
 import { trusted } from 'mongoose';
 import type { Contact } from '../../domain/contact';
-import type { ConversationEvent, ConversationRepository, ConversationStatus, InboxView } from '../../domain/conversation';
+import type { ConversationEvent, ConversationRepository, ConversationStatus, InboxView, OwedNotice } from '../../domain/conversation';
 import type { Models } from '../models';
 import { stringKey } from './filter-values';
 
@@ -99,18 +99,34 @@ export function createConversationRepository(models: Models): ConversationReposi
       const due = await model
         .find({ 'conversation.status': 'snoozed', 'conversation.snoozedUntil': trusted({ $lte: now }) }, { waId: 1, 'conversation.assignee': 1 })
         .lean<ContactDoc[]>();
-      const woken: Array<{ waId: string; assignee?: string }> = [];
+      const woken: Array<{ waId: string; notice: OwedNotice }> = [];
       for (const doc of due) {
-        // One by one and conditionally: an agent may have reopened or re-snoozed it meanwhile.
+        const notice: OwedNotice = { event: 'snooze_ended', ...(doc.conversation?.assignee ? { assignee: doc.conversation.assignee } : {}), at: now };
+        // One by one and conditionally: an agent may have reopened or re-snoozed it meanwhile. The
+        // notice is owed in the same write, so a crash right after cannot end the snooze silently.
         const res = await model.updateOne(
           { ...byWaId(doc.waId), 'conversation.status': 'snoozed', 'conversation.snoozedUntil': trusted({ $lte: now }) },
-          { $set: { 'conversation.status': 'open' }, $unset: { 'conversation.snoozedUntil': 1 } },
+          { $set: { 'conversation.status': 'open', 'conversation.owedNotice': notice }, $unset: { 'conversation.snoozedUntil': 1 } },
         );
         if (res.modifiedCount !== 1) continue;
         await log({ contact: doc.waId, type: 'status', from: 'snoozed', to: 'open', actor: 'system', at: now });
-        woken.push({ waId: doc.waId, ...(doc.conversation?.assignee ? { assignee: doc.conversation.assignee } : {}) });
+        woken.push({ waId: doc.waId, notice });
       }
       return woken;
+    },
+
+    async owedNotices(before, limit) {
+      const docs = await model
+        .find({ 'conversation.owedNotice.at': trusted({ $lt: before }) }, { waId: 1, 'conversation.owedNotice': 1 })
+        .sort({ 'conversation.owedNotice.at': 1 })
+        .limit(limit)
+        .lean<ContactDoc[]>();
+      return docs.flatMap((d) => (d.conversation?.owedNotice ? [{ waId: d.waId, notice: d.conversation.owedNotice }] : []));
+    },
+
+    async noticeRecorded(waId, at) {
+      if (stringKey(waId) === undefined) return;
+      await model.updateOne({ ...byWaId(waId), 'conversation.owedNotice.at': { $eq: at } }, { $unset: { 'conversation.owedNotice': 1 } });
     },
 
     async list(view: InboxView, user, page, pageSize) {

@@ -32,6 +32,10 @@ export const contactSchema = new Schema(
           waitingSince: Date,
           firstResponseAt: Date,
           resolvedAt: Date,
+          owedNotice: {
+            type: new Schema({ event: { type: String, enum: ['reopened', 'snooze_ended'], required: true }, from: String, assignee: String, at: { type: Date, required: true } }, { _id: false }),
+            default: undefined,
+          },
         },
         { _id: false },
       ),
@@ -51,3 +55,4 @@ contactSchema.index({ 'activity.status': 1, lastInboundAt: 1 });
 contactSchema.index({ 'slack.channel': 1, 'slack.threadTs': 1 }, { sparse: true });
 contactSchema.index({ 'conversation.status': 1, 'conversation.waitingSince': 1 });
 contactSchema.index({ 'conversation.assignee': 1 }, { sparse: true });
+contactSchema.index({ 'conversation.owedNotice.at': 1 }, { sparse: true });
