@@ -12,7 +12,9 @@ export type ErrorCode =
   | 'CONTACT_NOT_FOUND'
   | 'LABEL_NOT_FOUND'
   | 'BAD_ARGUMENTS'
-  | 'JOB_BUSY';
+  | 'JOB_BUSY'
+  | 'WHATSAPP_TIMEOUT'
+  | 'LISTENER_CONFLICT';
 
 export class AppError extends Error {
   constructor(

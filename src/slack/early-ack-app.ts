@@ -25,7 +25,9 @@ function ackedEmpty(body: Record<string, unknown>): boolean {
  * (`npm run bench -- commands`) it ran 200 times ahead of the last one, most of that ack's wait.
  * Listeners still call `ack()`; for these requests it does nothing, as the ack has been sent.
  * View submissions are processed as Bolt does, since their ack may carry errors; so are events,
- * which Bolt acknowledges itself before any listener runs, in the order they came.
+ * which Bolt acknowledges itself before any listener runs, in the order they came. (Under a
+ * receiver with `processBeforeResponse`, as on FaaS, the receiver holds the response until this
+ * resolves, so the ack is not early there; nothing else changes.)
  */
 export class EarlyAckApp extends App {
   constructor(

@@ -38,6 +38,11 @@ export interface InboundMessage {
   at: Date;
 }
 
+export interface MissedMessages {
+  messages: InboundMessage[];
+  truncatedChats: number;
+}
+
 /** WhatsApp's delivery acknowledgement levels, in order. */
 export type AckLevel = 'error' | 'pending' | 'server' | 'device' | 'read' | 'played';
 
@@ -93,11 +98,12 @@ export interface WhatsAppGateway {
    */
   recentOwnMessages(chatId: string, limit: number): Promise<Array<{ id: string; text: string; at: Date }>>;
   /**
-   * Incoming messages WhatsApp holds from `since` on, oldest first: at most the newest `perChat`
-   * of each chat written in since then. What the app may have missed while it was down, or lost
-   * with a crash while MongoDB was out (WhatsApp Web does not deliver those again by itself).
+   * Incoming messages WhatsApp holds from `since` on, oldest first, from the newest `perChat` of
+   * each chat written in since then (ours count towards it); `truncatedChats` counts the chats where
+   * that did not reach back to `since`. What the app may have missed while it was down, or lost with
+   * a crash while MongoDB was out (WhatsApp Web does not deliver those again by itself).
    */
-  messagesSince(since: Date, perChat: number): Promise<InboundMessage[]>;
+  messagesSince(since: Date, perChat: number): Promise<MissedMessages>;
   /** The browser's process id while one runs here, for its memory figure in /readyz. */
   browserPid(): number | undefined;
 }

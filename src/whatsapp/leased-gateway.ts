@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { Lease, LeaseRepository } from '../domain/lease';
-import { GatewaySendError, type GatewayEvent, type GatewayStatus, type InboundMessage, type OutboundMedia, type SentMessage, type WhatsAppGateway } from './gateway';
+import { GatewaySendError, type GatewayEvent, type GatewayStatus, type MissedMessages, type OutboundMedia, type SentMessage, type WhatsAppGateway } from './gateway';
 
 export interface LeasedGatewayOptions {
   inner: WhatsAppGateway;
@@ -118,7 +118,9 @@ export class LeasedGateway implements WhatsAppGateway {
   }
   recentOwnMessages(chatId: string, limit: number): Promise<Array<{ id: string; text: string; at: Date }>> {
     return this.fenced(() => this.options.inner.recentOwnMessages(chatId, limit));
-  }  messagesSince(since: Date, perChat: number): Promise<InboundMessage[]> {
+  }
+
+  messagesSince(since: Date, perChat: number): Promise<MissedMessages> {
     return this.fenced(() => this.options.inner.messagesSince(since, perChat));
   }
 

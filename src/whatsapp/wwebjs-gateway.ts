@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Message, Reaction } from 'whatsapp-web.js';
 import type { Clock } from '../clock';
-import { GatewaySendError, type ConnectionState, type GatewayEvent, type GatewayStatus, type InboundMessage, type OutboundMedia, type SentMessage, type WhatsAppGateway } from './gateway';
+import { GatewaySendError, type ConnectionState, type GatewayEvent, type GatewayStatus, type MissedMessages, type OutboundMedia, type SentMessage, type WhatsAppGateway } from './gateway';
 import { incomingSince, type WwebjsChat } from './wwebjs-history';
 import { toAckLevel, toEditEvent, toInboundMessage, toReactionEvent, toRevokeEvent } from './wwebjs-mapping';
 
@@ -278,7 +278,7 @@ export class WwebjsGateway implements WhatsAppGateway {
     return messages.map((m) => ({ id: m.id._serialized, text: m.body ?? '', at: new Date((m.timestamp || 0) * 1000) }));
   }
 
-  messagesSince(since: Date, perChat: number): Promise<InboundMessage[]> {
+  messagesSince(since: Date, perChat: number): Promise<MissedMessages> {
     return this.onClient(async (c) => incomingSince(await c.getChats(), since, perChat, { allowGroups: this.options.allowGroups }));
   }
 

@@ -5,6 +5,7 @@ import {
   type GatewayEvent,
   type GatewayStatus,
   type InboundMessage,
+  type MissedMessages,
   type OutboundMedia,
   type SendFailureKind,
   type SentMessage,
@@ -97,15 +98,23 @@ export class FakeWhatsAppGateway implements WhatsAppGateway {
     return message;
   }
 
-  async messagesSince(since: Date, perChat: number): Promise<InboundMessage[]> {
+  /** Set to hold `messagesSince` until the test resolves it (a slow WhatsApp Web page). */
+  historyGate: Promise<void> | undefined;
+
+  async messagesSince(since: Date, perChat: number): Promise<MissedMessages> {
     if (this.current.state !== 'connected') throw new GatewaySendError('not_connected', `WhatsApp is ${this.current.state}`);
     this.historyReads.push({ since, perChat });
+    await this.historyGate;
     const chats = new Map<string, InboundMessage[]>();
     for (const m of this.history) chats.set(m.from, [...(chats.get(m.from) ?? []), m]);
-    return [...chats.values()]
-      .flatMap((chat) => chat.slice(-perChat))
-      .filter((m) => m.at >= since)
-      .sort((a, b) => a.at.getTime() - b.at.getTime());
+    const pages = [...chats.values()].map((chat) => chat.slice(-perChat));
+    return {
+      messages: pages
+        .flat()
+        .filter((m) => m.at >= since)
+        .sort((a, b) => a.at.getTime() - b.at.getTime()),
+      truncatedChats: pages.filter((page) => page.length >= perChat && page[0]!.at >= since).length,
+    };
   }
 
   ack(messageId: string, ack: AckLevel): void {

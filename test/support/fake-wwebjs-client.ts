@@ -35,7 +35,7 @@ export class FakeClient extends EventEmitter {
   /** Our own messages per chat, as `chat.fetchMessages({ fromMe: true })` returns them. */
   own: Array<{ id: { _serialized: string }; body: string; timestamp: number }> = [];
   /** Every chat, as `getChats()` returns them (what a catch-up reads). */
-  chats: Array<{ timestamp: number; fetchMessages(options: { limit?: number }): Promise<never[]> }> = [];
+  chats: Array<{ id: { _serialized: string }; isGroup: boolean; timestamp: number; fetchMessages(options: { limit?: number }): Promise<never[]> }> = [];
   async getChats() {
     return this.chats;
   }

@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock';
 import type { ContactRepository } from '../../domain/contact';
 import type { MessageRepository } from '../../domain/message';
+import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { InboundMessage, WhatsAppGateway } from '../../whatsapp/gateway';
 
@@ -10,10 +11,14 @@ export interface CatchUpDeps {
   messages: Pick<MessageRepository, 'knownWaIds'>;
   /** The inbound recorder's way in: stored, deduplicated and mirrored like any delivery. */
   accept(message: InboundMessage): void;
+  /** Holds back live deliveries until the returned function is called (see InboundRecorder.hold). */
+  hold(): () => void;
   clock: Clock;
   logger: Logger;
   /** A failed catch-up (store or page unreachable) is tried again after this, while connected. */
   retryMs?: number;
+  /** Longest a read of WhatsApp's chats may take (live messages wait meanwhile). */
+  readTimeoutMs?: number;
 }
 
 /**
@@ -23,7 +28,7 @@ export interface CatchUpDeps {
 export const CATCH_UP_MARGIN_MS = 60 * 60_000;
 /** Never further back than this: a longer downtime's older messages stay on the phone (logged). */
 export const CATCH_UP_MAX_DAYS = 7;
-/** Newest messages read per chat; a chat with more than this since the look-back is logged. */
+/** Newest messages read per chat, ours included; a chat where that does not reach back far enough is logged. */
 export const CATCH_UP_PER_CHAT = 100;
 
 export interface CatchUp {
@@ -38,11 +43,18 @@ export interface CatchUp {
  * during a MongoDB outage. What is stored already is skipped, and the recorder deduplicates anyway;
  * messages of an erased number from before its erasure stay erased. A store with no inbound message
  * yet takes nothing: the history from before the app was in use is not imported.
+ *
+ * Live messages wait while WhatsApp is read (bounded by `readTimeoutMs`), so that in each
+ * conversation the missed messages go first: Slack shows WhatsApp's order, and a STOP sent live
+ * after a START sent during the downtime is the word that counts.
  */
 export function startCatchUp(deps: CatchUpDeps): CatchUp {
   const log = deps.logger.child({ component: 'catch-up' });
   const retryMs = deps.retryMs ?? 60_000;
+  const readTimeoutMs = deps.readTimeoutMs ?? 120_000;
   let running: Promise<number> | undefined;
+  /** A connect came while a catch-up ran: it may have read before the gap, so run once more. */
+  let again = false;
   let retry: NodeJS.Timeout | undefined;
   let stopped = false;
 
@@ -51,38 +63,51 @@ export function startCatchUp(deps: CatchUpDeps): CatchUp {
     if (!newest) return 0;
     const floor = deps.clock().getTime() - CATCH_UP_MAX_DAYS * 86_400_000;
     const since = new Date(Math.max(newest.getTime() - CATCH_UP_MARGIN_MS, floor));
-    const held = await deps.gateway.messagesSince(since, CATCH_UP_PER_CHAT);
-    warnIfTruncated(held, since, newest.getTime() - CATCH_UP_MARGIN_MS < floor);
-    const known = await deps.messages.knownWaIds(held.map((m) => m.id));
-    const unknown = held.filter((m) => !known.has(m.id));
-    const erased = await deps.contacts.erasedAt([...new Set(unknown.map((m) => m.from))]);
-    const fresh = unknown.filter((m) => {
-      const erasure = erased.get(m.from);
-      return !erasure || m.at > erasure;
-    });
-    for (const message of fresh) deps.accept(message);
-    log.info({ since, read: held.length, new: fresh.length, erasedSkipped: unknown.length - fresh.length }, 'caught up with WhatsApp');
-    return fresh.length;
+    const release = deps.hold();
+    try {
+      const { messages: held, truncatedChats } = await withTimeout(deps.gateway.messagesSince(since, CATCH_UP_PER_CHAT), readTimeoutMs);
+      if (newest.getTime() - CATCH_UP_MARGIN_MS < floor) log.warn({ since }, `the app was away more than ${CATCH_UP_MAX_DAYS} days: older messages are only on the phone`);
+      if (truncatedChats > 0) log.warn({ chats: truncatedChats, perChat: CATCH_UP_PER_CHAT }, 'some chats had more messages than a catch-up reads: their older ones are only on the phone');
+      const known = await deps.messages.knownWaIds(held.map((m) => m.id));
+      const unknown = held.filter((m) => !known.has(m.id));
+      const erased = await deps.contacts.erasedAt([...new Set(unknown.map((m) => m.from))]);
+      const fresh = unknown.filter((m) => {
+        const erasure = erased.get(m.from);
+        return !erasure || m.at > erasure;
+      });
+      for (const message of fresh) deps.accept(message);
+      log.info({ since, read: held.length, new: fresh.length, erasedSkipped: unknown.length - fresh.length }, 'caught up with WhatsApp');
+      return fresh.length;
+    } finally {
+      release();
+    }
   }
 
-  function warnIfTruncated(held: InboundMessage[], since: Date, cappedByAge: boolean): void {
-    if (cappedByAge) log.warn({ since }, `the app was away more than ${CATCH_UP_MAX_DAYS} days: older messages are only on the phone`);
-    const perChat = new Map<string, number>();
-    for (const m of held) perChat.set(m.from, (perChat.get(m.from) ?? 0) + 1);
-    const full = [...perChat].filter(([, n]) => n >= CATCH_UP_PER_CHAT).map(([chat]) => chat);
-    if (full.length > 0) log.warn({ chats: full.length, perChat: CATCH_UP_PER_CHAT }, 'some chats had more messages than a catch-up reads: their older ones are only on the phone');
+  async function attempt(): Promise<number> {
+    try {
+      return await catchUp();
+    } catch (err) {
+      if (stopped) return 0; // shutting down: the store or the page went first
+      log.warn({ err, retryInMs: retryMs }, 'could not catch up with WhatsApp; trying again');
+      retry = setTimeout(() => deps.gateway.status().state === 'connected' && void run(), retryMs).unref();
+      return 0;
+    }
   }
 
   function run(): Promise<number> {
     clearTimeout(retry);
-    // One at a time: a reconnect during a catch-up is covered by it.
-    running ??= catchUp()
-      .catch((err: unknown) => {
-        log.warn({ err, retryInMs: retryMs }, 'could not catch up with WhatsApp; trying again');
-        if (!stopped) retry = setTimeout(() => deps.gateway.status().state === 'connected' && void run(), retryMs).unref();
-        return 0;
-      })
-      .finally(() => (running = undefined));
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      let brought = 0;
+      do {
+        again = false;
+        brought += await attempt();
+      } while (again && !stopped);
+      return brought;
+    })().finally(() => (running = undefined));
     return running;
   }
 
@@ -99,4 +124,17 @@ export function startCatchUp(deps: CatchUpDeps): CatchUp {
       unsubscribe();
     },
   };
+}
+
+/** `work`, or a coded error once `ms` have passed (the read itself cannot be cancelled; its answer is then ignored). */
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('WHATSAPP_TIMEOUT', `reading WhatsApp's chats took longer than ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

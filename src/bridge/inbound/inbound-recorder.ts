@@ -39,6 +39,12 @@ const HOLD_MS = 30_000;
 export interface InboundRecorder {
   /** Takes a message as if WhatsApp had just delivered it (the catch-up after downtime uses this). */
   accept(message: InboundMessage): void;
+  /**
+   * Holds back messages WhatsApp delivers from now on, in order, until the returned function is
+   * called: a catch-up hands over the older messages it found first, so each conversation keeps
+   * WhatsApp's order (in Slack, and for consent keywords).
+   */
+  hold(): () => void;
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -58,10 +64,27 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
    */
   const owedNotices = new Map<string, () => Promise<void>>();
   let stopped = false;
+  let holds = 0;
+  let held: InboundMessage[] = [];
 
   const unsubscribe = deps.gateway.on((event) => {
-    if (event.type === 'message') accept(event.message);
+    if (event.type !== 'message') return;
+    if (holds > 0) held.push(event.message);
+    else accept(event.message);
   });
+
+  function hold(): () => void {
+    holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--holds > 0) return;
+      const waiting = held;
+      held = [];
+      for (const message of waiting) accept(message);
+    };
+  }
 
   function accept(message: InboundMessage): void {
     if (stopped) return;
@@ -181,6 +204,7 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
 
   return {
     accept,
+    hold,
     idle: async () => {
       while (chains.size > 0) await Promise.all(chains.values());
     },

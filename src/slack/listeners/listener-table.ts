@@ -10,6 +10,7 @@ import type {
   SlackViewAction,
   SlackViewMiddlewareArgs,
 } from '@slack/bolt';
+import { AppError } from '../../errors';
 
 /**
  * Where the app's listeners register: the part of Bolt's App they use, with the same argument types.
@@ -59,9 +60,18 @@ export function createListenerTable(): ListenerTable {
   const shortcuts = new Map<string, Listener>();
   const events = new Map<string, Listener[]>();
 
+  let mounted = false;
   /** Two listeners for one id would both run under Bolt; here that is a mistake, caught at start. */
+  function conflict(kind: string, id: string): AppError {
+    return new AppError('LISTENER_CONFLICT', `Two ${kind} listeners for "${id}"`);
+  }
+  /** Bolt's patterns are built at mount: a later registration would never be reached. */
+  function open(kind: string, id: string): void {
+    if (mounted) throw new AppError('LISTENER_CONFLICT', `The ${kind} listener for "${id}" came after the table was mounted`);
+  }
   function addOnce(map: Map<string, Listener>, kind: string, id: string, listener: Listener): void {
-    if (map.has(id)) throw new Error(`Two ${kind} listeners for "${id}"`);
+    open(kind, id);
+    if (map.has(id)) throw conflict(kind, id);
     map.set(id, listener);
   }
 
@@ -69,19 +79,24 @@ export function createListenerTable(): ListenerTable {
     command: (name, listener) => addOnce(commands, 'command', name, listener as Listener),
     action(id, listener) {
       const [actionId, blockId] = typeof id === 'string' ? [id, undefined] : [id.action_id, id.block_id];
+      open('action', actionId);
       const entries = actions.get(actionId) ?? [];
-      if (entries.some((e) => e.blockId === undefined || blockId === undefined || e.blockId === blockId)) throw new Error(`Two action listeners for "${actionId}"`);
+      if (entries.some((e) => e.blockId === undefined || blockId === undefined || e.blockId === blockId)) throw conflict('action', actionId);
       actions.set(actionId, [...entries, { blockId, listener: listener as Listener }]);
     },
     view: (callbackId, listener) => addOnce(views, 'view', callbackId, listener as Listener),
     shortcut: (callbackId, listener) => addOnce(shortcuts, 'shortcut', callbackId, listener as Listener),
-    event: (type, listener) => void events.set(type, [...(events.get(type) ?? []), listener as Listener]),
+    event(type, listener) {
+      open('event', type);
+      events.set(type, [...(events.get(type) ?? []), listener as Listener]);
+    },
     message: (listener) => listeners.event('message', listener),
   };
 
   return {
     listeners,
     mount(app) {
+      mounted = true;
       for (const [name, listener] of commands) app.command(name, listener);
       if (actions.size > 0) {
         app.action(oneOf(actions.keys()), async (args) => {

@@ -165,7 +165,8 @@ export function createContactRepository(models: Models): ContactRepository {
       if (keys.size === 0) return new Map();
       // Hex digests only reach the $in, so it may pass the filter sanitizer.
       const docs = await models.Suppression.find({ _id: trusted({ $in: [...keys.keys()] }) }, { at: 1 }).lean<Array<{ _id: string; at?: Date }>>();
-      return new Map(docs.flatMap((d) => (d.at ? [[keys.get(d._id)!, d.at] as const] : [])));
+      // An entry without a time (none is written so) counts as erased for ever: the safe reading.
+      return new Map(docs.map((d) => [keys.get(d._id)!, d.at ?? new Date(8.64e15)] as const));
     },
     async latestInboundAt() {
       // Descending, a missing date sorts last: the first document has the newest, if any has one.

@@ -120,4 +120,33 @@ describe('catching up with WhatsApp', () => {
     expect(t.gateway.historyReads.at(-1)!.since).toEqual(new Date(time.clock().getTime() - CATCH_UP_MAX_DAYS * 24 * HOUR));
     expect(t.logs.some((l) => l.level === 40 && String(l.msg).includes(`more than ${CATCH_UP_MAX_DAYS} days`))).toBe(true);
   });
+
+  it('when a contact writes live while a catch-up is reading, then their missed messages go first: a STOP sent live after a START sent while the app was down is the word that counts', async () => {
+    const dbName = uniqueDbName('catchup');
+    const first = await start({ dbName, keepDb: true });
+    const [hello, stop] = await receiveAndMirror(first, { from: ANA, content: text('hello') }, { from: ANA, content: text('STOP') });
+    expect((await first.app.deps.repos.contacts.findByWaId(ANA))!.consent.status).toBe('opted_out');
+    await first.stop();
+    apps.pop();
+
+    const whatsapp = new FakeWhatsAppGateway(time.clock);
+    whatsapp.history.push(hello!, stop!);
+    time.advance(HOUR);
+    whatsapp.arriveUnseen({ from: ANA, content: text('START') });
+    let pageAnswers!: () => void;
+    whatsapp.historyGate = new Promise((resolve) => (pageAnswers = resolve));
+    const second = await start({ dbName, gateway: whatsapp });
+    // The catch-up is reading a slow WhatsApp Web page; meanwhile Ana changes her mind.
+    time.advance(60_000);
+    whatsapp.receive({ from: ANA, content: text('STOP') });
+    pageAnswers();
+    await catchUpAndMirror(second);
+    await second.app.bridge.toWhatsApp.runDue();
+
+    // In WhatsApp's order: START asked to subscribe again, then STOP; opted out is where she stands.
+    expect((await second.app.deps.repos.contacts.findByWaId(ANA))!.consent.status).toBe('opted_out');
+    const ledger = await second.app.deps.repos.consentLedger.listForContact(ANA);
+    expect(ledger.map((e) => e.type).slice(0, 2)).toEqual(['opt_out', 'opt_in_requested']);
+    expect(postedTexts(second).filter((p) => p === 'START' || p === 'STOP').slice(-2)).toEqual(['START', 'STOP']);
+  });
 });

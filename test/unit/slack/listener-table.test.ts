@@ -22,7 +22,7 @@ describe('listener table', () => {
     const [action] = mounted;
     const pattern = action!.constraint as RegExp;
     expect(['claim', 'value'].every((id) => pattern.test(id))).toBe(true);
-    // Other ids stay unmatched in Bolt, and so unacknowledged, as without the table.
+    // Other ids stay unmatched in Bolt, which handles them as it would without the table.
     expect(['claimed', 'x.claim', 'resolve', ''].some((id) => pattern.test(id))).toBe(false);
 
     await action!.listener({ action: { action_id: 'value', block_id: 'note' } });
@@ -37,6 +37,13 @@ describe('listener table', () => {
     expect(() => listeners.view('snooze', async () => {})).toThrow('Two view listeners for "snooze"');
     listeners.action('value', async () => {});
     expect(() => listeners.action({ block_id: 'body', action_id: 'value' }, async () => {})).toThrow('Two action listeners for "value"');
+  });
+
+  it('when a listener is registered after the table was mounted, then registering fails rather than never being reached', () => {
+    const table = createListenerTable();
+    table.listeners.action('claim', async () => {});
+    table.mount(recordingApp().app);
+    expect(() => table.listeners.action('resolve', async () => {})).toThrow(expect.objectContaining({ code: 'LISTENER_CONFLICT' }));
   });
 
   it('when ids hold pattern characters, then they match only themselves', () => {

@@ -197,9 +197,10 @@ describe('whatsapp-web.js gateway lifecycle', () => {
     await expect(s.gw.messagesSince(new Date(1795600000 * 1000), 10)).rejects.toMatchObject({ kind: 'not_connected' });
     client.emit('ready');
     const incoming = { fromMe: false, from: '447911123456@c.us', type: 'chat', body: 'missed', timestamp: 1795600010, id: { _serialized: 'false_447911123456@c.us_M1' } };
-    client.chats = [{ timestamp: 1795600010, fetchMessages: async () => [incoming as never] }];
-    expect(await s.gw.messagesSince(new Date(1795600000 * 1000), 10)).toEqual([
-      expect.objectContaining({ id: 'false_447911123456@c.us_M1', from: '447911123456@c.us', content: { kind: 'text', text: 'missed' } }),
-    ]);
+    client.chats = [{ id: { _serialized: '447911123456@c.us' }, isGroup: false, timestamp: 1795600010, fetchMessages: async () => [incoming as never] }];
+    expect(await s.gw.messagesSince(new Date(1795600000 * 1000), 10)).toEqual({
+      messages: [expect.objectContaining({ id: 'false_447911123456@c.us_M1', from: '447911123456@c.us', content: { kind: 'text', text: 'missed' } })],
+      truncatedChats: 0,
+    });
   });
 });
