@@ -12,6 +12,23 @@ describe('conversations in the store', () => {
   const at = (s: number) => new Date(time.clock().getTime() + s * 1000);
   const conversation = async () => (await repos.contacts.findByWaId(ANA))!.conversation!;
 
+  it('when a reopening owes a notice, then it is listed once past its time, and recording it clears only that one', async () => {
+    await repos.contacts.recordInbound({ waId: ANA, at: at(0) });
+    await repos.conversations.setStatus(ANA, 'resolved', 'U0AGENT', at(10));
+    await repos.contacts.recordInbound({ waId: ANA, at: at(100), since: at(90) });
+    const owed = { event: 'reopened', from: 'resolved', at: at(90) };
+    expect((await conversation()).owedNotice).toEqual(owed);
+    expect(await repos.conversations.owedNotices(at(90), 10)).toEqual([]);
+    expect(await repos.conversations.owedNotices(at(91), 10)).toEqual([{ waId: ANA, notice: owed }]);
+    // A newer debt replaced it meanwhile: clearing the older one leaves the newer.
+    await repos.conversations.setStatus(ANA, 'snoozed', 'U0AGENT', at(200), at(300));
+    await repos.conversations.wakeSnoozed(at(300));
+    await repos.conversations.noticeRecorded(ANA, at(90));
+    expect((await conversation()).owedNotice).toEqual({ event: 'snooze_ended', at: at(300) });
+    await repos.conversations.noticeRecorded(ANA, at(300));
+    expect((await conversation()).owedNotice).toBeUndefined();
+  });
+
   it('when a reply is sent, then the conversation waits on the customer, and its first response is recorded once', async () => {
     await repos.contacts.recordInbound({ waId: ANA, at: at(0) });
     expect(await repos.conversations.agentReplied(ANA, at(60))).toBe(true);
