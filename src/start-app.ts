@@ -21,7 +21,7 @@ import { createGateway } from './whatsapp/create-gateway';
 import type { WhatsAppGateway } from './whatsapp/gateway';
 import { renderQrPng } from './whatsapp/login-qr';
 import { printLoginQrs } from './whatsapp/terminal-qr';
-import type { WwebjsClient } from './whatsapp/wwebjs-gateway';
+import type { WwebjsClient } from './whatsapp/wwebjs-client';
 
 export interface RunningApp {
   deps: AppDeps;

@@ -9,7 +9,8 @@ import { LeasedGateway } from './leased-gateway';
 import { createNullGateway } from './null-gateway';
 import { SendThrottle, withSendThrottle } from './send-throttle';
 import { wwebjsClientFactory } from './wwebjs-client';
-import { WwebjsGateway, type WwebjsClient } from './wwebjs-gateway';
+import type { WwebjsClient } from './wwebjs-client';
+import { WwebjsGateway } from './wwebjs-gateway';
 
 export interface GatewayDeps {
   config: Config['whatsapp'];

@@ -1,6 +1,22 @@
-import type { Client, ClientOptions, MessageMedia } from 'whatsapp-web.js';
+import type { EventEmitter } from 'node:events';
+import type { Client, ClientOptions, Message, MessageMedia } from 'whatsapp-web.js';
 import type { OutboundMedia } from './gateway';
-import type { WwebjsClient } from './wwebjs-gateway';
+import type { WwebjsChat } from './wwebjs-history';
+
+/** The part of whatsapp-web.js's Client the gateway uses; tests give it a fake. */
+export interface WwebjsClient extends EventEmitter {
+  initialize(): Promise<void>;
+  destroy(): Promise<void>;
+  sendMessage(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<Message>;
+  getMessageById(messageId: string): Promise<Message | null | undefined>;
+  getChatById(chatId: string): Promise<WwebjsChat>;
+  getChats(): Promise<WwebjsChat[]>;
+  sendSeen(chatId: string): Promise<boolean>;
+  /** WhatsApp Web's own connection state (`CONNECTED`, `CONFLICT`, `UNPAIRED`, …); throws when the page is gone. */
+  getState(): Promise<string | null>;
+  /** The browser's process id while one runs (for its RSS in /readyz). */
+  browserPid(): number | undefined;
+}
 
 export interface WwebjsClientOptions {
   /** LocalAuth keeps the WhatsApp Web session here; a volume in production, so a restart needs no new QR. */

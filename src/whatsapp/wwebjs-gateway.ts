@@ -1,25 +1,10 @@
-import type { EventEmitter } from 'node:events';
+import type { Message } from 'whatsapp-web.js';
 import type { Logger } from 'pino';
-import type { Message, Reaction } from 'whatsapp-web.js';
 import type { Clock } from '../clock';
 import { GatewaySendError, type ConnectionState, type GatewayEvent, type GatewayStatus, type MissedMessages, type OutboundMedia, type SentMessage, type WhatsAppGateway } from './gateway';
-import { incomingSince, type WwebjsChat } from './wwebjs-history';
-import { toAckLevel, toEditEvent, toInboundMessage, toReactionEvent, toRevokeEvent } from './wwebjs-mapping';
-
-/** The part of whatsapp-web.js's Client the gateway uses; tests give it a fake. */
-export interface WwebjsClient extends EventEmitter {
-  initialize(): Promise<void>;
-  destroy(): Promise<void>;
-  sendMessage(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<Message>;
-  getMessageById(messageId: string): Promise<Message | null | undefined>;
-  getChatById(chatId: string): Promise<WwebjsChat>;
-  getChats(): Promise<WwebjsChat[]>;
-  sendSeen(chatId: string): Promise<boolean>;
-  /** WhatsApp Web's own connection state (`CONNECTED`, `CONFLICT`, `UNPAIRED`, …); throws when the page is gone. */
-  getState(): Promise<string | null>;
-  /** The browser's process id while one runs (for its RSS in /readyz). */
-  browserPid(): number | undefined;
-}
+import type { WwebjsClient } from './wwebjs-client';
+import { wireMessageEvents } from './wwebjs-events';
+import { incomingSince } from './wwebjs-history';
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -200,16 +185,7 @@ export class WwebjsGateway implements WhatsAppGateway {
     }));
     client.on('auth_failure', mine((message: string) => void this.reconnectLater('disconnected', `authentication failed: ${message}`)));
     client.on('disconnected', mine((reason: string) => void this.reconnectLater('disconnected', String(reason))));
-    client.on('message', mine((msg: Message) => {
-      const message = toInboundMessage(msg, { allowGroups: this.options.allowGroups });
-      if (message) this.emit({ type: 'message', message });
-    }));
-    client.on('message_ack', mine((msg: Message, ack: number) => this.emit({ type: 'ack', messageId: msg.id._serialized, ack: toAckLevel(ack as never) })));
-    const groups = { allowGroups: this.options.allowGroups };
-    const emitIf = (event: GatewayEvent | null) => event && this.emit(event);
-    client.on('message_edit', mine((msg: Message, newBody: string) => emitIf(toEditEvent(msg, newBody, groups))));
-    client.on('message_revoke_everyone', mine((msg: Message, original?: Message | null) => emitIf(toRevokeEvent(msg, original, this.options.clock(), groups))));
-    client.on('message_reaction', mine((reaction: Reaction) => emitIf(toReactionEvent(reaction, groups))));
+    wireMessageEvents(client, mine, (event) => this.emit(event), { allowGroups: this.options.allowGroups, clock: this.options.clock });
   }
 
   /** Drops the client and schedules a new one: base × 2^attempts, capped, times a jitter of 50–100 %. */

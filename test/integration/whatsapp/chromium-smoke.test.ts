@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { silentLogger } from '../../../src/logger';
 import type { GatewayStatus } from '../../../src/whatsapp/gateway';
 import { wwebjsClientFactory } from '../../../src/whatsapp/wwebjs-client';
-import { WwebjsGateway, type WwebjsClient } from '../../../src/whatsapp/wwebjs-gateway';
+import type { WwebjsClient } from '../../../src/whatsapp/wwebjs-client';
+import { WwebjsGateway } from '../../../src/whatsapp/wwebjs-gateway';
 import { startTestApp } from '../../support/app-harness';
 import { isProcessAlive } from '../../support/processes';
 

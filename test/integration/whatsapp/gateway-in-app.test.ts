@@ -1,4 +1,4 @@
-import type { WwebjsClient } from '../../../src/whatsapp/wwebjs-gateway';
+import type { WwebjsClient } from '../../../src/whatsapp/wwebjs-client';
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../../support/app-harness';
 import { FakeClient } from '../../support/fake-wwebjs-client';
 import { uniqueDbName } from '../../support/mongo';

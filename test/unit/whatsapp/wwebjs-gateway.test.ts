@@ -1,6 +1,7 @@
 import { silentLogger } from '../../../src/logger';
 import type { GatewayEvent } from '../../../src/whatsapp/gateway';
-import { WwebjsGateway, type Timers, type WwebjsClient } from '../../../src/whatsapp/wwebjs-gateway';
+import type { WwebjsClient } from '../../../src/whatsapp/wwebjs-client';
+import { WwebjsGateway, type Timers } from '../../../src/whatsapp/wwebjs-gateway';
 import { FakeClient } from '../../support/fake-wwebjs-client';
 
 /** Timers the test runs by hand: nothing waits on the wall clock. */

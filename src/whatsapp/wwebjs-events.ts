@@ -1,0 +1,28 @@
+import type { Message, Reaction } from 'whatsapp-web.js';
+import type { Clock } from '../clock';
+import type { GatewayEvent } from './gateway';
+import type { WwebjsClient } from './wwebjs-client';
+import { toAckLevel, toEditEvent, toInboundMessage, toReactionEvent, toRevokeEvent } from './wwebjs-mapping';
+
+/**
+ * whatsapp-web.js's message events as the gateway's domain events: new messages, delivery acks,
+ * edits, deletions for everyone and reactions (groups only when allowed). `only` wraps each handler
+ * so a replaced client's late events are dropped.
+ */
+export function wireMessageEvents(
+  client: WwebjsClient,
+  only: <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => void,
+  emit: (event: GatewayEvent) => void,
+  options: { allowGroups: boolean; clock: Clock },
+): void {
+  const groups = { allowGroups: options.allowGroups };
+  const emitIf = (event: GatewayEvent | null) => event && emit(event);
+  client.on('message', only((msg: Message) => {
+    const message = toInboundMessage(msg, groups);
+    if (message) emit({ type: 'message', message });
+  }));
+  client.on('message_ack', only((msg: Message, ack: number) => emit({ type: 'ack', messageId: msg.id._serialized, ack: toAckLevel(ack as never) })));
+  client.on('message_edit', only((msg: Message, newBody: string) => emitIf(toEditEvent(msg, newBody, groups))));
+  client.on('message_revoke_everyone', only((msg: Message, original?: Message | null) => emitIf(toRevokeEvent(msg, original, options.clock(), groups))));
+  client.on('message_reaction', only((reaction: Reaction) => emitIf(toReactionEvent(reaction, groups))));
+}
