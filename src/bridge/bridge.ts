@@ -14,6 +14,7 @@ import { LaneLimiter } from './dispatch/lane-limiter';
 import { startCatchUp, type CatchUp } from './inbound/catch-up';
 import { startContactChanges } from './inbound/contact-changes';
 import { startInboundRecorder } from './inbound/inbound-recorder';
+import { startPhoneSends } from './inbound/phone-sends';
 import { slackDeliverer } from './inbound/slack-deliverer';
 import { startAckReactions } from './outbound/ack-reactions';
 import { whatsappDeliverer } from './outbound/whatsapp-deliverer';
@@ -27,7 +28,7 @@ export interface Bridge {
   /** Conversation notices ("open again…"), owed and recorded durably. */
   notices: ConversationNotices;
   start(): void;
-  /** Resolves once every inbound event seen so far is stored (tests). */
+  /** Resolves once every inbound event seen so far (the contacts' messages, and ours from the phone) is stored (tests). */
   recorded(): Promise<void>;
   /** Catches up with WhatsApp now (it does so by itself on every connect); resolves with how many messages were new. */
   catchUp(): Promise<number>;
@@ -97,6 +98,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
   const classify = createKeywordClassifier({ ...lists, optOut: [...lists.optOut, ...config.bridge.extraOptOutKeywords] });
   let recorder: ReturnType<typeof startInboundRecorder> | undefined;
   let catchUp: CatchUp | undefined;
+  let phoneSends: ReturnType<typeof startPhoneSends> | undefined;
   let stopAcks: (() => void) | undefined;
   let stopChanges: (() => void) | undefined;
   let stopReconnectWake: (() => void) | undefined;
@@ -128,6 +130,17 @@ export function createBridge(deps: BridgeDeps): Bridge {
         clock,
         logger,
       });
+      phoneSends = startPhoneSends({
+        gateway,
+        messages: repos.messages,
+        contacts: repos.contacts,
+        conversations: repos.conversations,
+        media: repos.media,
+        mediaMaxBytes: config.bridge.mediaMaxBytes,
+        wakeSlack: (contact) => toSlack.wake(contact),
+        clock,
+        logger,
+      });
       // Every time WhatsApp connects: what arrived while the app was away, or was lost in a crash.
       catchUp = startCatchUp({ gateway, contacts: repos.contacts, messages: repos.messages, accept: recorder.accept, hold: recorder.hold, clock, logger });
       stopAcks = startAckReactions({ gateway, messages: repos.messages, client, logger });
@@ -137,7 +150,10 @@ export function createBridge(deps: BridgeDeps): Bridge {
       toSlack.start();
       toWhatsApp.start();
     },
-    recorded: () => recorder?.idle() ?? Promise.resolve(),
+    recorded: async () => {
+      await recorder?.idle();
+      await phoneSends?.idle();
+    },
     catchUp: () => catchUp?.run() ?? Promise.resolve(0),
     async stop() {
       catchUp?.stop();
@@ -145,6 +161,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
       stopAcks?.();
       stopChanges?.();
       await recorder?.stop();
+      await phoneSends?.stop();
       await Promise.all([toSlack.stop(), toWhatsApp.stop()]);
     },
   };

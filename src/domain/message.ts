@@ -44,6 +44,8 @@ export interface StoredMessage {
   quoted?: { id: string; text?: string };
   /** The contact's WhatsApp display name when this message arrived. */
   pushName?: string;
+  /** Slack-bound, but ours: sent from the phone, not through the app (shown as such in the thread). */
+  fromPhone?: boolean;
   /** Where the message sits in Slack (the mirrored post for inbound, the agent's reply for outbound). */
   slack?: { channel: string; ts: string };
   /** Outbound: the Slack user who wrote it. */
@@ -67,7 +69,7 @@ export interface StoredMessage {
   createdAt: Date;
 }
 
-export type NewInboundMessage = Pick<StoredMessage, 'kind' | 'body' | 'media' | 'location' | 'vcards' | 'quoted' | 'pushName'> & {
+export type NewInboundMessage = Pick<StoredMessage, 'kind' | 'body' | 'media' | 'location' | 'vcards' | 'quoted' | 'pushName' | 'fromPhone'> & {
   waMessageId: string;
   contactWaId: string;
   at: Date;

@@ -48,6 +48,8 @@ export type AckLevel = 'error' | 'pending' | 'server' | 'device' | 'read' | 'pla
 
 export type GatewayEvent =
   | { type: 'message'; message: InboundMessage }
+  /** Our account wrote in a chat from the phone, not through the app; `message.from` is the contact's chat. */
+  | { type: 'sent_from_phone'; message: InboundMessage }
   | { type: 'ack'; messageId: string; ack: AckLevel }
   | { type: 'edit'; messageId: string; chatId: string; newText: string; at: Date }
   | { type: 'revoke'; messageId: string; chatId: string; at: Date }

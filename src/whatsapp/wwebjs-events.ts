@@ -2,10 +2,11 @@ import type { Message, Reaction } from 'whatsapp-web.js';
 import type { Clock } from '../clock';
 import type { GatewayEvent } from './gateway';
 import type { WwebjsClient } from './wwebjs-client';
-import { toAckLevel, toEditEvent, toInboundMessage, toReactionEvent, toRevokeEvent } from './wwebjs-mapping';
+import { toAckLevel, toEditEvent, toInboundMessage, toPhoneMessage, toReactionEvent, toRevokeEvent } from './wwebjs-mapping';
 
 /**
- * whatsapp-web.js's message events as the gateway's domain events: new messages, delivery acks,
+ * whatsapp-web.js's message events as the gateway's domain events: new messages, our messages sent
+ * from the phone, delivery acks,
  * edits, deletions for everyone and reactions (groups only when allowed). `only` wraps each handler
  * so a replaced client's late events are dropped.
  */
@@ -20,6 +21,11 @@ export function wireMessageEvents(
   client.on('message', only((msg: Message) => {
     const message = toInboundMessage(msg, groups);
     if (message) emit({ type: 'message', message });
+  }));
+  // message_create also fires for what this app sends: toPhoneMessage keeps only the phone's.
+  client.on('message_create', only((msg: Message) => {
+    const message = toPhoneMessage(msg, groups);
+    if (message) emit({ type: 'sent_from_phone', message });
   }));
   client.on('message_ack', only((msg: Message, ack: number) => emit({ type: 'ack', messageId: msg.id._serialized, ack: toAckLevel(ack as never) })));
   client.on('message_edit', only((msg: Message, newBody: string) => emitIf(toEditEvent(msg, newBody, groups))));

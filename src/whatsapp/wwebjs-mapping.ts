@@ -69,6 +69,18 @@ function contentOf(msg: Message, raw: RawData): InboundContent {
   return { kind: 'text', text: msg.body ? `${msg.body}\n_(WhatsApp ${msg.type} message)_` : `_(a WhatsApp ${msg.type} message Switchboard cannot show)_` };
 }
 
+/**
+ * A message our account sent from the phone, as a message of the contact's chat (`from` is the
+ * chat). whatsapp-web.js tells the sending device by the id's shape: this app's own sends, like
+ * any WhatsApp Web or Desktop session's, are `web`, and are left out.
+ */
+export function toPhoneMessage(msg: Message, options: MappingOptions): InboundMessage | null {
+  if (!msg.fromMe || msg.deviceType === 'web' || msg.isStatus || msg.broadcast || !mirrored(msg.to, options)) return null;
+  const raw = ((msg as unknown as { _data?: RawData })._data ?? {}) as RawData;
+  const quoted = raw.quotedMsg ? { id: String(raw.quotedStanzaID ?? ''), text: raw.quotedMsg.body ?? raw.quotedMsg.caption } : undefined;
+  return { id: msg.id._serialized, from: msg.to, content: contentOf(msg, raw), ...(quoted ? { quoted } : {}), at: new Date(msg.timestamp * 1000) };
+}
+
 const ACK_LEVELS: Record<number, AckLevel> = { [-1]: 'error', 0: 'pending', 1: 'server', 2: 'device', 3: 'read', 4: 'played' };
 
 export function toAckLevel(ack: MessageAck): AckLevel {

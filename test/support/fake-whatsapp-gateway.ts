@@ -84,6 +84,13 @@ export class FakeWhatsAppGateway implements WhatsAppGateway {
     return message;
   }
 
+  /** Our account writes to `to` from the phone itself (not through the app). */
+  sendFromPhone(to: string, overrides: Partial<InboundMessage> = {}): InboundMessage {
+    const message: InboundMessage = { id: `true_${to}_PHONE${++inboundSeq}`, from: to, content: { kind: 'text', text: 'Sent from my phone' }, at: this.clock(), ...overrides };
+    this.emit({ type: 'sent_from_phone', message });
+    return message;
+  }
+
   /** A message that reaches WhatsApp while the app does not hear of it (the app down, or crashed). */
   arriveUnseen(overrides: Partial<InboundMessage> = {}): InboundMessage {
     const message: InboundMessage = {

@@ -1,8 +1,8 @@
 import type { Clock } from '../../clock';
 import type { ContactRepository, InboundSighting } from '../../domain/contact';
-import type { MediaRef, MessageRepository, NewInboundMessage } from '../../domain/message';
+import type { MessageRepository } from '../../domain/message';
 import type { MediaRepository } from '../../store/repositories/media-repository';
-import { formatBytes } from './format-inbound';
+import { keepMedia, toNewInbound } from './message-parts';
 import type { Logger } from '../../logger';
 import type { InboundMessage, WhatsAppGateway } from '../../whatsapp/gateway';
 import type { ConversationNotices } from '../../workflow/conversation-notices';
@@ -130,7 +130,7 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
     const keyword = text !== undefined && deps.isConsentKeyword(text);
     const hold = keyword || content.kind === 'media';
     const { message: stored, duplicate } = await deps.messages.recordInbound({
-      ...toNew(message),
+      ...toNewInbound(message),
       ...(hold ? { holdUntil: new Date(now.getTime() + HOLD_MS) } : {}),
     });
     const notice = owedNotices.get(message.id);
@@ -166,7 +166,7 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
     }
     if (hold) {
       const consentNotice = keyword ? await deps.consent(contact, text) : undefined;
-      const media = content.kind === 'media' ? await keepMedia(content, message.id) : undefined;
+      const media = content.kind === 'media' ? await keepMedia({ ...deps, logger: log }, content, message.id) : undefined;
       await deps.messages.release(stored.id, deps.clock(), { consentNotice, media });
       if (consentNotice) deps.wakeWhatsApp(message.from);
     }
@@ -182,26 +182,6 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
     await deps.messages.recordInbound({ waMessageId: `notice:${message.id}`, contactWaId: message.from, kind: 'notice', body: '', at: new Date(message.at.getTime() + 1), holdUntil: message.at });
   }
 
-  /** Downloads the file while WhatsApp Web still has it and keeps it in the store until it is posted. */
-  async function keepMedia(content: Extract<InboundMessage['content'], { kind: 'media' }>, waMessageId: string): Promise<MediaRef> {
-    const ref: MediaRef = { mimetype: content.mimetype, filename: content.filename, size: content.size };
-    if (content.size !== undefined && content.size > deps.mediaMaxBytes) return { ...ref, unavailable: tooLarge(content.size) };
-    let data: Buffer;
-    try {
-      data = await content.fetch();
-    } catch (err) {
-      log.warn({ err, waMessageId }, 'could not download media from WhatsApp');
-      return { ...ref, unavailable: 'WhatsApp did not hand over the file; open it on the phone' };
-    }
-    if (data.length > deps.mediaMaxBytes) return { ...ref, size: data.length, unavailable: tooLarge(data.length) };
-    const storedId = await deps.media.save({ mimetype: content.mimetype, filename: content.filename, size: data.length, data });
-    return { ...ref, size: data.length, storedId };
-  }
-
-  function tooLarge(size: number): string {
-    return `larger than the ${formatBytes(deps.mediaMaxBytes)} limit (${formatBytes(size)}); open it on the phone`;
-  }
-
   return {
     accept,
     hold,
@@ -214,19 +194,4 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
       await Promise.all(chains.values());
     },
   };
-}
-
-function toNew(message: InboundMessage): NewInboundMessage {
-  const c = message.content;
-  const base = { waMessageId: message.id, contactWaId: message.from, at: message.at, pushName: message.pushName, quoted: message.quoted };
-  switch (c.kind) {
-    case 'text':
-      return { ...base, kind: 'text', body: c.text };
-    case 'media':
-      return { ...base, kind: 'media', body: c.caption, media: { mimetype: c.mimetype, filename: c.filename, size: c.size } };
-    case 'location':
-      return { ...base, kind: 'location', location: { latitude: c.latitude, longitude: c.longitude, name: c.name, address: c.address } };
-    case 'contact_card':
-      return { ...base, kind: 'contact_card', vcards: c.vcards };
-  }
 }

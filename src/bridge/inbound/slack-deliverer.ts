@@ -185,14 +185,17 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
       }
       message = await uploadMedia(message, conversation);
       const text = formatInbound(message);
-      const banner = message.consentNotice ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: message.consentNotice }] }] : [];
+      const note = message.fromPhone ? phoneNote(contact) : message.consentNotice;
+      const banner = note ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: note }] }] : [];
       const posted = await post(conversation.channel, {
           channel: conversation.channel,
           thread_ts: conversation.threadTs,
           text,
           ...(banner.length ? { blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text || ' ' } }, ...banner] } : {}),
-          username: contactDisplayName({ ...contact, name: contact.name ?? message.pushName }),
-          icon_emoji: ':speech_balloon:',
+          // Ours from the phone reads as the team's, not the contact's.
+          ...(message.fromPhone
+            ? { username: 'Sent from the phone', icon_emoji: ':iphone:' }
+            : { username: contactDisplayName({ ...contact, name: contact.name ?? message.pushName }), icon_emoji: ':speech_balloon:' }),
           unfurl_links: false,
           unfurl_media: false,
           metadata: { event_type: METADATA_EVENT, event_payload: { wa_message_id: message.waMessageId ?? message.id } },
@@ -200,4 +203,14 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
       await messages.markPosted(message.id, { channel: conversation.channel, ts: posted.ts! });
     },
   };
+}
+
+/**
+ * The line under a message sent from the phone. The app never messages a contact who opted out;
+ * the phone can, and the thread says so.
+ */
+function phoneNote(contact: Contact): string {
+  return contact.consent.status === 'opted_out'
+    ? ':warning: Sent from the phone, not through Switchboard, to a contact who *opted out*.'
+    : 'Sent from the phone, not through Switchboard.';
 }

@@ -62,6 +62,7 @@ export function createMessageRepository(models: Models): MessageRepository {
           vcards: message.vcards,
           quoted: message.quoted,
           pushName: message.pushName,
+          fromPhone: message.fromPhone,
           delivery: { state: 'pending', attempts: 0, nextAttemptAt: message.holdUntil ?? message.at },
           createdAt: message.at,
         },

@@ -27,6 +27,7 @@ export const messageSchema = new Schema(
     vcards: { type: [String], default: undefined },
     quoted: { type: new Schema({ id: String, text: String }, { _id: false }) },
     pushName: String,
+    fromPhone: Boolean,
     slack: { type: new Schema({ channel: String, ts: String }, { _id: false }) },
     // Outbound only: "channel:ts" of the agent's Slack message, the dedupe key for retried events.
     slackKey: String,

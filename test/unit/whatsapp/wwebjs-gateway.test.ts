@@ -164,7 +164,7 @@ describe('whatsapp-web.js gateway lifecycle', () => {
     expect(s.gw.status()).toMatchObject({ state: 'disconnected', detail: 'WhatsApp Web reports CONFLICT' });
   });
 
-  it('when a contact edits, deletes or reacts, then the gateway emits the domain events; groups stay out', async () => {
+  it('when a contact edits, deletes or reacts, or we write from the phone, then the gateway emits the domain events; groups stay out', async () => {
     const s = setup([]);
     await s.gw.start();
     const client = s.made[0]!;
@@ -173,7 +173,10 @@ describe('whatsapp-web.js gateway lifecycle', () => {
     client.emit('message_revoke_everyone', { ...msg, type: 'revoked' }, msg);
     client.emit('message_reaction', { id: { fromMe: false }, msgId: { _serialized: 'true_447911123456@c.us_OUT1', remote: '447911123456@c.us' }, senderId: '447911123456@c.us', reaction: '❤️', timestamp: 1795600001 });
     client.emit('message_edit', { ...msg, from: '120363000000000000@g.us' }, 'group text', '');
-    expect(s.events.filter((e) => e.type !== 'state').map((e) => e.type)).toEqual(['edit', 'revoke', 'reaction']);
+    const ours = { fromMe: true, from: '441234567890@c.us', to: '447911123456@c.us', type: 'chat', body: 'hi', timestamp: 1795600002 };
+    client.emit('message_create', { ...ours, deviceType: 'android', id: { _serialized: 'true_447911123456@c.us_PHONE' } });
+    client.emit('message_create', { ...ours, deviceType: 'web', id: { _serialized: 'true_447911123456@c.us_APP' } }); // what this app sent
+    expect(s.events.filter((e) => e.type !== 'state').map((e) => e.type)).toEqual(['edit', 'revoke', 'reaction', 'sent_from_phone']);
     expect(s.gw.browserPid()).toBe(4242);
   });
 

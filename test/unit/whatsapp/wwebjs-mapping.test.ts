@@ -1,5 +1,5 @@
 import type { Message, Reaction } from 'whatsapp-web.js';
-import { toAckLevel, toEditEvent, toInboundMessage, toReactionEvent, toRevokeEvent } from '../../../src/whatsapp/wwebjs-mapping';
+import { toAckLevel, toEditEvent, toInboundMessage, toPhoneMessage, toReactionEvent, toRevokeEvent } from '../../../src/whatsapp/wwebjs-mapping';
 
 // The library's own Message class, fed raw data the way whatsapp-web.js receives it from WhatsApp Web.
 const WMessage = require('whatsapp-web.js/src/structures/Message') as new (client: unknown, data: object) => Message;
@@ -140,5 +140,29 @@ describe('whatsapp-web.js messages as domain messages', () => {
     });
     expect(toReactionEvent(reaction(''), options)).toMatchObject({ emoji: '' });
     expect(toReactionEvent(reaction('👍', true), options)).toBeNull();
+  });
+
+  describe('our messages sent from the phone', () => {
+    /** One of ours in Ana's chat; whatsapp-web.js reads the sending device off the id's shape. */
+    const ours = (id: string, overrides: Record<string, unknown> = {}) =>
+      message({ id: { fromMe: true, remote: '447911123456@c.us', id, _serialized: `true_447911123456@c.us_${id}` }, from: '441234567890@c.us', to: '447911123456@c.us', body: 'On my way', ...overrides });
+
+    it('when sent from an Android or iPhone, then it is a message of the contact\'s chat', () => {
+      for (const id of ['A1B2C3D4E5F6A1B2C3D4E5F6A1B2C3D4', '3A5F0C2B9D1E4F6A7B8C']) {
+        expect(toPhoneMessage(ours(id), options)).toEqual({ id: `true_447911123456@c.us_${id}`, from: '447911123456@c.us', content: { kind: 'text', text: 'On my way' }, at: new Date(1795600000 * 1000) });
+      }
+    });
+
+    it('when sent through WhatsApp Web (this app, or a desktop session), or received, then it is not one', () => {
+      expect(toPhoneMessage(ours('3EB0C431D5A9A3E7C4B1'), options)).toBeNull();
+      expect(toPhoneMessage(message({}), options)).toBeNull();
+    });
+
+    it('when written in a group or a status, then it is left out unless groups are allowed', () => {
+      const inGroup = ours('A1B2C3D4E5F6A1B2C3D4E5F6A1B2C3D4', { to: '120363000000000000@g.us' });
+      expect(toPhoneMessage(inGroup, options)).toBeNull();
+      expect(toPhoneMessage(inGroup, { allowGroups: true })?.from).toBe('120363000000000000@g.us');
+      expect(toPhoneMessage(ours('A1B2C3D4E5F6A1B2C3D4E5F6A1B2C3D4', { to: 'status@broadcast' }), { allowGroups: true })).toBeNull();
+    });
   });
 });

@@ -1,0 +1,83 @@
+import type { Clock } from '../../clock';
+import type { ContactRepository } from '../../domain/contact';
+import type { ConversationRepository } from '../../domain/conversation';
+import type { MessageRepository } from '../../domain/message';
+import type { Logger } from '../../logger';
+import type { MediaRepository } from '../../store/repositories/media-repository';
+import type { InboundMessage, WhatsAppGateway } from '../../whatsapp/gateway';
+import { keepMedia, toNewInbound } from './message-parts';
+
+export interface PhoneSendsDeps {
+  gateway: WhatsAppGateway;
+  messages: MessageRepository;
+  contacts: Pick<ContactRepository, 'findByWaId'>;
+  conversations: Pick<ConversationRepository, 'agentReplied'>;
+  media: MediaRepository;
+  mediaMaxBytes: number;
+  wakeSlack: (contactWaId: string) => void;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** How long a file sent from the phone may take to download before its post goes ahead without it. */
+const HOLD_MS = 30_000;
+
+/**
+ * What someone wrote from the phone itself, in a conversation the app mirrors: stored (once, by its
+ * WhatsApp id) and posted in the thread as sent from the phone, so agents see the whole
+ * conversation. It is a reply that reached WhatsApp, so the conversation waits on the customer.
+ * A chat the phone starts with someone who never wrote is not mirrored (no contact, no thread).
+ * When the store is down these wait in memory and are retried, in order, like customer messages.
+ */
+export function startPhoneSends(deps: PhoneSendsDeps): { idle(): Promise<void>; stop(): Promise<void> } {
+  const log = deps.logger.child({ component: 'phone-sends' });
+  const chains = new Map<string, Promise<void>>();
+  let stopped = false;
+
+  const unsubscribe = deps.gateway.on((event) => {
+    if (event.type !== 'sent_from_phone' || stopped) return;
+    const chat = event.message.from;
+    const next = (chains.get(chat) ?? Promise.resolve()).then(() => withRetry(event.message));
+    chains.set(chat, next);
+    void next.then(() => {
+      if (chains.get(chat) === next) chains.delete(chat);
+    });
+  });
+
+  async function withRetry(message: InboundMessage): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await record(message);
+      } catch (err) {
+        log.error({ err, waMessageId: message.id, attempt }, 'could not record a message sent from the phone; retrying');
+        if (stopped) return;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 250 * 2 ** attempt)).unref());
+      }
+    }
+  }
+
+  async function record(message: InboundMessage): Promise<void> {
+    if (!(await deps.contacts.findByWaId(message.from))) return log.debug({ chat: message.from }, 'sent from the phone to a chat not mirrored');
+    const media = message.content.kind === 'media' ? message.content : undefined;
+    const { message: stored, duplicate } = await deps.messages.recordInbound({
+      ...toNewInbound(message),
+      fromPhone: true,
+      ...(media ? { holdUntil: new Date(deps.clock().getTime() + HOLD_MS) } : {}),
+    });
+    if (duplicate) return;
+    if (media) await deps.messages.release(stored.id, deps.clock(), { media: await keepMedia({ ...deps, logger: log }, media, message.id) });
+    await deps.conversations.agentReplied(message.from, message.at);
+    deps.wakeSlack(message.from);
+  }
+
+  return {
+    idle: async () => {
+      while (chains.size > 0) await Promise.all(chains.values());
+    },
+    async stop() {
+      stopped = true;
+      unsubscribe();
+      await Promise.all(chains.values());
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { startTestApp, type TestApp } from '../../support/app-harness';
+import { manualClock, receiveAndMirror, threadPosts } from '../../support/bridge-helpers';
+import { useFakeSlackApi } from '../../support/slack/fake-slack-api';
+
+const ANA = '447911123456@c.us';
+
+/** Someone answers from the phone itself: the thread shows it, as the team's. Real app, store and Slack API. */
+describe('messages sent from the phone', () => {
+  const slack = useFakeSlackApi();
+  let t: TestApp;
+  let time: ReturnType<typeof manualClock>;
+  beforeEach(async () => {
+    time = manualClock();
+    t = await startTestApp({}, { slack, clock: time.clock });
+  });
+  afterEach(async () => {
+    await t.stop();
+  });
+
+  const mirrorPhone = async (to: string, text: string, id?: string) => {
+    const sent = t.gateway.sendFromPhone(to, { content: { kind: 'text', text }, ...(id ? { id } : {}) });
+    await t.app.bridge.recorded();
+    await t.app.bridge.toSlack.runDue();
+    return sent;
+  };
+
+  it('when someone answers a conversation from the phone, then the thread shows it as sent from the phone, and the conversation waits on the customer', async () => {
+    await receiveAndMirror(t, { from: ANA, pushName: 'Ana Lima', content: { kind: 'text', text: 'Is my order late?' } });
+    time.advance(60_000);
+    await mirrorPhone(ANA, 'Checking <!channel> now');
+    const post = threadPosts(t).at(-1)!;
+    expect(post.args).toMatchObject({ text: 'Checking &lt;!channel&gt; now', username: 'Sent from the phone', icon_emoji: ':iphone:' });
+    expect(JSON.stringify(post.args.blocks)).toContain('Sent from the phone, not through Switchboard.');
+    const contact = await t.app.deps.repos.contacts.findByWaId(ANA);
+    expect(contact!.conversation).toMatchObject({ status: 'pending', firstResponseAt: time.clock() });
+    // Not the customer's doing: their last message time stays.
+    expect(contact!.lastInboundAt).toEqual(new Date(time.clock().getTime() - 60_000));
+  });
+
+  it('when WhatsApp reports the same phone message twice, then it is posted once', async () => {
+    await receiveAndMirror(t, { from: ANA, content: { kind: 'text', text: 'hi' } });
+    await mirrorPhone(ANA, 'hello from the phone', `true_${ANA}_PHONEDUP`);
+    await mirrorPhone(ANA, 'hello from the phone', `true_${ANA}_PHONEDUP`);
+    expect(threadPosts(t).filter((p) => p.args.text === 'hello from the phone')).toHaveLength(1);
+  });
+
+  it('when the phone writes to someone who never wrote, then nothing is mirrored (no contact, no thread)', async () => {
+    await mirrorPhone('447700900999@c.us', 'Hi, this is the shop');
+    expect(slack.callsTo('chat.postMessage')).toEqual([]);
+    expect(await t.app.deps.repos.contacts.findByWaId('447700900999@c.us')).toBeNull();
+  });
+
+  it('when the phone writes to a contact who opted out, then the thread says so (the app itself would not have sent it)', async () => {
+    await receiveAndMirror(t, { from: ANA, content: { kind: 'text', text: 'STOP' } });
+    await mirrorPhone(ANA, 'Sorry to see you go!');
+    expect(JSON.stringify(threadPosts(t).at(-1)!.args.blocks)).toContain('to a contact who *opted out*');
+  });
+});
