@@ -142,7 +142,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
         logger,
       });
       // Every time WhatsApp connects: what arrived while the app was away, or was lost in a crash.
-      catchUp = startCatchUp({ gateway, contacts: repos.contacts, messages: repos.messages, accept: recorder.accept, hold: recorder.hold, clock, logger });
+      catchUp = startCatchUp({ gateway, contacts: repos.contacts, messages: repos.messages, accept: recorder.accept, hold: both(recorder.hold, phoneSends.hold), clock, logger });
       stopAcks = startAckReactions({ gateway, messages: repos.messages, client, logger });
       stopChanges = startContactChanges({ gateway, messages: repos.messages, contacts: repos.contacts, client, logger });
       // Replies queued while WhatsApp was away go out as soon as it is back.
@@ -164,5 +164,16 @@ export function createBridge(deps: BridgeDeps): Bridge {
       await phoneSends?.stop();
       await Promise.all([toSlack.stop(), toWhatsApp.stop()]);
     },
+  };
+}
+
+/** Holds both at once; the returned release lets both go. */
+function both(a: () => () => void, b: () => () => void): () => () => void {
+  return () => {
+    const [releaseA, releaseB] = [a(), b()];
+    return () => {
+      releaseA();
+      releaseB();
+    };
   };
 }

@@ -5,8 +5,8 @@ import type { WwebjsClient } from './wwebjs-client';
 import { toAckLevel, toEditEvent, toInboundMessage, toPhoneMessage, toReactionEvent, toRevokeEvent } from './wwebjs-mapping';
 
 /**
- * whatsapp-web.js's message events as the gateway's domain events: new messages, our messages sent
- * from the phone, delivery acks,
+ * whatsapp-web.js's message events as the gateway's domain events: new messages, what our account
+ * sends other than through the app (from the phone), delivery acks,
  * edits, deletions for everyone and reactions (groups only when allowed). `only` wraps each handler
  * so a replaced client's late events are dropped.
  */
@@ -14,7 +14,7 @@ export function wireMessageEvents(
   client: WwebjsClient,
   only: <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => void,
   emit: (event: GatewayEvent) => void,
-  options: { allowGroups: boolean; clock: Clock },
+  options: { allowGroups: boolean; clock: Clock; isOwn: (chatId: string, messageId: string) => Promise<boolean> },
 ): void {
   const groups = { allowGroups: options.allowGroups };
   const emitIf = (event: GatewayEvent | null) => event && emit(event);
@@ -22,10 +22,10 @@ export function wireMessageEvents(
     const message = toInboundMessage(msg, groups);
     if (message) emit({ type: 'message', message });
   }));
-  // message_create also fires for what this app sends: toPhoneMessage keeps only the phone's.
+  // message_create fires for everything our account writes, this app's own sends included.
   client.on('message_create', only((msg: Message) => {
     const message = toPhoneMessage(msg, groups);
-    if (message) emit({ type: 'sent_from_phone', message });
+    if (message) void options.isOwn(message.from, message.id).then((own) => own || emit({ type: 'sent_from_phone', message }));
   }));
   client.on('message_ack', only((msg: Message, ack: number) => emit({ type: 'ack', messageId: msg.id._serialized, ack: toAckLevel(ack as never) })));
   client.on('message_edit', only((msg: Message, newBody: string) => emitIf(toEditEvent(msg, newBody, groups))));

@@ -5,6 +5,7 @@ import { GatewaySendError, type ConnectionState, type GatewayEvent, type Gateway
 import type { WwebjsClient } from './wwebjs-client';
 import { wireMessageEvents } from './wwebjs-events';
 import { incomingSince } from './wwebjs-history';
+import { OwnSends } from './own-sends';
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -55,11 +56,13 @@ export class WwebjsGateway implements WhatsAppGateway {
   private stopped = true;
   private readonly timers: Timers;
   private readonly random: () => number;
+  private readonly ownSends: OwnSends;
 
   constructor(private readonly options: WwebjsGatewayOptions) {
     this.current = { state: 'stopped', since: options.clock() };
     this.timers = options.timers ?? realTimers;
     this.random = options.random ?? Math.random;
+    this.ownSends = new OwnSends(this.timers);
   }
 
   /**
@@ -185,7 +188,7 @@ export class WwebjsGateway implements WhatsAppGateway {
     }));
     client.on('auth_failure', mine((message: string) => void this.reconnectLater('disconnected', `authentication failed: ${message}`)));
     client.on('disconnected', mine((reason: string) => void this.reconnectLater('disconnected', String(reason))));
-    wireMessageEvents(client, mine, (event) => this.emit(event), { allowGroups: this.options.allowGroups, clock: this.options.clock });
+    wireMessageEvents(client, mine, (event) => this.emit(event), { allowGroups: this.options.allowGroups, clock: this.options.clock, isOwn: (chat, id) => this.ownSends.isOwn(chat, id) });
   }
 
   /** Drops the client and schedules a new one: base × 2^attempts, capped, times a jitter of 50–100 %. */
@@ -219,7 +222,7 @@ export class WwebjsGateway implements WhatsAppGateway {
   }
 
   private async send(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<SentMessage> {
-    const sent = await this.onClient((c) => c.sendMessage(chatId, content, options));
+    const sent = await this.onClient((c) => this.ownSends.track(chatId, () => c.sendMessage(chatId, content, options)));
     return { id: sent.id._serialized, at: this.options.clock() };
   }
 

@@ -69,14 +69,17 @@ function contentOf(msg: Message, raw: RawData): InboundContent {
   return { kind: 'text', text: msg.body ? `${msg.body}\n_(WhatsApp ${msg.type} message)_` : `_(a WhatsApp ${msg.type} message Switchboard cannot show)_` };
 }
 
+/** What a person writes; the rest of our account's `message_create` events are WhatsApp's own (call logs, security notices…). */
+const WRITTEN_TYPES = new Set(['chat', 'image', 'video', 'audio', 'ptt', 'document', 'sticker', 'location', 'vcard', 'multi_vcard']);
+
 /**
- * A message our account sent from the phone, as a message of the contact's chat (`from` is the
- * chat). whatsapp-web.js tells the sending device by the id's shape: this app's own sends, like
- * any WhatsApp Web or Desktop session's, are `web`, and are left out.
+ * A message our account wrote, as a message of the contact's chat (`from` is the chat). Whether the
+ * app sent it is for the gateway to judge (see own-sends.ts); this keeps only what a person wrote.
  */
 export function toPhoneMessage(msg: Message, options: MappingOptions): InboundMessage | null {
-  if (!msg.fromMe || msg.deviceType === 'web' || msg.isStatus || msg.broadcast || !mirrored(msg.to, options)) return null;
-  const raw = ((msg as unknown as { _data?: RawData })._data ?? {}) as RawData;
+  if (!msg.fromMe || !WRITTEN_TYPES.has(msg.type) || msg.isStatus || msg.broadcast || !mirrored(msg.to, options)) return null;
+  const raw = ((msg as unknown as { _data?: RawData & { isNotification?: boolean } })._data ?? {}) as RawData & { isNotification?: boolean };
+  if (raw.isNotification) return null;
   const quoted = raw.quotedMsg ? { id: String(raw.quotedStanzaID ?? ''), text: raw.quotedMsg.body ?? raw.quotedMsg.caption } : undefined;
   return { id: msg.id._serialized, from: msg.to, content: contentOf(msg, raw), ...(quoted ? { quoted } : {}), at: new Date(msg.timestamp * 1000) };
 }

@@ -107,10 +107,16 @@ export class FakeWhatsAppGateway implements WhatsAppGateway {
 
   /** Set to hold `messagesSince` until the test resolves it (a slow WhatsApp Web page). */
   historyGate: Promise<void> | undefined;
+  private readStarted: Array<() => void> = [];
+  /** Resolves once `messagesSince` has been called (at once if it has been). */
+  historyRead(): Promise<void> {
+    return this.historyReads.length > 0 ? Promise.resolve() : new Promise((resolve) => this.readStarted.push(resolve));
+  }
 
   async messagesSince(since: Date, perChat: number): Promise<MissedMessages> {
     if (this.current.state !== 'connected') throw new GatewaySendError('not_connected', `WhatsApp is ${this.current.state}`);
     this.historyReads.push({ since, perChat });
+    for (const started of this.readStarted.splice(0)) started();
     await this.historyGate;
     const chats = new Map<string, InboundMessage[]>();
     for (const m of this.history) chats.set(m.from, [...(chats.get(m.from) ?? []), m]);

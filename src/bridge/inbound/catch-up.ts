@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock';
 import type { ContactRepository } from '../../domain/contact';
 import type { MessageRepository } from '../../domain/message';
-import { AppError } from '../../errors';
+import { AppError, isAppError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { InboundMessage, WhatsAppGateway } from '../../whatsapp/gateway';
 
@@ -57,13 +57,16 @@ export function startCatchUp(deps: CatchUpDeps): CatchUp {
   let again = false;
   let retry: NodeJS.Timeout | undefined;
   let stopped = false;
+  /** The last read ran out of time: the next does not hold live messages (a slow page must not hold them every time). */
+  let slowPage = false;
 
   async function catchUp(): Promise<number> {
     const newest = await deps.contacts.latestInboundAt();
     if (!newest) return 0;
     const floor = deps.clock().getTime() - CATCH_UP_MAX_DAYS * 86_400_000;
     const since = new Date(Math.max(newest.getTime() - CATCH_UP_MARGIN_MS, floor));
-    const release = deps.hold();
+    if (slowPage) log.warn('reading WhatsApp was too slow last time: new messages are not held meanwhile, so they may be posted before older ones');
+    const release = slowPage ? () => {} : deps.hold();
     try {
       const { messages: held, truncatedChats } = await withTimeout(deps.gateway.messagesSince(since, CATCH_UP_PER_CHAT), readTimeoutMs);
       if (newest.getTime() - CATCH_UP_MARGIN_MS < floor) log.warn({ since }, `the app was away more than ${CATCH_UP_MAX_DAYS} days: older messages are only on the phone`);
@@ -77,6 +80,7 @@ export function startCatchUp(deps: CatchUpDeps): CatchUp {
       });
       for (const message of fresh) deps.accept(message);
       log.info({ since, read: held.length, new: fresh.length, erasedSkipped: unknown.length - fresh.length }, 'caught up with WhatsApp');
+      slowPage = false;
       return fresh.length;
     } finally {
       release();
@@ -88,6 +92,7 @@ export function startCatchUp(deps: CatchUpDeps): CatchUp {
       return await catchUp();
     } catch (err) {
       if (stopped) return 0; // shutting down: the store or the page went first
+      slowPage = isAppError(err, 'WHATSAPP_TIMEOUT');
       log.warn({ err, retryInMs: retryMs }, 'could not catch up with WhatsApp; trying again');
       retry = setTimeout(() => deps.gateway.status().state === 'connected' && void run(), retryMs).unref();
       return 0;

@@ -2,6 +2,7 @@ import type { Clock } from '../../clock';
 import type { ContactRepository, InboundSighting } from '../../domain/contact';
 import type { MessageRepository } from '../../domain/message';
 import type { MediaRepository } from '../../store/repositories/media-repository';
+import { holdGate } from './hold-gate';
 import { keepMedia, toNewInbound } from './message-parts';
 import type { Logger } from '../../logger';
 import type { InboundMessage, WhatsAppGateway } from '../../whatsapp/gateway';
@@ -30,12 +31,6 @@ export interface InboundRecorderDeps {
 /** How long a freshly stored message waits for its contact and consent to be handled; a crash only delays it. */
 const HOLD_MS = 30_000;
 
-/**
- * Stores every inbound WhatsApp message before anything else (deduplicated on its WhatsApp id),
- * then the contact, then consent keywords, then hands it to the Slack dispatcher. A conversation's
- * messages are handled one at a time in arrival order; when MongoDB is down they wait in memory and
- * are retried with backoff, in order — WhatsApp Web does not deliver them twice.
- */
 export interface InboundRecorder {
   /** Takes a message as if WhatsApp had just delivered it (the catch-up after downtime uses this). */
   accept(message: InboundMessage): void;
@@ -49,6 +44,12 @@ export interface InboundRecorder {
   stop(): Promise<void>;
 }
 
+/**
+ * Stores every inbound WhatsApp message before anything else (deduplicated on its WhatsApp id),
+ * then the contact, then consent keywords, then hands it to the Slack dispatcher. A conversation's
+ * messages are handled one at a time in arrival order; when MongoDB is down they wait in memory and
+ * are retried with backoff, in order — WhatsApp Web does not deliver them twice.
+ */
 export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder {
   const log = deps.logger.child({ component: 'inbound' });
   // One chain per contact: a conversation's messages are handled in arrival order, different
@@ -64,27 +65,11 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
    */
   const owedNotices = new Map<string, () => Promise<void>>();
   let stopped = false;
-  let holds = 0;
-  let held: InboundMessage[] = [];
+  const live = holdGate<InboundMessage>((message) => accept(message));
 
   const unsubscribe = deps.gateway.on((event) => {
-    if (event.type !== 'message') return;
-    if (holds > 0) held.push(event.message);
-    else accept(event.message);
+    if (event.type === 'message') live.pass(event.message);
   });
-
-  function hold(): () => void {
-    holds++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      if (--holds > 0) return;
-      const waiting = held;
-      held = [];
-      for (const message of waiting) accept(message);
-    };
-  }
 
   function accept(message: InboundMessage): void {
     if (stopped) return;
@@ -184,7 +169,7 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
 
   return {
     accept,
-    hold,
+    hold: live.hold,
     idle: async () => {
       while (chains.size > 0) await Promise.all(chains.values());
     },

@@ -5,6 +5,7 @@ import type { MessageRepository } from '../../domain/message';
 import type { Logger } from '../../logger';
 import type { MediaRepository } from '../../store/repositories/media-repository';
 import type { InboundMessage, WhatsAppGateway } from '../../whatsapp/gateway';
+import { holdGate } from './hold-gate';
 import { keepMedia, toNewInbound } from './message-parts';
 
 export interface PhoneSendsDeps {
@@ -29,19 +30,24 @@ const HOLD_MS = 30_000;
  * A chat the phone starts with someone who never wrote is not mirrored (no contact, no thread).
  * When the store is down these wait in memory and are retried, in order, like customer messages.
  */
-export function startPhoneSends(deps: PhoneSendsDeps): { idle(): Promise<void>; stop(): Promise<void> } {
+export function startPhoneSends(deps: PhoneSendsDeps): { hold(): () => void; idle(): Promise<void>; stop(): Promise<void> } {
   const log = deps.logger.child({ component: 'phone-sends' });
   const chains = new Map<string, Promise<void>>();
   let stopped = false;
-
-  const unsubscribe = deps.gateway.on((event) => {
-    if (event.type !== 'sent_from_phone' || stopped) return;
-    const chat = event.message.from;
-    const next = (chains.get(chat) ?? Promise.resolve()).then(() => withRetry(event.message));
+  // Held with the customers' messages while a catch-up hands over older ones: an answer is never
+  // posted (or counted) before the question it answers.
+  const live = holdGate<InboundMessage>((message) => {
+    if (stopped) return;
+    const chat = message.from;
+    const next = (chains.get(chat) ?? Promise.resolve()).then(() => withRetry(message));
     chains.set(chat, next);
     void next.then(() => {
       if (chains.get(chat) === next) chains.delete(chat);
     });
+  });
+
+  const unsubscribe = deps.gateway.on((event) => {
+    if (event.type === 'sent_from_phone') live.pass(event.message);
   });
 
   async function withRetry(message: InboundMessage): Promise<void> {
@@ -59,18 +65,23 @@ export function startPhoneSends(deps: PhoneSendsDeps): { idle(): Promise<void>; 
   async function record(message: InboundMessage): Promise<void> {
     if (!(await deps.contacts.findByWaId(message.from))) return log.debug({ chat: message.from }, 'sent from the phone to a chat not mirrored');
     const media = message.content.kind === 'media' ? message.content : undefined;
-    const { message: stored, duplicate } = await deps.messages.recordInbound({
+    // A repeat (a retry after a failure below) goes on: releasing and counting the reply are safe twice.
+    const { message: stored } = await deps.messages.recordInbound({
       ...toNewInbound(message),
       fromPhone: true,
       ...(media ? { holdUntil: new Date(deps.clock().getTime() + HOLD_MS) } : {}),
     });
-    if (duplicate) return;
-    if (media) await deps.messages.release(stored.id, deps.clock(), { media: await keepMedia({ ...deps, logger: log }, media, message.id) });
-    await deps.conversations.agentReplied(message.from, message.at);
+    const kept = stored.media?.storedId !== undefined || stored.media?.unavailable !== undefined;
+    if (media && !kept && stored.delivery.state === 'pending') await deps.messages.release(stored.id, deps.clock(), { media: await keepMedia({ ...deps, logger: log }, media, message.id) });
+    if (await deps.conversations.agentReplied(message.from, message.at)) {
+      // Now waiting on the customer: the card is redrawn after the post, as for a reply from Slack.
+      await deps.messages.recordInbound({ waMessageId: `notice:${message.id}`, contactWaId: message.from, kind: 'notice', body: '', at: new Date(message.at.getTime() + 1), holdUntil: message.at });
+    }
     deps.wakeSlack(message.from);
   }
 
   return {
+    hold: live.hold,
     idle: async () => {
       while (chains.size > 0) await Promise.all(chains.values());
     },

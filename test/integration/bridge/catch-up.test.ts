@@ -137,6 +137,7 @@ describe('catching up with WhatsApp', () => {
     whatsapp.historyGate = new Promise((resolve) => (pageAnswers = resolve));
     const second = await start({ dbName, gateway: whatsapp });
     // The catch-up is reading a slow WhatsApp Web page; meanwhile Ana changes her mind.
+    await whatsapp.historyRead();
     time.advance(60_000);
     whatsapp.receive({ from: ANA, content: text('STOP') });
     pageAnswers();

@@ -55,4 +55,33 @@ describe('messages sent from the phone', () => {
     await mirrorPhone(ANA, 'Sorry to see you go!');
     expect(JSON.stringify(threadPosts(t).at(-1)!.args.blocks)).toContain('to a contact who *opted out*');
   });
+
+  it('when the phone answers, then the card is redrawn to show the conversation waiting on the customer', async () => {
+    await receiveAndMirror(t, { from: ANA, content: { kind: 'text', text: 'Is my order late?' } });
+    const thread = (await t.app.deps.repos.contacts.findByWaId(ANA))!.slack!;
+    const redraws = () => slack.callsTo('chat.update').filter((c) => c.args.ts === thread.threadTs);
+    const before = redraws().length;
+    await mirrorPhone(ANA, 'It ships today');
+    expect(redraws().length).toBe(before + 1);
+    expect(JSON.stringify(redraws().at(-1)!.args.blocks)).toMatch(/Pending/);
+  });
+
+  it('when the phone answers while a catch-up is reading WhatsApp, then the answer waits for the question it answers', async () => {
+    await receiveAndMirror(t, { from: ANA, content: { kind: 'text', text: 'first' } });
+    t.gateway.setState('disconnected');
+    time.advance(60_000);
+    t.gateway.arriveUnseen({ from: ANA, content: { kind: 'text', text: 'Is my order late?' } });
+    let pageAnswers!: () => void;
+    t.gateway.historyGate = new Promise((resolve) => (pageAnswers = resolve));
+    t.gateway.setState('connected');
+    await t.gateway.historyRead();
+    time.advance(60_000);
+    t.gateway.sendFromPhone(ANA, { content: { kind: 'text', text: 'It ships today' } });
+    pageAnswers();
+    await t.app.bridge.catchUp();
+    await t.app.bridge.recorded();
+    await t.app.bridge.toSlack.runDue();
+    expect(threadPosts(t).map((p) => p.args.text)).toEqual(['first', 'Is my order late?', 'It ships today']);
+    expect((await t.app.deps.repos.contacts.findByWaId(ANA))!.conversation).toMatchObject({ status: 'pending' });
+  });
 });

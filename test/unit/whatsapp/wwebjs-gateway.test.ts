@@ -173,9 +173,8 @@ describe('whatsapp-web.js gateway lifecycle', () => {
     client.emit('message_revoke_everyone', { ...msg, type: 'revoked' }, msg);
     client.emit('message_reaction', { id: { fromMe: false }, msgId: { _serialized: 'true_447911123456@c.us_OUT1', remote: '447911123456@c.us' }, senderId: '447911123456@c.us', reaction: '❤️', timestamp: 1795600001 });
     client.emit('message_edit', { ...msg, from: '120363000000000000@g.us' }, 'group text', '');
-    const ours = { fromMe: true, from: '441234567890@c.us', to: '447911123456@c.us', type: 'chat', body: 'hi', timestamp: 1795600002 };
-    client.emit('message_create', { ...ours, deviceType: 'android', id: { _serialized: 'true_447911123456@c.us_PHONE' } });
-    client.emit('message_create', { ...ours, deviceType: 'web', id: { _serialized: 'true_447911123456@c.us_APP' } }); // what this app sent
+    client.emit('message_create', { fromMe: true, from: '441234567890@c.us', to: '447911123456@c.us', type: 'chat', body: 'hi', timestamp: 1795600002, id: { _serialized: 'true_447911123456@c.us_PHONE' } });
+    await new Promise((r) => setImmediate(r));
     expect(s.events.filter((e) => e.type !== 'state').map((e) => e.type)).toEqual(['edit', 'revoke', 'reaction', 'sent_from_phone']);
     expect(s.gw.browserPid()).toBe(4242);
   });
@@ -206,5 +205,48 @@ describe('whatsapp-web.js gateway lifecycle', () => {
       messages: [expect.objectContaining({ id: 'false_447911123456@c.us_M1', from: '447911123456@c.us', content: { kind: 'text', text: 'missed' } })],
       truncatedChats: 0,
     });
+  });
+
+  it('when WhatsApp reports the app\'s own send as created, even before the send has returned, then it is not taken for a phone message; one from the phone is', async () => {
+    const s = setup([]);
+    await s.gw.start();
+    const client = s.made[0]!;
+    client.emit('ready');
+    const chat = '447911123456@c.us';
+    const created = (id: string, body: string) => ({ fromMe: true, from: '441234567890@c.us', to: chat, type: 'chat', body, timestamp: 1795600003, deviceType: 'android', id: { _serialized: id } });
+    // WhatsApp Web adds the message (message_create) before sendMessage resolves with its id.
+    let answer!: () => void;
+    client.sendMessage = async (chatId: string, content: unknown) => {
+      const id = `true_${chatId}_OUT1`;
+      client.emit('message_create', created(id, String(content)));
+      client.emit('message_create', created(`true_${chatId}_FROMPHONE`, 'typed on the phone meanwhile'));
+      await new Promise<void>((resolve) => (answer = resolve));
+      return { id: { _serialized: id } } as never;
+    };
+    const sending = s.gw.sendText(chat, 'Your order ships today');
+    await new Promise((r) => setImmediate(r));
+    expect(s.events.filter((e) => e.type === 'sent_from_phone')).toEqual([]); // judged once the send returns
+    answer();
+    await sending;
+    await new Promise((r) => setImmediate(r));
+    expect(s.events.filter((e) => e.type === 'sent_from_phone').map((e) => (e as { message: { id: string } }).message.id)).toEqual([`true_${chat}_FROMPHONE`]);
+    // Reported again later: still known as ours.
+    client.emit('message_create', created(`true_${chat}_OUT1`, 'Your order ships today'));
+    await new Promise((r) => setImmediate(r));
+    expect(s.events.filter((e) => e.type === 'sent_from_phone')).toHaveLength(1);
+  });
+
+  it('when a send to the chat hangs past the limit, then a message created meanwhile is taken as ours (unmirrored rather than shown twice)', async () => {
+    const s = setup([]);
+    await s.gw.start();
+    const client = s.made[0]!;
+    client.emit('ready');
+    client.sendMessage = () => new Promise<never>(() => {});
+    void s.gw.sendText('447911123456@c.us', 'stuck');
+    client.emit('message_create', { fromMe: true, to: '447911123456@c.us', type: 'chat', body: 'stuck', timestamp: 1795600004, id: { _serialized: 'true_447911123456@c.us_X' } });
+    await new Promise((r) => setImmediate(r));
+    expect(s.t.delays()).toContain(60_000);
+    await s.t.fireAll();
+    expect(s.events.filter((e) => e.type === 'sent_from_phone')).toEqual([]);
   });
 });

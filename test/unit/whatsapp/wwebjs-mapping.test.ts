@@ -147,15 +147,17 @@ describe('whatsapp-web.js messages as domain messages', () => {
     const ours = (id: string, overrides: Record<string, unknown> = {}) =>
       message({ id: { fromMe: true, remote: '447911123456@c.us', id, _serialized: `true_447911123456@c.us_${id}` }, from: '441234567890@c.us', to: '447911123456@c.us', body: 'On my way', ...overrides });
 
-    it('when sent from an Android or iPhone, then it is a message of the contact\'s chat', () => {
-      for (const id of ['A1B2C3D4E5F6A1B2C3D4E5F6A1B2C3D4', '3A5F0C2B9D1E4F6A7B8C']) {
+    it('when written by our account, from any device, then it is a message of the contact\'s chat (whether the app sent it is the gateway\'s to judge)', () => {
+      for (const id of ['A1B2C3D4E5F6A1B2C3D4E5F6A1B2C3D4', '3A5F0C2B9D1E4F6A7B8C', '3EB0C431D5A9A3E7C4B1']) {
         expect(toPhoneMessage(ours(id), options)).toEqual({ id: `true_447911123456@c.us_${id}`, from: '447911123456@c.us', content: { kind: 'text', text: 'On my way' }, at: new Date(1795600000 * 1000) });
       }
     });
 
-    it('when sent through WhatsApp Web (this app, or a desktop session), or received, then it is not one', () => {
-      expect(toPhoneMessage(ours('3EB0C431D5A9A3E7C4B1'), options)).toBeNull();
+    it('when it was received, or is WhatsApp\'s own (a call log, a security notice), then it is not one', () => {
       expect(toPhoneMessage(message({}), options)).toBeNull();
+      expect(toPhoneMessage(ours('A1B2C3D4E5F6A1B2C3D4E5F6A1B2C3D4', { type: 'call_log' }), options)).toBeNull();
+      expect(toPhoneMessage(ours('A1B2C3D4E5F6A1B2C3D4E5F6A1B2C3D4', { type: 'e2e_notification' }), options)).toBeNull();
+      expect(toPhoneMessage(ours('A1B2C3D4E5F6A1B2C3D4E5F6A1B2C3D4', { isNotification: true }), options)).toBeNull();
     });
 
     it('when written in a group or a status, then it is left out unless groups are allowed', () => {
