@@ -1,10 +1,9 @@
-import type { Message } from 'whatsapp-web.js';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import { GatewaySendError, type ConnectionState, type GatewayEvent, type GatewayStatus, type MissedMessages, type OutboundMedia, type SentMessage, type WhatsAppGateway } from './gateway';
 import type { WwebjsClient } from './wwebjs-client';
 import { wireMessageEvents } from './wwebjs-events';
-import { incomingSince } from './wwebjs-history';
+import { WwebjsActions } from './wwebjs-actions';
 import { OwnSends } from './own-sends';
 
 export interface Timers {
@@ -57,12 +56,24 @@ export class WwebjsGateway implements WhatsAppGateway {
   private readonly timers: Timers;
   private readonly random: () => number;
   private readonly ownSends: OwnSends;
+  private readonly actions: WwebjsActions;
 
   constructor(private readonly options: WwebjsGatewayOptions) {
     this.current = { state: 'stopped', since: options.clock() };
     this.timers = options.timers ?? realTimers;
     this.random = options.random ?? Math.random;
     this.ownSends = new OwnSends(this.timers);
+    this.actions = new WwebjsActions({
+      // Only a connected client is acted on; otherwise the caller hears why not.
+      client: () => {
+        if (!this.client || this.current.state !== 'connected') throw new GatewaySendError('not_connected', `WhatsApp is ${this.current.state}`);
+        return this.client;
+      },
+      ownSends: this.ownSends,
+      toMedia: options.toMedia,
+      clock: options.clock,
+      allowGroups: options.allowGroups,
+    });
   }
 
   /**
@@ -221,63 +232,28 @@ export class WwebjsGateway implements WhatsAppGateway {
     for (const l of this.listeners) l(event);
   }
 
-  private async send(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<SentMessage> {
-    const sent = await this.onClient((c) => this.ownSends.track(chatId, () => c.sendMessage(chatId, content, options)));
-    return { id: sent.id._serialized, at: this.options.clock() };
-  }
-
   sendText(chatId: string, text: string, options?: { quotedMessageId?: string }): Promise<SentMessage> {
-    return this.send(chatId, text, options?.quotedMessageId ? { quotedMessageId: options.quotedMessageId } : undefined);
+    return this.actions.sendText(chatId, text, options);
   }
-
   sendMedia(chatId: string, media: OutboundMedia): Promise<SentMessage> {
-    return this.send(chatId, this.options.toMedia(media), media.caption ? { caption: media.caption } : undefined);
+    return this.actions.sendMedia(chatId, media);
   }
-
   react(messageId: string, emoji: string): Promise<void> {
-    return this.onMessage(messageId, (m) => m.react(emoji));
+    return this.actions.react(messageId, emoji);
   }
-
   edit(messageId: string, text: string): Promise<void> {
-    return this.onMessage(messageId, async (m) => {
-      if (!(await m.edit(text))) throw new GatewaySendError('rejected', 'WhatsApp refused the edit (too old, or not ours)');
-    });
+    return this.actions.edit(messageId, text);
   }
-
   revoke(messageId: string): Promise<void> {
-    return this.onMessage(messageId, (m) => m.delete(true));
+    return this.actions.revoke(messageId);
   }
-
-  async markRead(chatId: string): Promise<void> {
-    await this.onClient((c) => c.sendSeen(chatId));
+  markRead(chatId: string): Promise<void> {
+    return this.actions.markRead(chatId);
   }
-
-  async recentOwnMessages(chatId: string, limit: number): Promise<Array<{ id: string; text: string; at: Date }>> {
-    const messages = await this.onClient(async (c) => (await c.getChatById(chatId)).fetchMessages({ limit, fromMe: true }));
-    return messages.map((m) => ({ id: m.id._serialized, text: m.body ?? '', at: new Date((m.timestamp || 0) * 1000) }));
+  recentOwnMessages(chatId: string, limit: number): Promise<Array<{ id: string; text: string; at: Date }>> {
+    return this.actions.recentOwnMessages(chatId, limit);
   }
-
   messagesSince(since: Date, perChat: number): Promise<MissedMessages> {
-    return this.onClient(async (c) => incomingSince(await c.getChats(), since, perChat, { allowGroups: this.options.allowGroups }));
-  }
-
-  private onMessage(messageId: string, act: (m: Message) => Promise<unknown>): Promise<void> {
-    return this.onClient(async (c) => {
-      const message = await c.getMessageById(messageId);
-      if (!message) throw new GatewaySendError('rejected', `WhatsApp no longer has message ${messageId}`);
-      await act(message);
-    });
-  }
-
-  /** Runs `act` on a connected client; every failure becomes a GatewaySendError the caller can act on. */
-  private async onClient<T>(act: (c: WwebjsClient) => Promise<T>): Promise<T> {
-    const client = this.client;
-    if (!client || this.current.state !== 'connected') throw new GatewaySendError('not_connected', `WhatsApp is ${this.current.state}`);
-    try {
-      return await act(client);
-    } catch (err) {
-      if (err instanceof GatewaySendError) throw err;
-      throw new GatewaySendError('unknown', err instanceof Error ? err.message : String(err));
-    }
+    return this.actions.messagesSince(since, perChat);
   }
 }

@@ -1,0 +1,83 @@
+import type { Message } from 'whatsapp-web.js';
+import type { Clock } from '../clock';
+import { GatewaySendError, type MissedMessages, type OutboundMedia, type SentMessage } from './gateway';
+import type { OwnSends } from './own-sends';
+import type { WwebjsClient } from './wwebjs-client';
+import { incomingSince } from './wwebjs-history';
+
+export interface WwebjsActionsOptions {
+  /** The connected client; throws GatewaySendError('not_connected') when there is none. */
+  client: () => WwebjsClient;
+  ownSends: OwnSends;
+  toMedia: (media: OutboundMedia) => unknown;
+  clock: Clock;
+  allowGroups: boolean;
+}
+
+/**
+ * What the gateway does with a connected client: sends (remembered, so their echoes are known as
+ * the app's own), edits, deletions, reactions and reads. Every failure becomes a GatewaySendError
+ * the caller can act on.
+ */
+export class WwebjsActions {
+  constructor(private readonly options: WwebjsActionsOptions) {}
+
+  private async send(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<SentMessage> {
+    const sent = await this.onClient((c) => this.options.ownSends.track(chatId, () => c.sendMessage(chatId, content, options)));
+    return { id: sent.id._serialized, at: this.options.clock() };
+  }
+
+  sendText(chatId: string, text: string, options?: { quotedMessageId?: string }): Promise<SentMessage> {
+    return this.send(chatId, text, options?.quotedMessageId ? { quotedMessageId: options.quotedMessageId } : undefined);
+  }
+
+  sendMedia(chatId: string, media: OutboundMedia): Promise<SentMessage> {
+    return this.send(chatId, this.options.toMedia(media), media.caption ? { caption: media.caption } : undefined);
+  }
+
+  react(messageId: string, emoji: string): Promise<void> {
+    return this.onMessage(messageId, (m) => m.react(emoji));
+  }
+
+  edit(messageId: string, text: string): Promise<void> {
+    return this.onMessage(messageId, async (m) => {
+      if (!(await m.edit(text))) throw new GatewaySendError('rejected', 'WhatsApp refused the edit (too old, or not ours)');
+    });
+  }
+
+  revoke(messageId: string): Promise<void> {
+    return this.onMessage(messageId, (m) => m.delete(true));
+  }
+
+  async markRead(chatId: string): Promise<void> {
+    await this.onClient((c) => c.sendSeen(chatId));
+  }
+
+  async recentOwnMessages(chatId: string, limit: number): Promise<Array<{ id: string; text: string; at: Date }>> {
+    const messages = await this.onClient(async (c) => (await c.getChatById(chatId)).fetchMessages({ limit, fromMe: true }));
+    return messages.map((m) => ({ id: m.id._serialized, text: m.body ?? '', at: new Date((m.timestamp || 0) * 1000) }));
+  }
+
+  messagesSince(since: Date, perChat: number): Promise<MissedMessages> {
+    return this.onClient(async (c) => incomingSince(await c.getChats(), since, perChat, { allowGroups: this.options.allowGroups }));
+  }
+
+  private onMessage(messageId: string, act: (m: Message) => Promise<unknown>): Promise<void> {
+    return this.onClient(async (c) => {
+      const message = await c.getMessageById(messageId);
+      if (!message) throw new GatewaySendError('rejected', `WhatsApp no longer has message ${messageId}`);
+      await act(message);
+    });
+  }
+
+  /** Runs `act` on the connected client; every failure becomes a GatewaySendError. */
+  private async onClient<T>(act: (c: WwebjsClient) => Promise<T>): Promise<T> {
+    const client = this.options.client();
+    try {
+      return await act(client);
+    } catch (err) {
+      if (err instanceof GatewaySendError) throw err;
+      throw new GatewaySendError('unknown', err instanceof Error ? err.message : String(err));
+    }
+  }
+}
