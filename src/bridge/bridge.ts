@@ -138,6 +138,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
         media: repos.media,
         mediaMaxBytes: config.bridge.mediaMaxBytes,
         wakeSlack: (contact) => toSlack.wake(contact),
+        sequence: recorder.sequence,
         clock,
         logger,
       });
@@ -150,18 +151,15 @@ export function createBridge(deps: BridgeDeps): Bridge {
       toSlack.start();
       toWhatsApp.start();
     },
-    recorded: async () => {
-      await recorder?.idle();
-      await phoneSends?.idle();
-    },
+    recorded: () => recorder?.idle() ?? Promise.resolve(),
     catchUp: () => catchUp?.run() ?? Promise.resolve(0),
     async stop() {
       catchUp?.stop();
       stopReconnectWake?.();
       stopAcks?.();
       stopChanges?.();
+      phoneSends?.stop();
       await recorder?.stop();
-      await phoneSends?.stop();
       await Promise.all([toSlack.stop(), toWhatsApp.stop()]);
     },
   };

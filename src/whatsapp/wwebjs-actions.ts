@@ -23,7 +23,12 @@ export class WwebjsActions {
   constructor(private readonly options: WwebjsActionsOptions) {}
 
   private async send(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<SentMessage> {
-    const sent = await this.onClient((c) => this.options.ownSends.track(chatId, () => c.sendMessage(chatId, content, options)));
+    const sent = await this.onClient(async (c) => {
+      const created = await this.options.ownSends.track(() => c.sendMessage(chatId, content, options));
+      // whatsapp-web.js answers undefined when the page made no message: not known to be sent.
+      if (!created) throw new GatewaySendError('unknown', 'WhatsApp Web returned no message for the send');
+      return created;
+    });
     return { id: sent.id._serialized, at: this.options.clock() };
   }
 

@@ -14,7 +14,7 @@ export function wireMessageEvents(
   client: WwebjsClient,
   only: <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => void,
   emit: (event: GatewayEvent) => void,
-  options: { allowGroups: boolean; clock: Clock; isOwn: (chatId: string, messageId: string) => Promise<boolean> },
+  options: { allowGroups: boolean; clock: Clock; isOwn: (messageId: string) => Promise<boolean> },
 ): void {
   const groups = { allowGroups: options.allowGroups };
   const emitIf = (event: GatewayEvent | null) => event && emit(event);
@@ -25,7 +25,9 @@ export function wireMessageEvents(
   // message_create fires for everything our account writes, this app's own sends included.
   client.on('message_create', only((msg: Message) => {
     const message = toPhoneMessage(msg, groups);
-    if (message) void options.isOwn(message.from, message.id).then((own) => own || emit({ type: 'sent_from_phone', message }));
+    // Judged once the app's sends in flight have returned; by then the client may have been
+    // replaced, so the emit goes through `only` too.
+    if (message) void options.isOwn(message.id).then((own) => own || only(() => emit({ type: 'sent_from_phone', message }))());
   }));
   client.on('message_ack', only((msg: Message, ack: number) => emit({ type: 'ack', messageId: msg.id._serialized, ack: toAckLevel(ack as never) })));
   client.on('message_edit', only((msg: Message, newBody: string) => emitIf(toEditEvent(msg, newBody, groups))));

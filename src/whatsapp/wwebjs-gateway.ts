@@ -62,7 +62,7 @@ export class WwebjsGateway implements WhatsAppGateway {
     this.current = { state: 'stopped', since: options.clock() };
     this.timers = options.timers ?? realTimers;
     this.random = options.random ?? Math.random;
-    this.ownSends = new OwnSends(this.timers);
+    this.ownSends = new OwnSends(this.timers, options.logger);
     this.actions = new WwebjsActions({
       // Only a connected client is acted on; otherwise the caller hears why not.
       client: () => {
@@ -199,7 +199,7 @@ export class WwebjsGateway implements WhatsAppGateway {
     }));
     client.on('auth_failure', mine((message: string) => void this.reconnectLater('disconnected', `authentication failed: ${message}`)));
     client.on('disconnected', mine((reason: string) => void this.reconnectLater('disconnected', String(reason))));
-    wireMessageEvents(client, mine, (event) => this.emit(event), { allowGroups: this.options.allowGroups, clock: this.options.clock, isOwn: (chat, id) => this.ownSends.isOwn(chat, id) });
+    wireMessageEvents(client, mine, (event) => this.emit(event), { allowGroups: this.options.allowGroups, clock: this.options.clock, isOwn: (id) => this.ownSends.isOwn(id) });
   }
 
   /** Drops the client and schedules a new one: base × 2^attempts, capped, times a jitter of 50–100 %. */

@@ -70,7 +70,7 @@ function contentOf(msg: Message, raw: RawData): InboundContent {
 }
 
 /** What a person writes; the rest of our account's `message_create` events are WhatsApp's own (call logs, security notices…). */
-const WRITTEN_TYPES = new Set(['chat', 'image', 'video', 'audio', 'ptt', 'document', 'sticker', 'location', 'vcard', 'multi_vcard']);
+const WRITTEN_TYPES = new Set(['chat', 'image', 'video', 'audio', 'ptt', 'ptv', 'document', 'sticker', 'location', 'vcard', 'multi_vcard', 'poll_creation']);
 
 /**
  * A message our account wrote, as a message of the contact's chat (`from` is the chat). Whether the

@@ -15,9 +15,15 @@ export class FakeClient extends EventEmitter {
   async destroy() {
     this.destroyed++;
   }
+  /** The chat id WhatsApp Web files a send under (it may differ from the id sent to, e.g. `@lid`). */
+  chatOf: (chatId: string) => string = (chatId) => chatId;
+  /** As whatsapp-web.js does: the page creates the message (message_create) before the send returns. */
   async sendMessage(chatId: string, content: unknown) {
     this.sent.push({ chatId, content });
-    return { id: { _serialized: `true_${chatId}_OUT${this.sent.length}` } } as never;
+    const id = `true_${chatId}_OUT${this.sent.length}`;
+    this.emit('message_create', { fromMe: true, from: '441234567890@c.us', to: this.chatOf(chatId), type: 'chat', body: String(content), timestamp: Math.floor(Date.now() / 1000), id: { _serialized: id } });
+    await Promise.resolve();
+    return { id: { _serialized: id } } as never;
   }
   async getMessageById() {
     return null;

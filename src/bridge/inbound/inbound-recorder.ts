@@ -40,6 +40,8 @@ export interface InboundRecorder {
    * WhatsApp's order (in Slack, and for consent keywords).
    */
   hold(): () => void;
+  /** Runs `job` in the contact's lane, after their messages taken so far (a phone answer stays after the question). */
+  sequence(contact: string, job: () => Promise<void>): void;
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -55,6 +57,8 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
   // One chain per contact: a conversation's messages are handled in arrival order, different
   // conversations side by side.
   const chains = new Map<string, Promise<void>>();
+  /** Ids of the messages taken and not yet recorded. */
+  const taken = new Set<string>();
   /** Messages per contact received and not yet recorded: a burst updates its contact once, at its end. */
   const queued = new Map<string, number>();
   /** What a contact's recorded messages have told us that is not in the store yet (merged over a burst). */
@@ -72,14 +76,25 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
   });
 
   function accept(message: InboundMessage): void {
-    if (stopped) return;
+    // One already on its way (a catch-up run again after a reconnect, say) is not taken twice: the
+    // store would ignore the repeat, but it would count in its burst and hold back the contact update.
+    if (stopped || taken.has(message.id)) return;
+    taken.add(message.id);
     const contact = message.from;
     queued.set(contact, (queued.get(contact) ?? 0) + 1);
-    const next = (chains.get(contact) ?? Promise.resolve()).then(() => withRetry(message)).finally(() => {
-      const left = (queued.get(contact) ?? 1) - 1;
-      if (left > 0) queued.set(contact, left);
-      else queued.delete(contact);
-    });
+    sequence(contact, () =>
+      withRetry(message).finally(() => {
+        taken.delete(message.id);
+        const left = (queued.get(contact) ?? 1) - 1;
+        if (left > 0) queued.set(contact, left);
+        else queued.delete(contact);
+      }),
+    );
+  }
+
+  /** Jobs never reject (they retry until they succeed or the recorder stops), so a lane never breaks. */
+  function sequence(contact: string, job: () => Promise<void>): void {
+    const next = (chains.get(contact) ?? Promise.resolve()).then(job);
     chains.set(contact, next);
     void next.then(() => {
       if (chains.get(contact) === next) chains.delete(contact);
@@ -170,6 +185,7 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
   return {
     accept,
     hold: live.hold,
+    sequence,
     idle: async () => {
       while (chains.size > 0) await Promise.all(chains.values());
     },

@@ -16,6 +16,8 @@ export interface PhoneSendsDeps {
   media: MediaRepository;
   mediaMaxBytes: number;
   wakeSlack: (contactWaId: string) => void;
+  /** The inbound recorder's lanes: a phone answer is recorded after the contact's messages before it. */
+  sequence: (contact: string, job: () => Promise<void>) => void;
   clock: Clock;
   logger: Logger;
 }
@@ -28,22 +30,15 @@ const HOLD_MS = 30_000;
  * WhatsApp id) and posted in the thread as sent from the phone, so agents see the whole
  * conversation. It is a reply that reached WhatsApp, so the conversation waits on the customer.
  * A chat the phone starts with someone who never wrote is not mirrored (no contact, no thread).
- * When the store is down these wait in memory and are retried, in order, like customer messages.
+ * When the store is down these wait in memory and are retried, in order, in the contact's lane.
  */
-export function startPhoneSends(deps: PhoneSendsDeps): { hold(): () => void; idle(): Promise<void>; stop(): Promise<void> } {
+export function startPhoneSends(deps: PhoneSendsDeps): { hold(): () => void; stop(): void } {
   const log = deps.logger.child({ component: 'phone-sends' });
-  const chains = new Map<string, Promise<void>>();
   let stopped = false;
-  // Held with the customers' messages while a catch-up hands over older ones: an answer is never
-  // posted (or counted) before the question it answers.
+  // In the contact's lane, and held with the customers' messages while a catch-up hands over older
+  // ones: an answer is never posted (or counted) before the question it answers.
   const live = holdGate<InboundMessage>((message) => {
-    if (stopped) return;
-    const chat = message.from;
-    const next = (chains.get(chat) ?? Promise.resolve()).then(() => withRetry(message));
-    chains.set(chat, next);
-    void next.then(() => {
-      if (chains.get(chat) === next) chains.delete(chat);
-    });
+    if (!stopped) deps.sequence(message.from, () => withRetry(message));
   });
 
   const unsubscribe = deps.gateway.on((event) => {
@@ -73,22 +68,18 @@ export function startPhoneSends(deps: PhoneSendsDeps): { hold(): () => void; idl
     });
     const kept = stored.media?.storedId !== undefined || stored.media?.unavailable !== undefined;
     if (media && !kept && stored.delivery.state === 'pending') await deps.messages.release(stored.id, deps.clock(), { media: await keepMedia({ ...deps, logger: log }, media, message.id) });
-    if (await deps.conversations.agentReplied(message.from, message.at)) {
-      // Now waiting on the customer: the card is redrawn after the post, as for a reply from Slack.
-      await deps.messages.recordInbound({ waMessageId: `notice:${message.id}`, contactWaId: message.from, kind: 'notice', body: '', at: new Date(message.at.getTime() + 1), holdUntil: message.at });
-    }
+    await deps.conversations.agentReplied(message.from, message.at);
+    // The card is redrawn after the post (now waiting on the customer, most likely). Recorded every
+    // time, not only when the status changed: a retry after a failure here must still redraw it.
+    await deps.messages.recordInbound({ waMessageId: `notice:${message.id}`, contactWaId: message.from, kind: 'notice', body: '', at: new Date(message.at.getTime() + 1), holdUntil: message.at });
     deps.wakeSlack(message.from);
   }
 
   return {
     hold: live.hold,
-    idle: async () => {
-      while (chains.size > 0) await Promise.all(chains.values());
-    },
-    async stop() {
+    stop() {
       stopped = true;
       unsubscribe();
-      await Promise.all(chains.values());
     },
   };
 }

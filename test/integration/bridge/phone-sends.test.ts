@@ -71,6 +71,8 @@ describe('messages sent from the phone', () => {
     t.gateway.setState('disconnected');
     time.advance(60_000);
     t.gateway.arriveUnseen({ from: ANA, content: { kind: 'text', text: 'Is my order late?' } });
+    t.gateway.arriveUnseen({ from: ANA, content: { kind: 'media', mimetype: 'image/jpeg', filename: 'receipt.jpg', fetch: async () => Buffer.from('JPEG') } });
+    t.gateway.arriveUnseen({ from: ANA, content: { kind: 'text', text: 'Here is the receipt' } });
     let pageAnswers!: () => void;
     t.gateway.historyGate = new Promise((resolve) => (pageAnswers = resolve));
     t.gateway.setState('connected');
@@ -81,7 +83,8 @@ describe('messages sent from the phone', () => {
     await t.app.bridge.catchUp();
     await t.app.bridge.recorded();
     await t.app.bridge.toSlack.runDue();
-    expect(threadPosts(t).map((p) => p.args.text)).toEqual(['first', 'Is my order late?', 'It ships today']);
+    // A file on the way (downloaded, held) does not let the answer overtake it.
+    expect(threadPosts(t).map((p) => p.args.text)).toEqual(['first', 'Is my order late?', expect.stringContaining('receipt.jpg'), 'Here is the receipt', 'It ships today']);
     expect((await t.app.deps.repos.contacts.findByWaId(ANA))!.conversation).toMatchObject({ status: 'pending' });
   });
 });

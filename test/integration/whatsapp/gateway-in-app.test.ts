@@ -79,4 +79,33 @@ describe('the WhatsApp gateway inside the app', () => {
       await second.stop();
     }
   });
+
+  it('when the app replies through WhatsApp Web, then its own message is not mirrored back as sent from the phone; a message typed on the phone is', async () => {
+    const clients = clientFactory();
+    const t = await startTestApp({ WHATSAPP_SEND_JITTER_MS: '0' }, { slack, whatsappClient: clients.create });
+    try {
+      await until(() => clients.made.length === 1, 'the client');
+      const client = clients.made[0]!;
+      client.emit('ready');
+      await until(() => t.app.deps.gateway.status().state === 'connected', 'connected');
+      const incoming = { fromMe: false, from: '447911123456@c.us', to: '441234567890@c.us', type: 'chat', body: 'Where is my order?', timestamp: Math.floor(Date.now() / 1000), id: { _serialized: 'false_447911123456@c.us_IN1' }, _data: { notifyName: 'Ana Lima' } };
+      client.emit('message', incoming);
+      await t.app.bridge.recorded();
+      await t.app.bridge.toSlack.runDue();
+      // WhatsApp Web files the reply under the chat's @lid id: still known as the app's own.
+      client.chatOf = () => '123456789012345@lid';
+      const sent = await t.app.deps.gateway.sendText('447911123456@c.us', 'It ships today');
+      await t.app.bridge.recorded();
+      client.chatOf = (chatId) => chatId;
+      client.emit('message_create', { fromMe: true, from: '441234567890@c.us', to: '447911123456@c.us', type: 'chat', body: 'Typed on the phone', timestamp: Math.floor(Date.now() / 1000), id: { _serialized: 'true_447911123456@c.us_PHONE1' } });
+      await new Promise((r) => setImmediate(r)); // judged, then handed over
+      await t.app.bridge.recorded();
+      await t.app.bridge.toSlack.runDue();
+      const phonePosts = slack.callsTo('chat.postMessage').filter((c) => c.args.username === 'Sent from the phone');
+      expect(phonePosts.map((c) => c.args.text)).toEqual(['Typed on the phone']);
+      expect(await t.app.deps.repos.messages.knownWaIds([sent.id])).toEqual(new Set());
+    } finally {
+      await t.stop();
+    }
+  });
 });
