@@ -62,6 +62,12 @@ export class FakeWhatsAppGateway implements WhatsAppGateway {
     return () => this.listeners.delete(listener);
   }
 
+  /** The next send goes out, but its caller hears a failure (WhatsApp took it; the answer was lost). */
+  loseNextAnswer(): void {
+    this.answerLost = true;
+  }
+  private answerLost = false;
+
   /** The next `times` sends fail with `kind` (queued in order). */
   failNextSends(kind: SendFailureKind, times = 1): void {
     for (let i = 0; i < times; i++) this.failures.push(kind);
@@ -170,6 +176,10 @@ export class FakeWhatsAppGateway implements WhatsAppGateway {
     if (failure) throw new GatewaySendError(failure, `scripted ${failure} failure`);
     const sent = { id: `true_${record.chatId ?? 'x'}_OUT${++this.seq}`, at: this.clock() };
     this.sent.push({ ...record, id: sent.id, at: sent.at });
+    if (this.answerLost) {
+      this.answerLost = false;
+      throw new GatewaySendError('unknown', 'Protocol error (Runtime.callFunctionOn): Target closed');
+    }
     return sent;
   }
 }

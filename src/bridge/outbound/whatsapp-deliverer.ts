@@ -79,8 +79,9 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
       const caption = message.body || undefined;
       let sent;
       try {
-        // A claim that lapsed means a crash may have come right after the send: look before sending again.
-        sent = (reclaimed ? await alreadySent(contact.waId, message) : undefined) ??
+        // A claim that lapsed means a crash may have come right after the send, and a failed attempt
+        // may have failed after WhatsApp took the message: either way, look before sending again.
+        sent = (reclaimed || message.delivery.attempts > 0 ? await alreadySent(contact.waId, message) : undefined) ??
           (file
             ? await gateway.sendMedia(contact.waId, { mimetype: file.mimetype, filename: file.filename, data: file.data, ...(caption ? { caption } : {}) })
             : await gateway.sendText(contact.waId, message.body ?? ''));

@@ -110,6 +110,19 @@ describe('outbound replies and the consent gate', () => {
     expect(await repo.findBySlackMessage(thread.channel, lost)).toMatchObject({ delivery: { state: 'sent' } });
   });
 
+  it('when a send fails after WhatsApp took the message, then the retry finds it in the chat and does not send it again', async () => {
+    const thread = await conversation();
+    t.gateway.loseNextAnswer();
+    const ts = await agentReplies(thread, 'Your refund is on its way');
+    await outboundRecorded(1);
+    await sendDue();
+    expect(await t.app.deps.repos.messages.findBySlackMessage(thread.channel, ts)).toMatchObject({ delivery: { state: 'pending', attempts: 1 } });
+    time.advance(10 * 60_000);
+    await sendDue();
+    expect(t.gateway.sent.filter((s) => s.kind === 'text').map((s) => s.text)).toEqual(['Your refund is on its way']);
+    expect(await t.app.deps.repos.messages.findBySlackMessage(thread.channel, ts)).toMatchObject({ waMessageId: t.gateway.sent[0]!.id, delivery: { state: 'sent' } });
+  });
+
   it('when an instance crashed before its send went out, then the reclaimed reply is sent, once', async () => {
     const thread = await conversation();
     await t.app.bridge.toWhatsApp.stop();
