@@ -40,8 +40,11 @@ export interface InboundRecorder {
    * WhatsApp's order (in Slack, and for consent keywords).
    */
   hold(): () => void;
-  /** Runs `job` in the contact's lane, after their messages taken so far (a phone answer stays after the question). */
-  sequence(contact: string, job: () => Promise<void>): void;
+  /**
+   * Runs `job` in the contact's lane, after their messages taken so far (a phone answer stays after
+   * the question); retried like them while it fails. `what` names it in the log.
+   */
+  sequence(contact: string, job: () => Promise<void>, what: { kind: string; waMessageId: string }): void;
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -82,19 +85,18 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
     taken.add(message.id);
     const contact = message.from;
     queued.set(contact, (queued.get(contact) ?? 0) + 1);
-    sequence(contact, () =>
-      withRetry(message).finally(() => {
-        taken.delete(message.id);
-        const left = (queued.get(contact) ?? 1) - 1;
-        if (left > 0) queued.set(contact, left);
-        else queued.delete(contact);
-      }),
-    );
+    const done = () => {
+      taken.delete(message.id);
+      const left = (queued.get(contact) ?? 1) - 1;
+      if (left > 0) queued.set(contact, left);
+      else queued.delete(contact);
+    };
+    sequence(contact, () => record(message), { kind: 'an inbound message', waMessageId: message.id }, done);
   }
 
-  /** Jobs never reject (they retry until they succeed or the recorder stops), so a lane never breaks. */
-  function sequence(contact: string, job: () => Promise<void>): void {
-    const next = (chains.get(contact) ?? Promise.resolve()).then(job);
+  /** A lane's job is retried with backoff until it succeeds or the recorder stops, so the lane waits, in order, and never breaks. */
+  function sequence(contact: string, job: () => Promise<void>, what: { kind: string; waMessageId: string }, finished?: () => void): void {
+    const next = (chains.get(contact) ?? Promise.resolve()).then(() => withRetry(job, what).finally(finished));
     chains.set(contact, next);
     void next.then(() => {
       if (chains.get(contact) === next) chains.delete(contact);
@@ -110,12 +112,12 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
     return contact;
   }
 
-  async function withRetry(message: InboundMessage): Promise<void> {
+  async function withRetry(job: () => Promise<void>, what: { kind: string; waMessageId: string }): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await record(message);
+        return await job();
       } catch (err) {
-        log.error({ err, waMessageId: message.id, attempt }, 'could not record an inbound message; retrying');
+        log.error({ err, waMessageId: what.waMessageId, attempt }, `could not record ${what.kind}; retrying`);
         if (stopped) return;
         await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 250 * 2 ** attempt)).unref());
       }

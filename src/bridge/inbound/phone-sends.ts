@@ -17,7 +17,7 @@ export interface PhoneSendsDeps {
   mediaMaxBytes: number;
   wakeSlack: (contactWaId: string) => void;
   /** The inbound recorder's lanes: a phone answer is recorded after the contact's messages before it. */
-  sequence: (contact: string, job: () => Promise<void>) => void;
+  sequence: (contact: string, job: () => Promise<void>, what: { kind: string; waMessageId: string }) => void;
   clock: Clock;
   logger: Logger;
 }
@@ -38,24 +38,12 @@ export function startPhoneSends(deps: PhoneSendsDeps): { hold(): () => void; sto
   // In the contact's lane, and held with the customers' messages while a catch-up hands over older
   // ones: an answer is never posted (or counted) before the question it answers.
   const live = holdGate<InboundMessage>((message) => {
-    if (!stopped) deps.sequence(message.from, () => withRetry(message));
+    if (!stopped) deps.sequence(message.from, () => record(message), { kind: 'a message sent from the phone', waMessageId: message.id });
   });
 
   const unsubscribe = deps.gateway.on((event) => {
     if (event.type === 'sent_from_phone') live.pass(event.message);
   });
-
-  async function withRetry(message: InboundMessage): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await record(message);
-      } catch (err) {
-        log.error({ err, waMessageId: message.id, attempt }, 'could not record a message sent from the phone; retrying');
-        if (stopped) return;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 250 * 2 ** attempt)).unref());
-      }
-    }
-  }
 
   async function record(message: InboundMessage): Promise<void> {
     if (!(await deps.contacts.findByWaId(message.from))) return log.debug({ chat: message.from }, 'sent from the phone to a chat not mirrored');
