@@ -34,6 +34,8 @@ export interface Contact {
   waId: string;
   /** E.164 phone number; absent for `@lid` ids, which do not reveal the number. */
   e164?: string;
+  /** The same person's other WhatsApp id (`@lid` ↔ `@c.us`), once WhatsApp told us: consent follows the person. */
+  aliasWaId?: string;
   name?: string;
   labels: string[];
   consent: Consent;
@@ -57,6 +59,8 @@ export interface Segment {
 export interface InboundSighting {
   waId: string;
   name?: string;
+  /** Their other WhatsApp id, if known. */
+  alias?: string;
   /** The (latest) message's time. */
   at: Date;
   /** For a burst seen at once: its first message's time (waiting starts there). Defaults to `at`. */
@@ -66,11 +70,13 @@ export interface InboundSighting {
 /** Contacts as the core needs them; implemented in store/. */
 export interface ContactRepository {
   /**
+   * `optOutInherited` is set when the contact was just created opted out, with why
+   * (`suppressed:erased`, or `alias:<their other id>`).
    * Creates the contact on first sight, else refreshes its name and lastInboundAt; an inactive
    * contact becomes active again (an inbound message is activity). Archived stays archived.
    * The conversation is open afterwards; one that was pending, resolved or snoozed says so.
    */
-  recordInbound(sighting: InboundSighting): Promise<Contact & { conversationChange?: ConversationChange }>;
+  recordInbound(sighting: InboundSighting): Promise<Contact & { conversationChange?: ConversationChange; optOutInherited?: string }>;
   findByWaId(waId: string): Promise<Contact | null>;
   findByE164(e164: string): Promise<Contact | null>;
   /** Contacts whose name starts with `prefix`, ignoring case (the text is matched literally). */
@@ -92,6 +98,11 @@ export interface ContactRepository {
   removeLabels(waId: string, labels: string[]): Promise<Contact | null>;
   /** Deletes the contact and remembers (hashed) that the number must stay opted out. */
   erase(waId: string, at: Date): Promise<void>;
+  /**
+   * The contacts that are the same person as this one under their other WhatsApp id (its alias,
+   * or those naming it as theirs).
+   */
+  twinsOf(contact: Pick<Contact, 'waId' | 'aliasWaId'>): Promise<Contact[]>;
   /** When each of these numbers was erased, for those that were (a catch-up must not bring their old messages back). */
   erasedAt(waIds: string[]): Promise<Map<string, Date>>;
   /** The newest `lastInboundAt` of any contact: where a catch-up after downtime starts looking. */

@@ -32,6 +32,8 @@ export interface InboundMessage {
   from: string;
   /** The sender's WhatsApp display name, if known. */
   pushName?: string;
+  /** The same person's other WhatsApp id (`@lid` ↔ `@c.us`), when WhatsApp knows it: consent follows the person. */
+  alias?: string;
   content: InboundContent;
   /** Id of the message this one replies to, with its text if known. */
   quoted?: { id: string; text?: string };

@@ -12,6 +12,8 @@ export interface WwebjsClient extends EventEmitter {
   getChatById(chatId: string): Promise<WwebjsChat>;
   getChats(): Promise<WwebjsChat[]>;
   sendSeen(chatId: string): Promise<boolean>;
+  /** Each user's `@lid` and phone (`@c.us`) ids, as far as WhatsApp Web knows them. */
+  getContactLidAndPhone(userIds: string[]): Promise<Array<{ lid?: string; pn?: string }>>;
   /** WhatsApp Web's own connection state (`CONNECTED`, `CONFLICT`, `UNPAIRED`, …); throws when the page is gone. */
   getState(): Promise<string | null>;
   /** The browser's process id while one runs (for its RSS in /readyz). */

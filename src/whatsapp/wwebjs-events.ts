@@ -14,13 +14,14 @@ export function wireMessageEvents(
   client: WwebjsClient,
   only: <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => void,
   emit: (event: GatewayEvent) => void,
-  options: { allowGroups: boolean; clock: Clock; isOwn: (messageId: string) => Promise<boolean> },
+  options: { allowGroups: boolean; clock: Clock; isOwn: (messageId: string) => Promise<boolean>; aliasOf: (id: string) => Promise<string | undefined> },
 ): void {
   const groups = { allowGroups: options.allowGroups };
   const emitIf = (event: GatewayEvent | null) => event && emit(event);
+  // A sender's messages wait for the same lookup (cached after the first), so they keep their order.
   client.on('message', only((msg: Message) => {
     const message = toInboundMessage(msg, groups);
-    if (message) emit({ type: 'message', message });
+    if (message) void options.aliasOf(message.from).then((alias) => only(() => emit({ type: 'message', message: alias ? { ...message, alias } : message }))());
   }));
   // message_create fires for everything our account writes, this app's own sends included.
   client.on('message_create', only((msg: Message) => {

@@ -5,6 +5,7 @@ import type { WwebjsClient } from './wwebjs-client';
 import { wireMessageEvents } from './wwebjs-events';
 import { WwebjsActions } from './wwebjs-actions';
 import { OwnSends } from './own-sends';
+import { WwebjsAliases } from './wwebjs-aliases';
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -57,12 +58,15 @@ export class WwebjsGateway implements WhatsAppGateway {
   private readonly random: () => number;
   private readonly ownSends: OwnSends;
   private readonly actions: WwebjsActions;
+  private readonly aliases: WwebjsAliases;
 
   constructor(private readonly options: WwebjsGatewayOptions) {
     this.current = { state: 'stopped', since: options.clock() };
     this.timers = options.timers ?? realTimers;
     this.random = options.random ?? Math.random;
     this.ownSends = new OwnSends(this.timers, options.logger);
+    // Asked of whichever client is up; a mapping outlives the client that found it.
+    this.aliases = new WwebjsAliases((ids) => (this.client ? this.client.getContactLidAndPhone(ids) : Promise.resolve([])), this.timers);
     this.actions = new WwebjsActions({
       // Only a connected client is acted on; otherwise the caller hears why not.
       client: () => {
@@ -199,7 +203,7 @@ export class WwebjsGateway implements WhatsAppGateway {
     }));
     client.on('auth_failure', mine((message: string) => void this.reconnectLater('disconnected', `authentication failed: ${message}`)));
     client.on('disconnected', mine((reason: string) => void this.reconnectLater('disconnected', String(reason))));
-    wireMessageEvents(client, mine, (event) => this.emit(event), { allowGroups: this.options.allowGroups, clock: this.options.clock, isOwn: (id) => this.ownSends.isOwn(id) });
+    wireMessageEvents(client, mine, (event) => this.emit(event), { allowGroups: this.options.allowGroups, clock: this.options.clock, isOwn: (id) => this.ownSends.isOwn(id), aliasOf: (id) => this.aliases.of(id) });
   }
 
   /** Drops the client and schedules a new one: base × 2^attempts, capped, times a jitter of 50–100 %. */

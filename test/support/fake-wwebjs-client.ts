@@ -31,6 +31,11 @@ export class FakeClient extends EventEmitter {
   async sendSeen() {
     return true;
   }
+  /** What WhatsApp Web knows of each id's other form; unknown ids give nothing. */
+  aliases = new Map<string, { lid?: string; pn?: string }>();
+  async getContactLidAndPhone(ids: string[]) {
+    return ids.map((id) => this.aliases.get(id) ?? {});
+  }
   /** What the next getState() calls answer, in order (an Error is thrown). */
   states: Array<string | Error> = [];
   async getState() {

@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock';
-import type { ContactRepository, InboundSighting } from '../../domain/contact';
+import type { Contact, ContactRepository, InboundSighting } from '../../domain/contact';
 import type { MessageRepository } from '../../domain/message';
 import type { MediaRepository } from '../../store/repositories/media-repository';
 import { holdGate } from './hold-gate';
@@ -17,6 +17,8 @@ export interface InboundRecorderDeps {
   media: MediaRepository;
   /** Larger media is not relayed; the thread says so, with its size. */
   mediaMaxBytes: number;
+  /** Records in the ledger that a new contact starts opted out because their other id did. */
+  inheritOptOut: (contact: Contact & { optOutInherited?: string }) => Promise<void>;
   /** Cheap, pure: could this text change consent? */
   isConsentKeyword: (text: string) => boolean;
   /** Records the "open again" notices a reopening owes the thread. */
@@ -150,6 +152,7 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
     owed.set(message.from, {
       waId: message.from,
       name: message.pushName ?? seen?.name,
+      alias: message.alias ?? seen?.alias,
       at: seen && seen.at > message.at ? seen.at : message.at,
       // The burst's first message: when the customer started waiting, or the new cycle began.
       since: seen && (seen.since ?? seen.at) < message.at ? (seen.since ?? seen.at) : message.at,
@@ -158,6 +161,8 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
     // write per burst, not per message), unless this one needs the contact now (consent, media).
     if ((queued.get(message.from) ?? 1) > 1 && !hold) return deps.wakeSlack(message.from);
     const contact = (await settleContact(message.from))!;
+    // Opted out under their other id: the ledger says so here (keyed: a retry writes it once).
+    if (contact.optOutInherited?.startsWith('alias:')) await deps.inheritOptOut(contact);
     if (contact.conversationChange) {
       // Reopened: the notice owed on the contact (durable). Pending → open: a card redraw only.
       const owed = contact.conversation?.owedNotice;

@@ -56,6 +56,14 @@ export function createContactRepository(models: Models): ContactRepository {
     return { doc: updated, change: { from, ...(conversation.assignee ? { assignee: conversation.assignee } : {}) } };
   }
 
+  /** Why a new contact starts opted out, if it does: its number (or its other id's) was erased, or its other id opted out. */
+  async function inheritedOptOut(sighting: InboundSighting): Promise<string | undefined> {
+    const ids = [sighting.waId, ...(sighting.alias && stringKey(sighting.alias) !== undefined ? [sighting.alias] : [])];
+    for (const id of ids) if (await models.Suppression.exists({ _id: { $eq: suppressionKey(id) } })) return 'suppressed:erased';
+    if (ids.length > 1 && (await model.exists({ waId: { $eq: ids[1] }, 'consent.status': 'opted_out' }))) return `alias:${ids[1]}`;
+    return undefined;
+  }
+
   const byWaId = async (waId: string, update: object) =>
     stringKey(waId) === undefined ? null : toContact(await model.findOneAndUpdate({ waId: { $eq: waId } }, update, opts).lean<ContactDoc>());
 
@@ -76,16 +84,19 @@ export function createContactRepository(models: Models): ContactRepository {
         $max: { lastInboundAt: sighting.at },
         // The customer's oldest unanswered message (kept while one is already waiting).
         $min: { 'conversation.waitingSince': since },
-        ...(sighting.name ? { $set: { name: sighting.name } } : {}),
+        ...(sighting.name || sighting.alias ? { $set: { ...(sighting.name ? { name: sighting.name } : {}), ...(sighting.alias ? { aliasWaId: sighting.alias } : {}) } } : {}),
       };
       let doc: ContactDoc | null;
+      let source: string | undefined;
       try {
         doc = await model.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after' }).lean<ContactDoc>();
-        // Just created (one write stamped both times)? A number erased before stays opted out: that was their choice.
+        // Just created (one write stamped both times)? Consent follows the person: a number erased
+        // before stays opted out (that was their choice), and so does one whose other id opted out.
         const created = doc?.createdAt !== undefined && doc.createdAt.getTime() === doc.updatedAt?.getTime();
-        if (created && (await models.Suppression.exists({ _id: { $eq: suppressionKey(sighting.waId) } }))) {
+        source = created ? await inheritedOptOut(sighting) : undefined;
+        if (source) {
           doc = await model
-            .findOneAndUpdate({ waId: { $eq: sighting.waId } }, { $set: { consent: { status: 'opted_out', since: sighting.at, source: 'suppressed:erased' } } }, { returnDocument: 'after' })
+            .findOneAndUpdate({ waId: { $eq: sighting.waId } }, { $set: { consent: { status: 'opted_out', since: sighting.at, source } } }, { returnDocument: 'after' })
             .lean<ContactDoc>();
         }
       } catch (err) {
@@ -105,7 +116,7 @@ export function createContactRepository(models: Models): ContactRepository {
       }
       const { doc: after, change } = await reopen(doc, since);
       const contact = toContact(after) ?? (await this.findByWaId(sighting.waId))!;
-      return change ? { ...contact, conversationChange: change } : contact;
+      return { ...contact, ...(change ? { conversationChange: change } : {}), ...(source ? { optOutInherited: source } : {}) };
     },
     async findByWaId(waId) {
       if (stringKey(waId) === undefined) return null;
@@ -159,6 +170,15 @@ export function createContactRepository(models: Models): ContactRepository {
       const key = suppressionKey(waId);
       await models.Suppression.updateOne({ _id: { $eq: key } }, { $set: { reason: 'erased', at } }, { upsert: true });
       await model.deleteOne({ waId: { $eq: waId } });
+    },
+    async twinsOf(contact) {
+      const either = [
+        ...(contact.aliasWaId && stringKey(contact.aliasWaId) !== undefined ? [{ waId: { $eq: contact.aliasWaId } }] : []),
+        ...(stringKey(contact.waId) !== undefined ? [{ aliasWaId: { $eq: contact.waId } }] : []),
+      ];
+      if (either.length === 0) return [];
+      const docs = await model.find({ $or: either }).lean<ContactDoc[]>();
+      return docs.map((d) => toContact(d)!).filter((c) => c.waId !== contact.waId);
     },
     async erasedAt(waIds) {
       const keys = new Map(waIds.flatMap((waId) => (stringKey(waId) === undefined ? [] : [[suppressionKey(waId), waId] as const])));

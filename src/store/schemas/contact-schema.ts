@@ -6,6 +6,7 @@ export const contactSchema = new Schema(
   {
     waId: { type: String, required: true },
     e164: { type: String },
+    aliasWaId: String,
     name: { type: String },
     labels: { type: [String], default: [] },
     consent: {
@@ -48,6 +49,7 @@ export const contactSchema = new Schema(
 // One index per query the app runs against contacts.
 contactSchema.index({ waId: 1 }, { unique: true });
 contactSchema.index({ e164: 1 }, { sparse: true });
+contactSchema.index({ aliasWaId: 1 }, { sparse: true });
 contactSchema.index({ lastInboundAt: 1 });
 contactSchema.index({ labels: 1 });
 contactSchema.index({ 'consent.status': 1 });

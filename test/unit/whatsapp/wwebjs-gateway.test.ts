@@ -249,4 +249,16 @@ describe('whatsapp-web.js gateway lifecycle', () => {
     await s.t.fireAll();
     expect(s.events.filter((e) => e.type === 'sent_from_phone')).toEqual([]);
   });
+
+  it('when a message comes from an @lid id WhatsApp can place, then it carries the phone id as its alias', async () => {
+    const s = setup([]);
+    await s.gw.start();
+    const client = s.made[0]!;
+    client.emit('ready');
+    client.aliases.set('123456789012345@lid', { lid: '123456789012345@lid', pn: '447911123456@c.us' });
+    client.emit('message', { fromMe: false, from: '123456789012345@lid', to: '441234567890@c.us', type: 'chat', body: 'hi', timestamp: 1795600005, id: { _serialized: 'false_123456789012345@lid_L1' } });
+    await new Promise((r) => setImmediate(r));
+    const message = s.events.find((e) => e.type === 'message') as { message: { from: string; alias?: string } } | undefined;
+    expect(message?.message).toMatchObject({ from: '123456789012345@lid', alias: '447911123456@c.us' });
+  });
 });

@@ -8,7 +8,8 @@ import type { Subcommand } from './subcommand';
 /**
  * `/wa forget <phone>` (leads): erases a contact — their profile, every message both ways, held
  * files, and our own posts of their messages in Slack — and keeps only a hashed suppression entry
- * so the number stays opted out. Consent ledger entries are kept: they are the record of why
+ * so the number stays opted out; the same under their other WhatsApp id (`@lid`), when known.
+ * Consent ledger entries are kept: they are the record of why
  * messages were or were not sent (README → Consent → Erasure).
  */
 export function forgetSubcommand(deps: Pick<AppDeps, 'repos' | 'clock' | 'config'>): Subcommand {
@@ -21,12 +22,20 @@ export function forgetSubcommand(deps: Pick<AppDeps, 'repos' | 'clock' | 'config
       const contact = await contactByPhone(deps.repos.contacts, rest, deps.config.phoneDefaultCountry);
       const name = escapeMrkdwn(contactDisplayName(contact));
       const at = deps.clock();
-      const posts = await deps.repos.messages.eraseContact(contact.waId);
-      await deps.repos.consentLedger.append({ contact: contact.waId, type: 'erased', source: 'slack:command', actor: userId, evidence: 'personal data erased on request', at });
-      await deps.repos.contacts.erase(contact.waId, at);
-      await deps.repos.audit.record({ actor: userId, action: 'forget', args: { suppression: suppressionKey(contact.waId) }, outcome: 'ok', at });
-      // Our own posts can go too: the card and the mirrored messages. Best effort, one by one.
-      const ours = [...(contact.slack ? [{ channel: contact.slack.channel, ts: contact.slack.threadTs }] : []), ...posts];
+      // The person, under each WhatsApp id they wrote from (their @lid twin, when known).
+      const twins = await deps.repos.contacts.twinsOf(contact);
+      const posts: Array<{ channel: string; ts: string }> = [];
+      const ours: Array<{ channel: string; ts: string }> = [];
+      for (const one of [contact, ...twins]) {
+        const theirs = await deps.repos.messages.eraseContact(one.waId);
+        await deps.repos.consentLedger.append({ contact: one.waId, type: 'erased', source: 'slack:command', actor: userId, evidence: 'personal data erased on request', at });
+        await deps.repos.contacts.erase(one.waId, at);
+        await deps.repos.audit.record({ actor: userId, action: 'forget', args: { suppression: suppressionKey(one.waId) }, outcome: 'ok', at });
+        posts.push(...theirs);
+        // Our own posts can go too: the card and the mirrored messages.
+        ours.push(...(one.slack ? [{ channel: one.slack.channel, ts: one.slack.threadTs }] : []), ...theirs);
+      }
+      // Best effort, one by one.
       let deleted = 0;
       for (const post of ours) {
         await client.chat.delete({ channel: post.channel, ts: post.ts }).then(
@@ -37,7 +46,7 @@ export function forgetSubcommand(deps: Pick<AppDeps, 'repos' | 'clock' | 'config
       await respond({
         response_type: 'ephemeral',
         text:
-          `:wastebasket: ${name}'s data is erased: profile, ${posts.length} mirrored message${posts.length === 1 ? '' : 's'} and any held files; ` +
+          `:wastebasket: ${name}'s data is erased${twins.length ? ' (under both their WhatsApp ids)' : ''}: profile, ${posts.length} mirrored message${posts.length === 1 ? '' : 's'} and any held files; ` +
           `${deleted} of our posts were deleted from Slack. The number stays opted out. Replies agents wrote in the thread remain — delete them in Slack if needed.`,
       });
     },
