@@ -2,7 +2,7 @@ import { webApi } from '@slack/bolt';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { inboundConsent } from '../consent/inbound-consent';
-import { recordInheritedOptOut } from '../consent/twins';
+import { inheritOptOut } from '../consent/twins';
 import { createKeywordClassifier, defaultKeywordLists } from '../consent/keywords';
 import type { Logger } from '../logger';
 import { boltLogger } from '../slack/bolt-logger';
@@ -123,7 +123,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
           clock,
         }),
         isConsentKeyword: (text) => classify(text) !== null,
-        inheritOptOut: (contact) => recordInheritedOptOut({ contacts: repos.contacts, ledger: repos.consentLedger }, contact),
+        inheritOptOut: (contact) => inheritOptOut({ contacts: repos.contacts, ledger: repos.consentLedger }, contact),
         notices,
         media: repos.media,
         mediaMaxBytes: config.bridge.mediaMaxBytes,

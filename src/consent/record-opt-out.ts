@@ -22,7 +22,11 @@ export async function recordOptOut(
   contact: Contact,
   how: { source: string; actor: string; evidence: string; statusSource: string; at: Date },
 ): Promise<boolean> {
-  if (contact.consent.status === 'opted_out') return false;
+  // Already out: their twins still follow (a crash may have come between the two before).
+  if (contact.consent.status === 'opted_out') {
+    await optOutTwins(deps, contact, contact.consent.since ?? how.at);
+    return false;
+  }
   await deps.ledger.append({ contact: contact.waId, type: 'opt_out', source: how.source, actor: how.actor, evidence: how.evidence, at: how.at });
   await deps.contacts.setConsent(contact.waId, { status: 'opted_out', since: how.at, source: how.statusSource });
   await deps.messages.recordOutbound({ contactWaId: contact.waId, body: deps.confirmation, purpose: 'opt_out_confirmation', at: how.at, state: 'pending' });

@@ -17,7 +17,11 @@ export function wireMessageEvents(
   options: { allowGroups: boolean; clock: Clock; isOwn: (messageId: string) => Promise<boolean>; aliasOf: (id: string) => Promise<string | undefined> },
 ): void {
   const groups = { allowGroups: options.allowGroups };
-  const emitIf = (event: GatewayEvent | null) => event && emit(event);
+  // A contact's edits, deletions and reactions wait behind their messages' alias lookup (cached after
+  // the first), so none overtakes the message it is about.
+  const emitIf = (event: GatewayEvent | null) => {
+    if (event) void options.aliasOf('chatId' in event ? event.chatId : '').then(only(() => emit(event)));
+  };
   // A sender's messages wait for the same lookup (cached after the first), so they keep their order.
   client.on('message', only((msg: Message) => {
     const message = toInboundMessage(msg, groups);

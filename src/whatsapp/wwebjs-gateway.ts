@@ -66,7 +66,7 @@ export class WwebjsGateway implements WhatsAppGateway {
     this.random = options.random ?? Math.random;
     this.ownSends = new OwnSends(this.timers, options.logger);
     // Asked of whichever client is up; a mapping outlives the client that found it.
-    this.aliases = new WwebjsAliases((ids) => (this.client ? this.client.getContactLidAndPhone(ids) : Promise.resolve([])), this.timers);
+    this.aliases = new WwebjsAliases((ids) => (this.client ? this.client.getContactLidAndPhone(ids) : Promise.resolve([])), this.timers, () => options.clock().getTime());
     this.actions = new WwebjsActions({
       // Only a connected client is acted on; otherwise the caller hears why not.
       client: () => {

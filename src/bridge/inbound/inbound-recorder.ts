@@ -17,8 +17,8 @@ export interface InboundRecorderDeps {
   media: MediaRepository;
   /** Larger media is not relayed; the thread says so, with its size. */
   mediaMaxBytes: number;
-  /** Records in the ledger that a new contact starts opted out because their other id did. */
-  inheritOptOut: (contact: Contact & { optOutInherited?: string }) => Promise<void>;
+  /** Opts out (with its ledger entry) a contact whose other WhatsApp id opted out (see consent/twins.ts). */
+  inheritOptOut: (contact: Contact) => Promise<void>;
   /** Cheap, pure: could this text change consent? */
   isConsentKeyword: (text: string) => boolean;
   /** Records the "open again" notices a reopening owes the thread. */
@@ -161,8 +161,8 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
     // write per burst, not per message), unless this one needs the contact now (consent, media).
     if ((queued.get(message.from) ?? 1) > 1 && !hold) return deps.wakeSlack(message.from);
     const contact = (await settleContact(message.from))!;
-    // Opted out under their other id: the ledger says so here (keyed: a retry writes it once).
-    if (contact.optOutInherited?.startsWith('alias:')) await deps.inheritOptOut(contact);
+    // Known under another id too: an opt-out there covers this one (keyed ledger entry: safe to repeat).
+    if (contact.aliasWaId) await deps.inheritOptOut(contact);
     if (contact.conversationChange) {
       // Reopened: the notice owed on the contact (durable). Pending → open: a card redraw only.
       const owed = contact.conversation?.owedNotice;

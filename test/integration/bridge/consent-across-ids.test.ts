@@ -75,6 +75,32 @@ describe("consent across a person's two WhatsApp ids", () => {
     expect(await t.app.deps.repos.contacts.erasedAt([PHONE_ID, LID])).toEqual(new Map([[PHONE_ID, time.clock()], [LID, time.clock()]]));
   });
 
+  it('when WhatsApp links the ids only later, then the other id is opted out at its next message', async () => {
+    await receiveAndMirror(t, { from: LID, content: text('hi, first from the other id') }); // no alias known yet
+    await receiveAndMirror(t, { from: PHONE_ID, content: text('STOP') });
+    expect((await contact(LID)).consent.status).toBe('unknown');
+    time.advance(60_000);
+    await receiveAndMirror(t, { from: LID, alias: PHONE_ID, content: text('still there?') });
+    expect((await contact(LID)).consent).toMatchObject({ status: 'opted_out', source: `alias:${PHONE_ID}` });
+    expect((await t.app.deps.repos.consentLedger.listForContact(LID))[0]).toMatchObject({ type: 'opt_out', source: 'whatsapp:alias' });
+  });
+
+  it('when one id opted out but its twin was not (a crash in between), then nothing is sent to the twin, and the next STOP mends it', async () => {
+    await receiveAndMirror(t, { from: PHONE_ID, content: text('hi') });
+    await receiveAndMirror(t, { from: LID, alias: PHONE_ID, content: text('hi from the other id') });
+    // As a crash right after the first write of the opt-out would leave it.
+    await t.app.deps.repos.contacts.setConsent(PHONE_ID, { status: 'opted_out', since: time.clock(), source: 'keyword:STOP' });
+    const thread = (await contact(LID)).slack!;
+    await postEvent(t.baseUrl, SIGNING_SECRET, messageEventEnvelope({ text: 'A reply to the twin', channel: thread.channel, threadTs: thread.threadTs, ts: '1800000200.000001' }));
+    await eventually(async () => (await t.app.deps.repos.messages.findBySlackMessage(thread.channel, '1800000200.000001')) !== null, 'the reply recorded');
+    await t.app.bridge.toWhatsApp.runDue();
+    expect(t.gateway.sent).toEqual([]);
+    expect(await t.app.deps.repos.messages.findBySlackMessage(thread.channel, '1800000200.000001')).toMatchObject({ delivery: { state: 'failed', lastError: expect.stringContaining(`opted out as ${PHONE_ID}`) } });
+
+    await receiveAndMirror(t, { from: PHONE_ID, content: text('STOP') });
+    expect((await contact(LID)).consent).toMatchObject({ status: 'opted_out', source: `alias:${PHONE_ID}` });
+  });
+
   it('when the ids are not known to go together, then each keeps its own consent', async () => {
     await receiveAndMirror(t, { from: PHONE_ID, content: text('STOP') });
     await receiveAndMirror(t, { from: LID, content: text('hello') });

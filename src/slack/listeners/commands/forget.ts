@@ -26,7 +26,8 @@ export function forgetSubcommand(deps: Pick<AppDeps, 'repos' | 'clock' | 'config
       const twins = await deps.repos.contacts.twinsOf(contact);
       const posts: Array<{ channel: string; ts: string }> = [];
       const ours: Array<{ channel: string; ts: string }> = [];
-      for (const one of [contact, ...twins]) {
+      // Twins first: one known only by its @lid cannot be found by phone if the erasure stops halfway.
+      for (const one of [...twins, contact]) {
         const theirs = await deps.repos.messages.eraseContact(one.waId);
         await deps.repos.consentLedger.append({ contact: one.waId, type: 'erased', source: 'slack:command', actor: userId, evidence: 'personal data erased on request', at });
         await deps.repos.contacts.erase(one.waId, at);
