@@ -9,12 +9,16 @@ import type { ConsentLedger } from '../domain/consent-event';
  * check ({@link twinOptedOut}) refuses to message them.
  */
 export interface TwinDeps {
-  contacts: Pick<ContactRepository, 'twinsOf' | 'setConsent' | 'erasedAt'>;
+  contacts: Pick<ContactRepository, 'twinsOf' | 'setConsent' | 'erasedAt' | 'linkAlias'>;
   ledger: Pick<ConsentLedger, 'appendOnce'>;
 }
 
-/** The twin whose opt-out (or erasure) covers `contact`, and since when, if any. */
+/**
+ * The twin whose opt-out (or erasure) covers `contact`, and since when, if any. Links are kept both
+ * ways (see {@link inheritOptOut}), so a contact without an alias has no twin to ask about.
+ */
 export async function twinOptedOut(deps: Pick<TwinDeps, 'contacts'>, contact: Pick<Contact, 'waId' | 'aliasWaId'>): Promise<{ waId: string; since: Date } | undefined> {
+  if (!contact.aliasWaId) return undefined;
   const out = (await deps.contacts.twinsOf(contact)).find((t) => t.consent.status === 'opted_out');
   if (out) return { waId: out.waId, since: out.consent.since ?? out.updatedAt };
   const erased = contact.aliasWaId ? (await deps.contacts.erasedAt([contact.aliasWaId])).get(contact.aliasWaId) : undefined;
@@ -22,11 +26,14 @@ export async function twinOptedOut(deps: Pick<TwinDeps, 'contacts'>, contact: Pi
 }
 
 /**
- * A contact whose other id opted out (or was erased) is opted out too, with the ledger entry that
- * says so: on creation the store already set the status (`alias:…` or erased), and this writes the
- * entry; a link learnt later sets both. Written once, keyed.
+ * Called whenever a contact with a known alias writes. A contact whose other id opted out (or was
+ * erased) is opted out too, with the ledger entry that says so: on creation the store already set
+ * the status (`alias:…` or erased), and this writes the entry; a link learnt later sets both.
+ * Written once, keyed.
  */
 export async function inheritOptOut(deps: TwinDeps, contact: Contact): Promise<void> {
+  // The link both ways: the twin learns this id too, before this contact could ever opt out.
+  for (const twin of await deps.contacts.twinsOf(contact)) if (twin.aliasWaId !== contact.waId) await deps.contacts.linkAlias(twin.waId, contact.waId);
   const { status, source, since } = contact.consent;
   // Set by the store when it created the contact: only the ledger entry is missing.
   const set = status === 'opted_out' && source?.startsWith('alias:') ? { waId: source.slice('alias:'.length), at: since ?? contact.createdAt } : undefined;

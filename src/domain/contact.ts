@@ -103,6 +103,8 @@ export interface ContactRepository {
    * or those naming it as theirs).
    */
   twinsOf(contact: Pick<Contact, 'waId' | 'aliasWaId'>): Promise<Contact[]>;
+  /** Records `alias` as the contact's other WhatsApp id. */
+  linkAlias(waId: string, alias: string): Promise<void>;
   /** When each of these numbers was erased, for those that were (a catch-up must not bring their old messages back). */
   erasedAt(waIds: string[]): Promise<Map<string, Date>>;
   /** The newest `lastInboundAt` of any contact: where a catch-up after downtime starts looking. */

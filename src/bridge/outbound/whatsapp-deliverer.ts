@@ -74,7 +74,7 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
       const gate = checkConsent(contact, message.purpose ?? 'reply');
       if (!gate.allowed) throw failPermanently(gate.reason);
       // The same person opted out under their other WhatsApp id: not sent, whatever this contact says.
-      // (Only the opt-out's own confirmation goes to the id that opted out.)
+      // (Only the opt-out's own confirmation goes to the id that opted out. No alias, no query.)
       const twin = (message.purpose ?? 'reply') === 'opt_out_confirmation' ? undefined : await twinOptedOut({ contacts }, contact);
       if (twin) throw failPermanently(`the same person opted out as ${twin.waId}; not sent`);
       // Deleted in Slack while this attempt was getting ready: it must not go out.

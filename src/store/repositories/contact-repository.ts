@@ -180,6 +180,10 @@ export function createContactRepository(models: Models): ContactRepository {
       const docs = await model.find({ $or: either }).lean<ContactDoc[]>();
       return docs.map((d) => toContact(d)!).filter((c) => c.waId !== contact.waId);
     },
+    async linkAlias(waId, alias) {
+      if (stringKey(waId) === undefined || stringKey(alias) === undefined) return;
+      await model.updateOne({ waId: { $eq: waId } }, { $set: { aliasWaId: alias } });
+    },
     async erasedAt(waIds) {
       const keys = new Map(waIds.flatMap((waId) => (stringKey(waId) === undefined ? [] : [[suppressionKey(waId), waId] as const])));
       if (keys.size === 0) return new Map();

@@ -48,6 +48,7 @@ describe("consent across a person's two WhatsApp ids", () => {
     await receiveAndMirror(t, { from: PHONE_ID, content: text('hi') });
     await receiveAndMirror(t, { from: LID, alias: PHONE_ID, content: text('hi from the other id') });
     expect((await contact(LID)).consent.status).toBe('unknown');
+    expect((await contact(PHONE_ID)).aliasWaId).toBe(LID); // linked both ways
     await receiveAndMirror(t, { from: PHONE_ID, content: text('STOP') });
     await t.app.bridge.toWhatsApp.runDue();
     expect((await contact(LID)).consent).toMatchObject({ status: 'opted_out', source: `alias:${PHONE_ID}` });
