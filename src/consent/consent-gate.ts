@@ -6,8 +6,9 @@ export type GateDecision = { allowed: true } | { allowed: false; reason: string 
 
 /**
  * The one place that decides whether anything may be sent to a contact. Every outbound path —
- * thread replies, quick replies, broadcasts — asks it when the message is queued and again right
- * before it is sent (consent may change while it waits).
+ * thread replies, quick replies, broadcasts — asks it (through `checkPersonConsent` in twins.ts,
+ * which adds the person's other WhatsApp id) when the message is queued and again right before it
+ * is sent (consent may change while it waits).
  *
  * An opted-out contact gets nothing but the single confirmation of their opt-out. An opt-in request
  * goes only to a contact whose request is pending (they asked with START, or a lead sent one).

@@ -1,5 +1,8 @@
 import type { Contact, ContactRepository } from '../domain/contact';
 import type { ConsentLedger } from '../domain/consent-event';
+import type { OutboundPurpose } from '../domain/message';
+import { contactDisplayName } from '../slack/blocks/contact-card';
+import { checkConsent, type GateDecision } from './consent-gate';
 
 /**
  * One person can write from two WhatsApp ids (`…@c.us` and `…@lid`), which the app first sees as
@@ -23,6 +26,18 @@ export async function twinOptedOut(deps: Pick<TwinDeps, 'contacts'>, contact: Pi
   if (out) return { waId: out.waId, since: out.consent.since ?? out.updatedAt };
   const erased = contact.aliasWaId ? (await deps.contacts.erasedAt([contact.aliasWaId])).get(contact.aliasWaId) : undefined;
   return erased ? { waId: contact.aliasWaId!, since: erased } : undefined;
+}
+
+/**
+ * The consent gate for a person, not just an id: {@link checkConsent}, then their other WhatsApp
+ * id's opt-out. What every outbound path asks, when a message is queued and right before it is sent.
+ */
+export async function checkPersonConsent(deps: Pick<TwinDeps, 'contacts'>, contact: Contact, purpose: OutboundPurpose): Promise<GateDecision> {
+  const gate = checkConsent(contact, purpose);
+  // The opt-out's own confirmation goes to the id that opted out, whatever its twin says.
+  if (!gate.allowed || purpose === 'opt_out_confirmation') return gate;
+  const twin = await twinOptedOut(deps, contact);
+  return twin ? { allowed: false, reason: `${contactDisplayName(contact)} opted out as ${twin.waId}; not sent` } : gate;
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import { checkConsent } from '../../consent/consent-gate';
-import { twinOptedOut } from '../../consent/twins';
+import { checkPersonConsent } from '../../consent/twins';
 import type { ContactRepository } from '../../domain/contact';
 import type { ConversationRepository } from '../../domain/conversation';
 import type { Cards } from '../../slack/card-refresh';
@@ -71,12 +70,8 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
     async deliver(message, { reclaimed }) {
       const contact = await contacts.findByWaId(message.contactWaId);
       if (!contact) throw failPermanently('the contact no longer exists');
-      const gate = checkConsent(contact, message.purpose ?? 'reply');
+      const gate = await checkPersonConsent({ contacts }, contact, message.purpose ?? 'reply');
       if (!gate.allowed) throw failPermanently(gate.reason);
-      // The same person opted out under their other WhatsApp id: not sent, whatever this contact says.
-      // (Only the opt-out's own confirmation goes to the id that opted out. No alias, no query.)
-      const twin = (message.purpose ?? 'reply') === 'opt_out_confirmation' ? undefined : await twinOptedOut({ contacts }, contact);
-      if (twin) throw failPermanently(`the same person opted out as ${twin.waId}; not sent`);
       // Deleted in Slack while this attempt was getting ready: it must not go out.
       if (message.slack && (await messages.isWithdrawn(message.id))) throw failPermanently(WITHDRAWN);
       const file = message.media?.storedId ? await deps.media.load(message.media.storedId) : null;

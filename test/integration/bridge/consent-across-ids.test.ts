@@ -86,7 +86,7 @@ describe("consent across a person's two WhatsApp ids", () => {
     expect((await t.app.deps.repos.consentLedger.listForContact(LID))[0]).toMatchObject({ type: 'opt_out', source: 'whatsapp:alias' });
   });
 
-  it('when one id opted out but its twin was not (a crash in between), then nothing is sent to the twin, and the next STOP mends it', async () => {
+  it('when one id opted out but its twin was not (a crash in between), then a reply to the twin is refused on the spot, and the next STOP mends it', async () => {
     await receiveAndMirror(t, { from: PHONE_ID, content: text('hi') });
     await receiveAndMirror(t, { from: LID, alias: PHONE_ID, content: text('hi from the other id') });
     // As a crash right after the first write of the opt-out would leave it.
@@ -96,7 +96,8 @@ describe("consent across a person's two WhatsApp ids", () => {
     await eventually(async () => (await t.app.deps.repos.messages.findBySlackMessage(thread.channel, '1800000200.000001')) !== null, 'the reply recorded');
     await t.app.bridge.toWhatsApp.runDue();
     expect(t.gateway.sent).toEqual([]);
-    expect(await t.app.deps.repos.messages.findBySlackMessage(thread.channel, '1800000200.000001')).toMatchObject({ delivery: { state: 'failed', lastError: expect.stringContaining(`opted out as ${PHONE_ID}`) } });
+    expect(await t.app.deps.repos.messages.findBySlackMessage(thread.channel, '1800000200.000001')).toMatchObject({ delivery: { state: 'blocked', lastError: expect.stringContaining(`opted out as ${PHONE_ID}`) } });
+    await slack.waitFor('chat.postEphemeral', (c) => String(c.args.text).includes(`opted out as ${PHONE_ID}`));
 
     await receiveAndMirror(t, { from: PHONE_ID, content: text('STOP') });
     expect((await contact(LID)).consent).toMatchObject({ status: 'opted_out', source: `alias:${PHONE_ID}` });

@@ -1,7 +1,7 @@
 import type { BlockAction, ButtonAction, MessageShortcut, webApi } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { fillQuickReply } from '../../../bridge/outbound/quick-reply-text';
-import { checkConsent } from '../../../consent/consent-gate';
+import { checkPersonConsent } from '../../../consent/twins';
 import { recordOptOut } from '../../../consent/record-opt-out';
 import type { Contact } from '../../../domain/contact';
 import { CARD_ACTIONS, contactDisplayName } from '../../blocks/contact-card';
@@ -128,7 +128,7 @@ export function registerContactCardActions(on: Listeners, deps: Deps): void {
 
   async function openQuickReply(client: webApi.WebClient, contact: Contact | null, who: Asker): Promise<void> {
     if (!contact) return void (await tell(client, who, 'That contact no longer exists.'));
-    const gate = checkConsent(contact, 'reply');
+    const gate = await checkPersonConsent({ contacts: deps.repos.contacts }, contact, 'reply');
     if (!gate.allowed) return void (await tell(client, who, `:no_entry_sign: ${escapeMrkdwn(gate.reason)}.`));
     const replies = (await deps.repos.quickReplies.list()).slice(0, MAX_OPTIONS);
     if (replies.length === 0) return void (await tell(client, who, 'There are no quick replies yet: a team lead adds them with `/wa qr add`.'));
@@ -203,7 +203,7 @@ export function registerContactCardActions(on: Listeners, deps: Deps): void {
     const reply = shortcut ? await deps.repos.quickReplies.findByShortcut(shortcut) : null;
     if (!contact?.slack || !reply) return void (await ack({ response_action: 'errors', errors: { qr: contact ? 'That quick reply no longer exists.' : 'That contact no longer exists.' } }));
     const at = deps.clock();
-    const gate = checkConsent(contact, 'reply');
+    const gate = await checkPersonConsent({ contacts: deps.repos.contacts }, contact, 'reply');
     if (!gate.allowed) {
       await deps.repos.audit.record({ actor: body.user.id, action: 'quick_reply', args: { contact: contact.waId, shortcut }, outcome: 'refused', at });
       return void (await ack({ response_action: 'errors', errors: { qr: `${gate.reason}.` } }));

@@ -1,6 +1,6 @@
 import type { BlockAction, ButtonAction, StaticSelectAction, UsersSelectAction, webApi } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
-import { checkConsent } from '../../../consent/consent-gate';
+import { checkPersonConsent } from '../../../consent/twins';
 import type { Contact } from '../../../domain/contact';
 import { tomorrowAt } from '../../../workflow/team-time';
 import { CONVERSATION_ACTIONS, SNOOZE_CHOICES, contactDisplayName } from '../../blocks/contact-card';
@@ -127,7 +127,7 @@ export function registerConversationActions(on: Listeners, deps: Deps): void {
     await ack();
     const contact = await contactOf(body, action.value);
     if (!contact) return void (await tell(client, body, 'That contact no longer exists.'));
-    const gate = checkConsent(contact, 'reply');
+    const gate = await checkPersonConsent({ contacts: deps.repos.contacts }, contact, 'reply');
     if (!gate.allowed) return void (await tell(client, body, `:no_entry_sign: ${escapeMrkdwn(gate.reason)}.`));
     await client.views.open({
       trigger_id: body.trigger_id,
@@ -155,7 +155,7 @@ export function registerConversationActions(on: Listeners, deps: Deps): void {
     if (!contact?.slack) return void (await ack({ response_action: 'errors', errors: { text: 'That contact no longer exists.' } }));
     if (!typed) return void (await ack({ response_action: 'errors', errors: { text: 'Write the reply.' } }));
     const at = deps.clock();
-    const gate = checkConsent(contact, 'reply');
+    const gate = await checkPersonConsent({ contacts: deps.repos.contacts }, contact, 'reply');
     if (!gate.allowed) {
       await deps.repos.audit.record({ actor: body.user.id, action: 'reply', args: { contact: contact.waId, via: 'modal' }, outcome: 'refused', at });
       return void (await ack({ response_action: 'errors', errors: { text: `${gate.reason}.` } }));

@@ -1,6 +1,6 @@
 import type { AppDeps } from '../../../app-deps';
 import { slackToWhatsApp } from '../../../bridge/outbound/slack-to-whatsapp';
-import { checkConsent } from '../../../consent/consent-gate';
+import { checkPersonConsent } from '../../../consent/twins';
 import type { StoredMessage } from '../../../domain/message';
 import { GatewaySendError } from '../../../whatsapp/gateway';
 import { escapeMrkdwn } from '../../mrkdwn';
@@ -54,7 +54,7 @@ export function registerReplyChanges(on: Listeners, deps: Pick<AppDeps, 'repos' 
       }
       if (age > WHATSAPP_EDIT_WINDOW_MS) return tell(':pencil2: WhatsApp allows edits for 15 minutes after sending; the contact still sees the original.');
       const contact = await deps.repos.contacts.findByWaId(reply.contactWaId);
-      const gate = contact ? checkConsent(contact, 'reply') : { allowed: false as const, reason: 'the contact no longer exists' };
+      const gate = contact ? await checkPersonConsent({ contacts: deps.repos.contacts }, contact, 'reply') : { allowed: false as const, reason: 'the contact no longer exists' };
       if (!gate.allowed) return tell(`:no_entry_sign: Not edited on WhatsApp: ${escapeMrkdwn(gate.reason)}.`);
       await carry(reply, () => deps.gateway.edit(reply.waMessageId!, text), { body: text, edited: true }, 'edit', tell);
       return;

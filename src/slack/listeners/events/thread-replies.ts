@@ -4,7 +4,7 @@ import { slackToWhatsApp } from '../../../bridge/outbound/slack-to-whatsapp';
 import { DELIVERY_REACTIONS } from '../../../bridge/outbound/delivery-reactions';
 import { fillQuickReply } from '../../../bridge/outbound/quick-reply-text';
 import { keepSlackFiles, type SlackFile } from '../../../bridge/outbound/slack-files';
-import { checkConsent } from '../../../consent/consent-gate';
+import { checkPersonConsent } from '../../../consent/twins';
 import type { MediaRef } from '../../../domain/message';
 import { contactDisplayName } from '../../blocks/contact-card';
 import { escapeMrkdwn } from '../../mrkdwn';
@@ -63,7 +63,7 @@ export function registerThreadReplies(on: Listeners, deps: Pick<AppDeps, 'config
     const log = requestLog(context, deps.logger).child({ contact: contact.waId, slackTs: m.ts });
     const at = deps.clock();
     const slack = { channel: m.channel, ts: m.ts };
-    const gate = checkConsent(contact, 'reply');
+    const gate = await checkPersonConsent({ contacts: deps.repos.contacts }, contact, 'reply');
     if (!gate.allowed) {
       const { duplicate } = await deps.repos.messages.recordOutbound({ contactWaId: contact.waId, body: text, purpose: 'reply', slack, agent: m.user, at, state: 'blocked', reason: gate.reason });
       if (duplicate) return;
