@@ -8,8 +8,8 @@ import { checkConsent, type GateDecision } from './consent-gate';
  * One person can write from two WhatsApp ids (`…@c.us` and `…@lid`), which the app first sees as
  * two contacts. Their opt-out is theirs, not an id's: it covers both. (Opting in again does not
  * carry over: consent must be given where it is used.) Every step here is safe to repeat, so a
- * crash halfway is mended the next time the person writes or opts out; meanwhile the send-time
- * check ({@link twinOptedOut}) refuses to message them.
+ * crash halfway is mended when the person opts out again or first writes after a restart;
+ * meanwhile {@link checkPersonConsent} refuses to message them.
  */
 export interface TwinDeps {
   contacts: Pick<ContactRepository, 'twinsOf' | 'setConsent' | 'erasedAt' | 'linkAlias'>;

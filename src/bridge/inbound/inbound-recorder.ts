@@ -62,6 +62,8 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
   // One chain per contact: a conversation's messages are handled in arrival order, different
   // conversations side by side.
   const chains = new Map<string, Promise<void>>();
+  /** Contacts whose link to their other WhatsApp id was checked (waId → alias). */
+  const linked = new Map<string, string>();
   /** Ids of the messages taken and not yet recorded. */
   const taken = new Set<string>();
   /** Messages per contact received and not yet recorded: a burst updates its contact once, at its end. */
@@ -162,7 +164,13 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
     if ((queued.get(message.from) ?? 1) > 1 && !hold) return deps.wakeSlack(message.from);
     const contact = (await settleContact(message.from))!;
     // Known under another id too: an opt-out there covers this one (keyed ledger entry: safe to repeat).
-    if (contact.aliasWaId) await deps.inheritOptOut(contact);
+    // Once per link and process: later opt-outs reach the twin through recordOptOut, and every send
+    // checks both ids, so repeating it on each burst would only add queries to the hot path.
+    if (contact.aliasWaId && linked.get(contact.waId) !== contact.aliasWaId) {
+      await deps.inheritOptOut(contact);
+      if (linked.size >= 10_000) linked.clear();
+      linked.set(contact.waId, contact.aliasWaId);
+    }
     if (contact.conversationChange) {
       // Reopened: the notice owed on the contact (durable). Pending → open: a card redraw only.
       const owed = contact.conversation?.owedNotice;
