@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Bridge } from './bridge/bridge';
+import type { ReplyIntake } from './bridge/outbound/reply-intake';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Health } from './health';
@@ -21,11 +22,13 @@ export interface AppDeps {
   repos: Repositories;
   gateway: WhatsAppGateway;
   health: Health;
-  bridge: Pick<Bridge, 'wakeOutbound'>;
+  bridge: Pick<Bridge, 'wakeOutbound' | 'catchUpState'>;
   hygiene: Hygiene;
   /** The agent's signature line for WhatsApp replies (per AGENT_SIGNATURE). */
   signature: (client: webApi.WebClient, user: string) => Promise<string>;
   /** The contact card, drawn and redrawn in place. */
   cards: Cards;
   scheduler: Pick<HygieneScheduler, 'nextRuns'>;
+  /** Agents' replies, stored before they are processed (thread replies and modal replies). */
+  replyIntake: Pick<ReplyIntake, 'take' | 'takeModal'>;
 }

@@ -48,6 +48,7 @@ const schema = z.object({
   OPT_OUT_KEYWORDS_EXTRA: optional(z.string()),
   OPT_OUT_CONFIRMATION: optional(z.string().min(1).max(1000)),
   OPT_IN_REQUEST: optional(z.string().min(1).max(1000)),
+  OPT_IN_ANSWER_WINDOW_HOURS: optional(z.coerce.number({ error: 'must be a number of hours' }).int('must be whole hours').min(1, 'must be at least 1').max(168, 'must be at most 168')),
   PORT: optional(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535)),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   NODE_ENV: optional(z.string()),
@@ -106,6 +107,8 @@ export interface Config {
     extraOptOutKeywords: string[];
     optOutConfirmation: string;
     optInRequest: string;
+    /** An unquoted YES confirms an opt-in request only as the contact's first message this soon after it went out. */
+    optInAnswerWindowMs: number;
     /** A reply waits this long before it is handed to WhatsApp; the agent can cancel meanwhile. */
     undoMs: number;
     /** Added under each agent reply: `— Ana` (first name), `— Ana Lima` (full name), or nothing. */
@@ -182,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       optOutConfirmation:
         e.OPT_OUT_CONFIRMATION ?? 'You are unsubscribed and will get no more messages from us. Reply START to subscribe again.',
       optInRequest: e.OPT_IN_REQUEST ?? 'Reply YES to receive messages from us again. You can reply STOP at any time.',
+      optInAnswerWindowMs: (e.OPT_IN_ANSWER_WINDOW_HOURS ?? 24) * 3600_000,
       undoMs: (e.UNDO_SECONDS ?? 5) * 1000,
       signature: e.AGENT_SIGNATURE ?? 'none',
     },

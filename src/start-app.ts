@@ -1,4 +1,5 @@
 import { createBridge, type Bridge } from './bridge/bridge';
+import { createReplyIntake, type ReplyIntake } from './bridge/outbound/reply-intake';
 import { systemClock, type Clock } from './clock';
 import type { AppDeps } from './app-deps';
 import type { Config } from './config';
@@ -14,7 +15,7 @@ import { agentSignatures } from './workflow/agent-signature';
 import { startSnoozeWaker, type SnoozeWaker } from './workflow/snooze-waker';
 import { connectStore } from './store/connect';
 import { createModels, syncIndexes } from './store/models';
-import { createRepositories } from './store/repositories';
+import { createRepositories, type Repositories } from './store/repositories';
 import { resolveStore } from './store/resolve-store';
 import { startAdminNotifier, type AdminNotifier } from './slack/admin/admin-notifier';
 import { createGateway } from './whatsapp/create-gateway';
@@ -35,6 +36,8 @@ export interface RunningApp {
   scheduler: HygieneScheduler;
   /** Ends snoozes (every 30 s; tests call it after moving the clock). */
   snoozes: SnoozeWaker;
+  /** Retries agents' replies a store failure left owed (tests call `runDue()` after moving the clock). */
+  replyIntake: ReplyIntake;
   /** Stops taking work, lets in-flight work finish, closes the store. */
   stop(): Promise<void>;
 }
@@ -50,6 +53,8 @@ export interface StartOverrides {
   random?: () => number;
   /** Where the login QR is drawn; stderr by default. */
   printQr?: (text: string) => void;
+  /** Stands between the app and its store (fault-injection tests fail or stop chosen repository calls). */
+  wrapRepositories?: (repos: Repositories) => Repositories;
 }
 
 /**
@@ -70,7 +75,8 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     await syncIndexes(models);
     logger.info({ store: store.kind }, 'store connected, indexes built');
 
-    const repos = createRepositories(models, clock);
+    const created = createRepositories(models, clock);
+    const repos = overrides.wrapRepositories ? overrides.wrapRepositories(created) : created;
     const gateway =
       overrides.gateway ?? createGateway({ config: config.whatsapp, clock, logger, leases: repos.leases, createClient: overrides.whatsappClient });
     const health = createHealth({ pingStore: async () => void (await connection.db!.admin().ping()), gateway });
@@ -90,7 +96,9 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
       refreshEveryMs: 60_000,
     });
     hygiene.onSettingsChanged(() => scheduler.refresh());
-    const deps: AppDeps = { config, logger, clock, repos, gateway, health, bridge, hygiene, scheduler, cards, signature: agentSignatures(config.bridge.signature, clock) };
+    const signature = agentSignatures(config.bridge.signature, clock);
+    const replyIntake = createReplyIntake({ config, repos, clock, logger, signature, wakeOutbound: (waId) => bridge.wakeOutbound(waId), slack: () => built.slack!.app.client, random: overrides.random });
+    const deps: AppDeps = { config, logger, clock, repos, gateway, health, bridge, hygiene, scheduler, cards, signature, replyIntake };
 
     const slack = (built.slack = await createSlackApp(deps, overrides.slack));
     const { port } = await slack.start();
@@ -106,6 +114,8 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     cleanup.push(() => bridge.stop());
     const snoozes = startSnoozeWaker({ conversations: repos.conversations, notices: bridge.notices, clock, logger, everyMs: 30_000 });
     cleanup.push(async () => snoozes.stop());
+    replyIntake.start();
+    cleanup.push(() => replyIntake.stop());
     // After Slack is up: a catch-up report needs the client.
     cleanup.push(() => scheduler.stop());
     await scheduler.start();
@@ -113,7 +123,7 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     await gateway.start();
     cleanup.push(() => gateway.stop());
     logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http', whatsapp: gateway.status().state }, 'switchboard started');
-    return { deps, port, adminNotifier, bridge, scheduler, snoozes, stop: unwind };
+    return { deps, port, adminNotifier, bridge, scheduler, snoozes, replyIntake, stop: unwind };
   } catch (err) {
     await unwind();
     throw err;

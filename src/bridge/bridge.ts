@@ -2,6 +2,7 @@ import { webApi } from '@slack/bolt';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { inboundConsent } from '../consent/inbound-consent';
+import { settleOwedOptOuts } from '../consent/record-opt-out';
 import { inheritOptOut } from '../consent/twins';
 import { createKeywordClassifier, defaultKeywordLists } from '../consent/keywords';
 import type { Logger } from '../logger';
@@ -12,7 +13,7 @@ import type { WhatsAppGateway } from '../whatsapp/gateway';
 import { createConversationNotices, type ConversationNotices } from '../workflow/conversation-notices';
 import { Dispatcher } from './dispatch/dispatcher';
 import { LaneLimiter } from './dispatch/lane-limiter';
-import { startCatchUp, type CatchUp } from './inbound/catch-up';
+import { startCatchUp, type CatchUp, type CatchUpState } from './inbound/catch-up';
 import { startContactChanges } from './inbound/contact-changes';
 import { startInboundRecorder } from './inbound/inbound-recorder';
 import { startPhoneSends } from './inbound/phone-sends';
@@ -33,6 +34,10 @@ export interface Bridge {
   recorded(): Promise<void>;
   /** Catches up with WhatsApp now (it does so by itself on every connect); resolves with how many messages were new. */
   catchUp(): Promise<number>;
+  /** Whether replies wait for the catch-up after WhatsApp's latest connect (`/wa status`). */
+  catchUpState(): CatchUpState;
+  /** Finishes what a crash left half-done: opt-outs and inbound messages (every minute by itself, and after each catch-up); resolves with how many. */
+  sweep(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +50,9 @@ export interface BridgeDeps {
   cards: Cards;
   random?: () => number;
 }
+
+/** How often messages left half-recorded by a crash are looked for. */
+const SWEEP_EVERY_MS = 60_000;
 
 /**
  * Both directions of mirroring, wired: the inbound recorder and consent keywords, the two durable
@@ -78,10 +86,17 @@ export function createBridge(deps: BridgeDeps): Bridge {
       logger,
     }),
   });
+  let catchUp: CatchUp | undefined;
+  // Replies to a contact go out only after the catch-up since WhatsApp's latest connect has read
+  // (and recorded) what they sent meanwhile — a STOP, say.
+  const caughtUp = (contact: string) => catchUp?.caughtUp(contact) ?? false;
   const toWhatsApp = new Dispatcher({
     ...common,
     name: 'whatsapp',
     direction: 'outbound',
+    // Only the instance holding the WhatsApp session claims replies: a standby's claim would sit in
+    // its own throttle while the holder's pass finds it lapsed.
+    ready: (contact) => gateway.status().state === 'connected' && caughtUp(contact),
     deliverer: whatsappDeliverer({
       gateway,
       contacts: repos.contacts,
@@ -92,17 +107,33 @@ export function createBridge(deps: BridgeDeps): Bridge {
       client,
       clock,
       logger,
+      caughtUp,
     }),
   });
   const notices = createConversationNotices({ messages: repos.messages, conversations: repos.conversations, wakeSlack: (contact) => toSlack.wake(contact), clock, logger });
   const lists = defaultKeywordLists();
   const classify = createKeywordClassifier({ ...lists, optOut: [...lists.optOut, ...config.bridge.extraOptOutKeywords] });
   let recorder: ReturnType<typeof startInboundRecorder> | undefined;
-  let catchUp: CatchUp | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
+  /**
+   * What a crash left half-done: opt-outs owing their ledger entry or confirmation (any instance:
+   * idempotent), and inbound messages owing steps (only where the session runs and the catch-up is
+   * done: elsewhere they are someone else's to finish, and their files can only come from WhatsApp).
+   */
+  async function sweep(): Promise<number> {
+    try {
+      const optOuts = await settleOwedOptOuts({ contacts: repos.contacts, ledger: repos.consentLedger, messages: repos.messages, confirmation: config.bridge.optOutConfirmation, clock });
+      if (optOuts > 0) toWhatsApp.wake();
+      const messages = recorder && catchUp?.state().done ? await recorder.sweep() : 0;
+      return optOuts + messages;
+    } catch (err) {
+      logger.warn({ err }, 'could not look for work left half-done by a crash; will look again');
+      return 0;
+    }
+  }
   let phoneSends: ReturnType<typeof startPhoneSends> | undefined;
   let stopAcks: (() => void) | undefined;
   let stopChanges: (() => void) | undefined;
-  let stopReconnectWake: (() => void) | undefined;
 
   return {
     toSlack,
@@ -120,6 +151,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
           messages: repos.messages,
           classify,
           wording: { optOutConfirmation: config.bridge.optOutConfirmation, optInRequest: config.bridge.optInRequest },
+          answerWindowMs: config.bridge.optInAnswerWindowMs,
           clock,
         }),
         isConsentKeyword: (text) => classify(text) !== null,
@@ -145,19 +177,35 @@ export function createBridge(deps: BridgeDeps): Bridge {
         logger,
       });
       // Every time WhatsApp connects: what arrived while the app was away, or was lost in a crash.
-      catchUp = startCatchUp({ gateway, contacts: repos.contacts, messages: repos.messages, accept: recorder.accept, hold: both(recorder.hold, phoneSends.hold), clock, logger });
+      catchUp = startCatchUp({
+        gateway,
+        contacts: repos.contacts,
+        messages: repos.messages,
+        accept: recorder.accept,
+        hold: both(recorder.hold, phoneSends.hold),
+        recorded: recorder.drained,
+        // Replies queued while WhatsApp was away (or waiting for this) go out now; what a crash left
+        // half-recorded, and the catch-up did not hand over again, is finished.
+        onCaughtUp: (contact) => {
+          toWhatsApp.wake(contact);
+          if (contact === undefined) void sweep();
+        },
+        clock,
+        logger,
+      });
       stopAcks = startAckReactions({ gateway, messages: repos.messages, client, logger });
       stopChanges = startContactChanges({ gateway, messages: repos.messages, contacts: repos.contacts, client, logger });
-      // Replies queued while WhatsApp was away go out as soon as it is back.
-      stopReconnectWake = gateway.on((e) => e.type === 'state' && e.status.state === 'connected' && toWhatsApp.wake());
+      sweeper = setInterval(() => void sweep(), SWEEP_EVERY_MS).unref();
       toSlack.start();
       toWhatsApp.start();
     },
     recorded: () => recorder?.idle() ?? Promise.resolve(),
+    sweep,
+    catchUpState: () => catchUp?.state() ?? { done: false },
     catchUp: () => catchUp?.run() ?? Promise.resolve(0),
     async stop() {
+      clearInterval(sweeper);
       catchUp?.stop();
-      stopReconnectWake?.();
       stopAcks?.();
       stopChanges?.();
       phoneSends?.stop();

@@ -4,7 +4,10 @@ import type { ConsentLedger } from '../domain/consent-event';
 import type { MessageRepository } from '../domain/message';
 import { escapeMrkdwn } from '../slack/mrkdwn';
 import type { ConsentKeyword } from './keywords';
+import { answeredOptInRequest, type ConsentMessage } from './opt-in-answer';
 import { recordOptOut } from './record-opt-out';
+
+export type { ConsentMessage } from './opt-in-answer';
 
 export interface ConsentWording {
   /** The one message an opt-out gets. */
@@ -19,22 +22,23 @@ export interface InboundConsentDeps {
   messages: MessageRepository;
   classify: (text: string) => ConsentKeyword | null;
   wording: ConsentWording;
+  /** An unquoted YES confirms the opt-in request only as the contact's first message this soon after it went out. */
+  answerWindowMs: number;
   clock: Clock;
 }
 
 /**
- * Consent keywords a contact sends. The whole message must be the keyword (see keywords.ts).
- * Returns the banner to show with the message in Slack, if the message changed consent.
- * Idempotent by state: a repeated STOP does not send a second confirmation.
+ * Consent keywords a contact sends. The whole message must be the keyword (see keywords.ts), and a
+ * YES counts only as the answer to the opt-in request (see opt-in-answer.ts). Returns the banner to
+ * show with the message in Slack, if the message changed consent. Idempotent by state: a repeated
+ * STOP does not send a second confirmation.
  */
-export function inboundConsent(deps: InboundConsentDeps): (contact: Contact, text: string) => Promise<string | undefined> {
-  return async (contact, text) => {
-    const keyword = deps.classify(text);
+export function inboundConsent(deps: InboundConsentDeps): (contact: Contact, message: ConsentMessage) => Promise<string | undefined> {
+  return async (contact, message) => {
+    const keyword = deps.classify(message.text);
     if (!keyword) return undefined;
     const at = deps.clock();
-    const said = text.trim();
-    const entry = (type: 'opt_in_requested' | 'opt_in_confirmed') =>
-      deps.ledger.append({ contact: contact.waId, type, source: 'whatsapp:keyword', actor: 'contact', evidence: said, at });
+    const said = message.text.trim();
     const status = contact.consent.status;
 
     if (keyword === 'opt_out') {
@@ -46,15 +50,22 @@ export function inboundConsent(deps: InboundConsentDeps): (contact: Contact, tex
     }
     if (keyword === 'resubscribe') {
       if (status === 'opted_in' || status === 'pending') return undefined;
-      await entry('opt_in_requested');
+      await deps.ledger.append({ contact: contact.waId, type: 'opt_in_requested', source: 'whatsapp:keyword', actor: 'contact', evidence: said, at });
       await deps.contacts.setConsent(contact.waId, { status: 'pending', since: at, source: `keyword:${said.toUpperCase()}`, before: status });
       await deps.messages.recordOutbound({ contactWaId: contact.waId, body: deps.wording.optInRequest, purpose: 'opt_in_request', at, state: 'pending' });
       return `:hourglass_flowing_sand: Asked to subscribe again (“${escapeMrkdwn(said)}”); an opt-in request was sent. Consent counts only after they reply YES.`;
     }
-    // confirm: YES counts only as the answer to a pending request.
     if (status !== 'pending') return undefined;
-    await entry('opt_in_confirmed');
-    await deps.contacts.setConsent(contact.waId, { status: 'opted_in', since: at, source: `reply:${said.toUpperCase()}` });
-    return `:white_check_mark: *Opted in* by replying “${escapeMrkdwn(said)}” to the opt-in request.`;
+    const answer = await answeredOptInRequest(deps, contact, message);
+    if (!answer) return undefined;
+    const to = answer.how === 'quoted' ? 'quoting it' : 'their first message after it';
+    // Keyed on their message: handled twice (a retry), it is written once. Written before the
+    // status, so a crash in between cannot leave consent without its evidence.
+    await deps.ledger.appendOnce([
+      { key: `opt_in_confirmed:${message.waMessageId}`, contact: contact.waId, type: 'opt_in_confirmed', source: 'whatsapp:keyword', actor: 'contact', evidence: `${said} (answer to opt-in request ${answer.requestWaMessageId}, ${to})`, at },
+    ]);
+    // Only from pending: an opt-out that got in first (an agent's button, say) is never undone.
+    const changed = await deps.contacts.changeConsent(contact.waId, ['pending'], { status: 'opted_in', since: at, source: `reply:${said.toUpperCase()}` });
+    return changed ? `:white_check_mark: *Opted in* by replying “${escapeMrkdwn(said)}” to the opt-in request.` : undefined;
   };
 }

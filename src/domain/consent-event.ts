@@ -18,7 +18,7 @@ export interface ConsentEvent {
   /** The exact words shown or received, or other evidence. */
   evidence: string;
   at: Date;
-  /** Idempotency key of entries written by jobs (see {@link ConsentLedger.appendOnce}). */
+  /** Idempotency key of entries a retry may write again: jobs', opt-outs', YES answers' (see {@link ConsentLedger.appendOnce}). */
   key?: string;
 }
 

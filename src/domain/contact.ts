@@ -16,6 +16,19 @@ export interface Consent {
   before?: ConsentStatus;
 }
 
+/**
+ * What an opt-out still owes after the write that opted the contact out: its ledger entry (who,
+ * how, the words) and its one confirmation. Recorded in that same write and cleared once both are
+ * stored, so a crash in between cannot lose them (see consent/record-opt-out.ts).
+ */
+export interface OwedOptOut {
+  /** When they opted out: the ledger entry's time, and the key of both entry and confirmation. */
+  at: Date;
+  source: string;
+  actor: string;
+  evidence: string;
+}
+
 export interface Activity {
   status: ActivityStatus;
   reason?: string;
@@ -45,6 +58,8 @@ export interface Contact {
   slack?: SlackConversation;
   /** The team's queue state of this conversation (absent for contacts from before it existed). */
   conversation?: Conversation;
+  /** Set from an opt-out's write until its ledger entry and confirmation are stored. */
+  owedOptOut?: OwedOptOut;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -113,4 +128,14 @@ export interface ContactRepository {
   removeLabelEverywhere(label: string): Promise<number>;
   /** Puts a renamed label's new name in place of the old on every contact; how many had it. */
   renameLabelEverywhere(from: string, to: string): Promise<number>;
+  /**
+   * Changes consent only if its status is one of `from` at that moment: one conditional write, so of
+   * two changes racing each other exactly one wins. An opt-out records what it still owes in the
+   * same write. Returns the contact as changed, or null when its status did not match.
+   */
+  changeConsent(waId: string, from: readonly ConsentStatus[], consent: Consent, owedOptOut?: OwedOptOut): Promise<Contact | null>;
+  /** Clears an opt-out's debt once paid: only the one owed since `at` (a later opt-out's stays). */
+  optOutSettled(waId: string, at: Date): Promise<void>;
+  /** Contacts whose opt-out has owed its ledger entry or confirmation since `before` or earlier (a crash), oldest first. */
+  owedOptOuts(before: Date, limit: number): Promise<Contact[]>;
 }

@@ -9,6 +9,10 @@ export interface Delivery {
   nextAttemptAt?: Date;
   /** While `sending`: the claim lapses then, and another pass may take the item over (a crash). */
   claimedUntil?: Date;
+  /** While `sending`: the current claim's owner token; outcomes are recorded only with it. */
+  claimToken?: string;
+  /** How many times it was claimed, ever: above one, an earlier attempt may have reached WhatsApp. */
+  claims?: number;
   lastError?: string;
 }
 
@@ -29,6 +33,13 @@ export interface MediaRef {
   /** The file is in Slack already (a retry must not upload it again). */
   uploaded?: boolean;
 }
+
+/**
+ * What an inbound message still owes after it was stored: its consent keyword handled, its file
+ * fetched. Until they are done it is not posted (nor anything after it in its conversation); a
+ * repeat delivery, the catch-up after a restart or the recorder's sweep finishes them.
+ */
+export type InboundStep = 'consent' | 'media';
 
 export interface StoredMessage {
   id: string;
@@ -66,6 +77,8 @@ export interface StoredMessage {
   contactReaction?: string;
   /** Inbound: posting to Slack. Outbound: sending to WhatsApp. */
   delivery: Delivery;
+  /** Inbound: steps owed before it may be posted (absent once done). */
+  steps?: InboundStep[];
   createdAt: Date;
 }
 
@@ -73,8 +86,10 @@ export type NewInboundMessage = Pick<StoredMessage, 'kind' | 'body' | 'media' | 
   waMessageId: string;
   contactWaId: string;
   at: Date;
-  /** Not due before this: the recorder releases it once the contact and consent are handled (a crash only delays it). */
+  /** Not due before this (a notice placed just after its message). */
   holdUntil?: Date;
+  /** Owed before it may be posted; it is held until `release` (see InboundStep). */
+  steps?: InboundStep[];
 };
 
 /** Why an outbound message exists: an agent's reply, or the one confirmation an opt-out gets. */
@@ -114,7 +129,7 @@ export interface MessageRepository {
    */
   recordInbound(message: NewInboundMessage): Promise<{ message: StoredMessage; duplicate: boolean }>;
   findByWaMessageId(waMessageId: string): Promise<StoredMessage | null>;
-  /** Which of these WhatsApp message ids are stored already. */
+  /** Which of these WhatsApp message ids are stored already, with nothing owed (see InboundStep). */
   knownWaIds(waMessageIds: string[]): Promise<Set<string>>;
   /** Records an agent's reply; the same Slack message twice changes nothing (`duplicate: true`). */
   recordOutbound(message: NewOutboundMessage): Promise<{ message: StoredMessage; duplicate: boolean }>;
@@ -129,13 +144,21 @@ export interface MessageRepository {
   unfinished(direction: Direction, contactWaId: string, limit: number): Promise<StoredMessage[]>;
   /** Claims one item read earlier, if it is due and nobody changed it since. */
   claim(message: StoredMessage, now: Date, claimMs: number): Promise<Claim | 'not_due' | 'taken'>;
-  /** Makes a recorded inbound message due now, with the consent banner it earned and its media bytes, if any. */
+  /** Its steps done: makes a recorded inbound message due now, with the consent banner it earned and its media bytes, if any. */
   release(id: string, now: Date, extra?: { consentNotice?: string; media?: MediaRef }): Promise<void>;
+  /** Inbound messages stored before `before` whose steps are still owed (a crash came between), oldest first. */
+  owingSteps(before: Date, limit: number): Promise<StoredMessage[]>;
   markPosted(id: string, slack: { channel: string; ts: string }): Promise<void>;
-  markSent(id: string, waMessageId: string, at: Date): Promise<void>;
+  /**
+   * The outcome of a claim, recorded only by its holder (`token` from the claim): a claimer whose
+   * claim lapsed and was taken over changes nothing. Each returns whether it was recorded.
+   */
+  markSent(id: string, waMessageId: string, at: Date, token: string): Promise<boolean>;
   /** Back to pending, due at `at`; `countAttempt` false for waits that are not failures (rate limits, WhatsApp offline). */
-  reschedule(id: string, at: Date, error: string, countAttempt: boolean): Promise<void>;
-  markFailed(id: string, error: string): Promise<void>;
+  reschedule(id: string, at: Date, error: string, countAttempt: boolean, token: string): Promise<boolean>;
+  markFailed(id: string, error: string, token: string): Promise<boolean>;
+  /** Asked inside the send slot, right before the send: is the claim still ours, and not withdrawn in Slack? */
+  claimStatus(id: string, token: string): Promise<'held' | 'withdrawn' | 'lost'>;
   /** Moves an outbound message's delivery forward (never back) on a WhatsApp ack; returns it if it moved. */
   advanceAck(waMessageId: string, state: 'delivered' | 'read' | 'failed'): Promise<StoredMessage | null>;
   countByState(direction: Direction): Promise<Partial<Record<DeliveryState, number>>>;
@@ -151,6 +174,15 @@ export interface MessageRepository {
    * so that, should that attempt fail, they are not tried again (`inFlight` counts them).
    */
   cancelPendingForSlack(channel: string, ts: string, reason: string): Promise<{ withdrawn: number; inFlight: number }>;
-  /** Asked right before a send: was it deleted in Slack meanwhile? */
-  isWithdrawn(id: string): Promise<boolean>;
+  /**
+   * The contact's newest opt-in request queued at or after `since` that WhatsApp accepted by
+   * `answer.at`, and whether the contact wrote anything (other than `answer`, stored already)
+   * between its sending and `answer`: what tells the answer to the request from a YES to something else.
+   */
+  latestOptInRequest(contactWaId: string, since: Date, answer: { waMessageId: string; at: Date }): Promise<{ request: StoredMessage; interrupted: boolean } | null>;
+  /**
+   * Records a text message of ours once per `key` (one opt-out's confirmation, say): a repeat
+   * changes nothing and hands back the first (`duplicate: true`), so queueing it is safe to retry.
+   */
+  recordOutboundOnce(message: Pick<NewOutboundMessage, 'contactWaId' | 'body' | 'purpose' | 'at' | 'state'>, key: string): Promise<{ message: StoredMessage; duplicate: boolean }>;
 }

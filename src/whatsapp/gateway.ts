@@ -84,16 +84,29 @@ export class GatewaySendError extends Error {
   }
 }
 
+/** How a send goes out. */
+export interface SendOptions {
+  quotedMessageId?: string;
+  /**
+   * Runs inside the send's slot, immediately before the message goes to WhatsApp — after any pacing
+   * wait, which can last minutes — and throws to stop it: consent, erasure, a withdrawn reply or a
+   * claim taken over are judged at that moment, not when the send was asked for. Nothing is sent
+   * when it throws; its error reaches the caller unchanged.
+   */
+  check?: () => Promise<void>;
+}
+
 export interface WhatsAppGateway {
   start(): Promise<void>;
   stop(): Promise<void>;
   status(): GatewayStatus;
   /** Subscribes to gateway events; returns the unsubscribe function. */
   on(listener: (event: GatewayEvent) => void): () => void;
-  sendText(chatId: string, text: string, options?: { quotedMessageId?: string }): Promise<SentMessage>;
-  sendMedia(chatId: string, media: OutboundMedia): Promise<SentMessage>;
+  sendText(chatId: string, text: string, options?: SendOptions): Promise<SentMessage>;
+  sendMedia(chatId: string, media: OutboundMedia, options?: SendOptions): Promise<SentMessage>;
   react(messageId: string, emoji: string): Promise<void>;
-  edit(messageId: string, text: string): Promise<void>;
+  /** `options.check` as for sends: an edit carries new words to the contact. */
+  edit(messageId: string, text: string, options?: SendOptions): Promise<void>;
   revoke(messageId: string): Promise<void>;
   markRead(chatId: string): Promise<void>;
   /**

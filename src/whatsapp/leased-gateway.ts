@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { Lease, LeaseRepository } from '../domain/lease';
-import { GatewaySendError, type GatewayEvent, type GatewayStatus, type MissedMessages, type OutboundMedia, type SentMessage, type WhatsAppGateway } from './gateway';
+import { GatewaySendError, type GatewayEvent, type GatewayStatus, type MissedMessages, type OutboundMedia, type SendOptions, type SentMessage, type WhatsAppGateway } from './gateway';
 
 export interface LeasedGatewayOptions {
   inner: WhatsAppGateway;
@@ -98,17 +98,17 @@ export class LeasedGateway implements WhatsAppGateway {
     return send();
   }
 
-  sendText(chatId: string, text: string, options?: { quotedMessageId?: string }): Promise<SentMessage> {
+  sendText(chatId: string, text: string, options?: SendOptions): Promise<SentMessage> {
     return this.fenced(() => this.options.inner.sendText(chatId, text, options));
   }
-  sendMedia(chatId: string, media: OutboundMedia): Promise<SentMessage> {
-    return this.fenced(() => this.options.inner.sendMedia(chatId, media));
+  sendMedia(chatId: string, media: OutboundMedia, options?: SendOptions): Promise<SentMessage> {
+    return this.fenced(() => this.options.inner.sendMedia(chatId, media, options));
   }
   react(messageId: string, emoji: string): Promise<void> {
     return this.fenced(() => this.options.inner.react(messageId, emoji));
   }
-  edit(messageId: string, text: string): Promise<void> {
-    return this.fenced(() => this.options.inner.edit(messageId, text));
+  edit(messageId: string, text: string, options?: SendOptions): Promise<void> {
+    return this.fenced(() => this.options.inner.edit(messageId, text, options));
   }
   revoke(messageId: string): Promise<void> {
     return this.fenced(() => this.options.inner.revoke(messageId));

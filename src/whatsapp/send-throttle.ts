@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import type { OutboundMedia, SentMessage, WhatsAppGateway } from './gateway';
+import type { OutboundMedia, SendOptions, SentMessage, WhatsAppGateway } from './gateway';
 
 export interface SendThrottleOptions {
   /** Least time between two sends to the same chat. */
@@ -43,6 +43,19 @@ export class SendThrottle {
   }
 }
 
+/**
+ * The send, with its `check` run first, inside the slot: a reply that waited minutes for its turn
+ * is judged as things are when it goes out. The check is not passed further in (it ran).
+ */
+function checked<T>(options: SendOptions | undefined, send: (rest: SendOptions | undefined) => Promise<T>): () => Promise<T> {
+  if (!options?.check) return () => send(options);
+  const { check, ...rest } = options;
+  return async () => {
+    await check();
+    return send(Object.keys(rest).length ? rest : undefined);
+  };
+}
+
 /** The gateway with every outgoing action paced by `throttle`; nothing can reach WhatsApp around it. */
 export function withSendThrottle(gateway: WhatsAppGateway, throttle: SendThrottle): WhatsAppGateway {
   const chatOf = (messageId: string) => messageId.split('_')[1] ?? messageId;
@@ -51,11 +64,11 @@ export function withSendThrottle(gateway: WhatsAppGateway, throttle: SendThrottl
     stop: () => gateway.stop(),
     status: () => gateway.status(),
     on: (listener) => gateway.on(listener),
-    sendText: (chatId: string, text: string, options?: { quotedMessageId?: string }): Promise<SentMessage> =>
-      throttle.run(chatId, () => gateway.sendText(chatId, text, options)),
-    sendMedia: (chatId: string, media: OutboundMedia) => throttle.run(chatId, () => gateway.sendMedia(chatId, media)),
+    sendText: (chatId: string, text: string, options?: SendOptions): Promise<SentMessage> =>
+      throttle.run(chatId, checked(options, (rest) => gateway.sendText(chatId, text, rest))),
+    sendMedia: (chatId: string, media: OutboundMedia, options?: SendOptions) => throttle.run(chatId, checked(options, (rest) => gateway.sendMedia(chatId, media, rest))),
     react: (messageId, emoji) => throttle.run(chatOf(messageId), () => gateway.react(messageId, emoji)),
-    edit: (messageId, text) => throttle.run(chatOf(messageId), () => gateway.edit(messageId, text)),
+    edit: (messageId, text, options) => throttle.run(chatOf(messageId), checked(options, (rest) => gateway.edit(messageId, text, rest))),
     revoke: (messageId) => throttle.run(chatOf(messageId), () => gateway.revoke(messageId)),
     markRead: (chatId) => gateway.markRead(chatId),
     // A read, not a send: no pacing needed.

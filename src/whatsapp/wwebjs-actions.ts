@@ -1,6 +1,6 @@
 import type { Message } from 'whatsapp-web.js';
 import type { Clock } from '../clock';
-import { GatewaySendError, type MissedMessages, type OutboundMedia, type SentMessage } from './gateway';
+import { GatewaySendError, type MissedMessages, type OutboundMedia, type SendOptions, type SentMessage } from './gateway';
 import type { OwnSends } from './own-sends';
 import type { WwebjsClient } from './wwebjs-client';
 import { incomingSince } from './wwebjs-history';
@@ -32,19 +32,25 @@ export class WwebjsActions {
     return { id: sent.id._serialized, at: this.options.clock() };
   }
 
-  sendText(chatId: string, text: string, options?: { quotedMessageId?: string }): Promise<SentMessage> {
-    return this.send(chatId, text, options?.quotedMessageId ? { quotedMessageId: options.quotedMessageId } : undefined);
+  // `check` normally runs in the throttle's slot (send-throttle.ts) and is not passed in here; run
+  // unthrottled, it still runs last thing before the send. Without one, the send starts at once
+  // (own-sends tracking must see it before WhatsApp's echo of it).
+  sendText(chatId: string, text: string, options?: SendOptions): Promise<SentMessage> {
+    const send = () => this.send(chatId, text, options?.quotedMessageId ? { quotedMessageId: options.quotedMessageId } : undefined);
+    return options?.check ? options.check().then(send) : send();
   }
 
-  sendMedia(chatId: string, media: OutboundMedia): Promise<SentMessage> {
-    return this.send(chatId, this.options.toMedia(media), media.caption ? { caption: media.caption } : undefined);
+  sendMedia(chatId: string, media: OutboundMedia, options?: SendOptions): Promise<SentMessage> {
+    const send = () => this.send(chatId, this.options.toMedia(media), media.caption ? { caption: media.caption } : undefined);
+    return options?.check ? options.check().then(send) : send();
   }
 
   react(messageId: string, emoji: string): Promise<void> {
     return this.onMessage(messageId, (m) => m.react(emoji));
   }
 
-  edit(messageId: string, text: string): Promise<void> {
+  async edit(messageId: string, text: string, options?: SendOptions): Promise<void> {
+    if (options?.check) await options.check();
     return this.onMessage(messageId, async (m) => {
       if (!(await m.edit(text))) throw new GatewaySendError('rejected', 'WhatsApp refused the edit (too old, or not ours)');
     });

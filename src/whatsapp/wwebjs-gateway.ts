@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
-import { GatewaySendError, type ConnectionState, type GatewayEvent, type GatewayStatus, type MissedMessages, type OutboundMedia, type SentMessage, type WhatsAppGateway } from './gateway';
+import { GatewaySendError, type ConnectionState, type GatewayEvent, type GatewayStatus, type MissedMessages, type OutboundMedia, type SendOptions, type SentMessage, type WhatsAppGateway } from './gateway';
 import type { WwebjsClient } from './wwebjs-client';
 import { wireMessageEvents } from './wwebjs-events';
 import { WwebjsActions } from './wwebjs-actions';
@@ -236,17 +236,17 @@ export class WwebjsGateway implements WhatsAppGateway {
     for (const l of this.listeners) l(event);
   }
 
-  sendText(chatId: string, text: string, options?: { quotedMessageId?: string }): Promise<SentMessage> {
+  sendText(chatId: string, text: string, options?: SendOptions): Promise<SentMessage> {
     return this.actions.sendText(chatId, text, options);
   }
-  sendMedia(chatId: string, media: OutboundMedia): Promise<SentMessage> {
-    return this.actions.sendMedia(chatId, media);
+  sendMedia(chatId: string, media: OutboundMedia, options?: SendOptions): Promise<SentMessage> {
+    return this.actions.sendMedia(chatId, media, options);
   }
   react(messageId: string, emoji: string): Promise<void> {
     return this.actions.react(messageId, emoji);
   }
-  edit(messageId: string, text: string): Promise<void> {
-    return this.actions.edit(messageId, text);
+  edit(messageId: string, text: string, options?: SendOptions): Promise<void> {
+    return this.actions.edit(messageId, text, options);
   }
   revoke(messageId: string): Promise<void> {
     return this.actions.revoke(messageId);

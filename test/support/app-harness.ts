@@ -4,6 +4,9 @@ import { MongoClient } from 'mongodb';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp, type StartOverrides } from '../../src/start-app';
+import type { WhatsAppGateway } from '../../src/whatsapp/gateway';
+import { SendThrottle, withSendThrottle } from '../../src/whatsapp/send-throttle';
+import { CrashSwitch } from './crash-switch';
 import { validEnv } from './env';
 import { FakeWhatsAppGateway } from './fake-whatsapp-gateway';
 import { testServerUri, uniqueDbName } from './mongo';
@@ -20,6 +23,14 @@ export interface TestApp {
   /** Every log line the app wrote, parsed. */
   logs: Document[];
   stop(): Promise<void>;
+  /**
+   * A crash: from now on the app's store and WhatsApp calls fail and its gateway listeners hear
+   * nothing, so in-flight work stops at its next store call instead of finishing; then the port and
+   * the connection are closed. The database and the shared fakes stay for the next instance.
+   */
+  crash(): Promise<void>;
+  /** True once `crash()` was called or the crash switch was pulled (a fault injector may pull it mid-call). */
+  readonly crashed: boolean;
 }
 
 export interface TestAppOptions {
@@ -34,6 +45,17 @@ export interface TestAppOptions {
   /** The fake WhatsApp to use (say, one holding messages that arrived while the app was down). */
   gateway?: FakeWhatsAppGateway;
   clock?: StartOverrides['clock'];
+  /** Stands between the app and its repositories (fault injection); inside the crash switch. */
+  wrapRepositories?: StartOverrides['wrapRepositories'];
+  /**
+   * Runs the real send throttle in front of the gateway, as production does, waiting through
+   * `sleep` (a test moves its clock instead of waiting); `random` sets the jitter.
+   */
+  sendThrottle?: { sleep: (ms: number) => Promise<void>; random?: () => number };
+  /** The switch `crash()` pulls; pass one to pull it yourself mid-call (a fault injector), then call `crash()`. */
+  crashSwitch?: CrashSwitch;
+  /** Stands between the app and its whole gateway chain, throttle included (tests watch what the app asks of WhatsApp). */
+  wrapGateway?: (gateway: WhatsAppGateway) => WhatsAppGateway;
 }
 
 /**
@@ -68,21 +90,39 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
     },
   });
   const gateway = options.gateway ?? new FakeWhatsAppGateway(options.clock);
+  const crashSwitch = options.crashSwitch ?? new CrashSwitch();
+  const linked = crashSwitch.gateway(gateway);
+  const throttled = options.sendThrottle
+    ? withSendThrottle(linked, new SendThrottle({ ...config.whatsapp.throttle, clock: options.clock ?? (() => new Date()), ...options.sendThrottle }))
+    : linked;
+  const outermost = options.wrapGateway ? options.wrapGateway(throttled) : throttled;
+  const wrap = options.wrapRepositories;
   const app = await startApp(config, createLogger({ level: 'debug', pretty: false }, sink), {
-    ...(options.whatsappClient ? { whatsappClient: options.whatsappClient } : { gateway }),
+    ...(options.whatsappClient ? { whatsappClient: options.whatsappClient } : { gateway: outermost }),
     slack: { clientOptions: { retryConfig: { retries: 0 } } },
     printQr: options.printQr ?? (() => {}),
     random: () => 0.5,
     ...(options.clock ? { clock: options.clock } : {}),
+    wrapRepositories: (repos) => crashSwitch.repositories(wrap ? wrap(repos) : repos),
   });
+  let appStopped = false;
   return {
     app,
     slack,
     gateway,
     baseUrl: `http://127.0.0.1:${app.port}`,
     logs,
-    async stop() {
+    get crashed() {
+      return crashSwitch.crashed;
+    },
+    async crash() {
+      crashSwitch.pull();
+      appStopped = true;
       await app.stop();
+    },
+    async stop() {
+      if (!appStopped) await app.stop();
+      appStopped = true;
       if (!options.keepDb) {
         const client = await MongoClient.connect(testServerUri());
         await client.db(dbName).dropDatabase();

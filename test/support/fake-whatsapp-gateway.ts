@@ -8,6 +8,7 @@ import {
   type MissedMessages,
   type OutboundMedia,
   type SendFailureKind,
+  type SendOptions,
   type SentMessage,
   type WhatsAppGateway,
 } from '../../src/whatsapp/gateway';
@@ -144,16 +145,20 @@ export class FakeWhatsAppGateway implements WhatsAppGateway {
     for (const listener of this.listeners) listener(event);
   }
 
-  async sendText(chatId: string, text: string, options: { quotedMessageId?: string } = {}): Promise<SentMessage> {
+  // As the real chain does (send-throttle.ts): `check` last, right before the send.
+  async sendText(chatId: string, text: string, options: SendOptions = {}): Promise<SentMessage> {
+    await options.check?.();
     return this.send({ kind: 'text', chatId, text, quotedMessageId: options.quotedMessageId });
   }
-  async sendMedia(chatId: string, media: OutboundMedia): Promise<SentMessage> {
+  async sendMedia(chatId: string, media: OutboundMedia, options: SendOptions = {}): Promise<SentMessage> {
+    await options.check?.();
     return this.send({ kind: 'media', chatId, media });
   }
   async react(messageId: string, emoji: string): Promise<void> {
     await this.send({ kind: 'react', messageId, text: emoji });
   }
-  async edit(messageId: string, text: string): Promise<void> {
+  async edit(messageId: string, text: string, options: SendOptions = {}): Promise<void> {
+    await options.check?.();
     await this.send({ kind: 'edit', messageId, text });
   }
   async revoke(messageId: string): Promise<void> {

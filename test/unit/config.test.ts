@@ -84,6 +84,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('when OPT_IN_ANSWER_WINDOW_HOURS is set, then it is read in milliseconds; unset it is a day; out of range or fractional it is named', () => {
+    expect(loadConfig(validEnv()).bridge.optInAnswerWindowMs).toBe(24 * 3600_000);
+    expect(loadConfig(validEnv({ OPT_IN_ANSWER_WINDOW_HOURS: '48' })).bridge.optInAnswerWindowMs).toBe(48 * 3600_000);
+    expect(problemsOf(validEnv({ OPT_IN_ANSWER_WINDOW_HOURS: '0' }))).toEqual(['OPT_IN_ANSWER_WINDOW_HOURS must be at least 1']);
+    expect(problemsOf(validEnv({ OPT_IN_ANSWER_WINDOW_HOURS: '169', PORT: 'x' }))).toEqual(['OPT_IN_ANSWER_WINDOW_HOURS must be at most 168', 'PORT must be a port number']);
+    expect(problemsOf(validEnv({ OPT_IN_ANSWER_WINDOW_HOURS: '1.5' }))).toEqual(['OPT_IN_ANSWER_WINDOW_HOURS must be whole hours']);
+    expect(problemsOf(validEnv({ OPT_IN_ANSWER_WINDOW_HOURS: 'a day' }))).toEqual(['OPT_IN_ANSWER_WINDOW_HOURS must be a number of hours']);
+  });
+
   it('when PHONE_DEFAULT_COUNTRY is set, then it must be a country libphonenumber knows', () => {
     expect(loadConfig(validEnv({ PHONE_DEFAULT_COUNTRY: 'br' })).phoneDefaultCountry).toBe('BR');
     expect(problemsOf(validEnv({ PHONE_DEFAULT_COUNTRY: 'XX' }))).toEqual(['PHONE_DEFAULT_COUNTRY must be a two-letter country code like GB or BR']);

@@ -27,6 +27,12 @@ export interface DispatcherOptions {
   pollMs?: number;
   backoff?: { baseMs: number; maxMs: number };
   random?: () => number;
+  /**
+   * May this instance take the conversation's work now? Asked before each claim; false leaves the
+   * work unclaimed for whoever may (WhatsApp: only the session's holder, once the catch-up after
+   * its connect has read the contact's missed messages). Wake the dispatcher when it changes.
+   */
+  ready?: (contactWaId: string) => boolean;
 }
 
 /**
@@ -151,7 +157,7 @@ export class Dispatcher {
       }
       if (batch.length === 0) return;
       for (const item of batch) {
-        if (this.stopped) return;
+        if (this.stopped || this.options.ready?.(contact) === false) return;
         let claim: Awaited<ReturnType<MessageRepository['claim']>>;
         try {
           claim = await messages.claim(item, clock(), this.options.claimMs ?? 60_000);
@@ -179,17 +185,18 @@ export class Dispatcher {
     } catch (err) {
       const failure =
         err instanceof DeliveryError ? err.failure : { kind: 'retry' as const, reason: err instanceof Error ? err.message : String(err), countAttempt: true };
+      const token = message.delivery.claimToken ?? '';
       try {
         if (failure.kind === 'permanent') {
           this.log.error({ messageId: message.id, contact: message.contactWaId, reason: failure.reason }, 'message failed for good');
-          await messages.markFailed(message.id, failure.reason);
+          if (!(await messages.markFailed(message.id, failure.reason, token))) return this.claimLost(message);
           await deliverer.onPermanentFailure?.(message, failure.reason).catch((e: unknown) => this.log.warn({ err: e }, 'could not show a failure'));
           return true;
         }
         const { baseMs, maxMs } = this.options.backoff ?? { baseMs: 1_000, maxMs: 300_000 };
         const delay = failure.afterMs ?? backoffMs(message.delivery.attempts, this.options.random ?? Math.random, baseMs, maxMs);
         this.log.warn({ messageId: message.id, contact: message.contactWaId, reason: failure.reason, retryInMs: delay }, 'delivery failed; will retry');
-        await messages.reschedule(message.id, new Date(clock().getTime() + delay), failure.reason, failure.countAttempt);
+        if (!(await messages.reschedule(message.id, new Date(clock().getTime() + delay), failure.reason, failure.countAttempt, token))) return this.claimLost(message);
         // Come back for this conversation when it is due, not at the next poll: a Retry-After of 1 s
         // that waited for a 1 s poll would waste up to half the channel's rate.
         this.wakeLater(message.contactWaId, delay);
@@ -199,5 +206,11 @@ export class Dispatcher {
       }
       return false;
     }
+  }
+
+  /** Our claim lapsed and someone else holds the item now: its outcome is theirs to record. */
+  private claimLost(message: StoredMessage): false {
+    this.log.warn({ messageId: message.id, contact: message.contactWaId }, 'the claim lapsed and was taken over meanwhile; leaving the message to its new holder');
+    return false;
   }
 }

@@ -13,6 +13,10 @@ export interface CatchUpDeps {
   accept(message: InboundMessage): void;
   /** Holds back live deliveries until the returned function is called (see InboundRecorder.hold). */
   hold(): () => void;
+  /** Resolves once everything handed over for this contact so far is recorded, consent keywords included. */
+  recorded(contactWaId: string): Promise<void>;
+  /** Told when replies to a contact (or, without one, to everyone) may go out again. */
+  onCaughtUp?(contactWaId?: string): void;
   clock: Clock;
   logger: Logger;
   /** A failed catch-up (store or page unreachable) is tried again after this, while connected. */
@@ -31,9 +35,25 @@ export const CATCH_UP_MAX_DAYS = 7;
 /** Newest messages read per chat, ours included; a chat where that does not reach back far enough is logged. */
 export const CATCH_UP_PER_CHAT = 100;
 
+/** Where the catch-up stands for the current connection (`/wa status` shows it while replies wait). */
+export interface CatchUpState {
+  /** True once WhatsApp's missed messages have been read since its latest connect. */
+  done: boolean;
+  /** While not done: since when replies have been waiting, and why the last attempt failed. */
+  waitingSince?: Date;
+  lastError?: string;
+}
+
 export interface CatchUp {
   /** Reads what WhatsApp holds since the last recorded message and hands over what is new; resolves with how many. */
   run(): Promise<number>;
+  /**
+   * May replies go to this contact? Only once, since WhatsApp's latest connect, the catch-up has read
+   * what arrived meanwhile and the contact's part of it is recorded: a STOP sent while the app was
+   * away is known before anything is sent. A failed catch-up keeps replies waiting (and is retried).
+   */
+  caughtUp(contactWaId: string): boolean;
+  state(): CatchUpState;
   stop(): void;
 }
 
@@ -59,10 +79,17 @@ export function startCatchUp(deps: CatchUpDeps): CatchUp {
   let stopped = false;
   /** The last read ran out of time: the next does not hold live messages (a slow page must not hold them every time). */
   let slowPage = false;
+  /** Counts WhatsApp's connects; `readFor` is the connect whose missed messages were read (replies wait until they match). */
+  let connects = 0;
+  let readFor = -1;
+  let waitingSince: Date | undefined;
+  let lastError: string | undefined;
+  /** Contacts whose missed messages were handed over and are not recorded yet. */
+  const recording = new Map<string, number>();
 
-  async function catchUp(): Promise<number> {
+  async function catchUp(): Promise<string[]> {
     const newest = await deps.contacts.latestInboundAt();
-    if (!newest) return 0;
+    if (!newest) return [];
     const floor = deps.clock().getTime() - CATCH_UP_MAX_DAYS * 86_400_000;
     const since = new Date(Math.max(newest.getTime() - CATCH_UP_MARGIN_MS, floor));
     if (slowPage) log.warn('reading WhatsApp was too slow last time: new messages are not held meanwhile, so they may be posted before older ones');
@@ -81,22 +108,50 @@ export function startCatchUp(deps: CatchUpDeps): CatchUp {
       for (const message of fresh) deps.accept(message);
       log.info({ since, read: held.length, new: fresh.length, erasedSkipped: unknown.length - fresh.length }, 'caught up with WhatsApp');
       slowPage = false;
-      return fresh.length;
+      return fresh.map((m) => m.from);
     } finally {
       release();
     }
   }
 
   async function attempt(): Promise<number> {
+    const connect = connects;
     try {
-      return await catchUp();
+      const senders = await catchUp();
+      for (const contact of new Set(senders)) awaitRecorded(contact);
+      // A connect meanwhile may have come after this read: `again` reads once more.
+      if (connect === connects && readFor !== connect) {
+        readFor = connect;
+        waitingSince = undefined;
+        lastError = undefined;
+        deps.onCaughtUp?.();
+      }
+      return senders.length;
     } catch (err) {
       if (stopped) return 0; // shutting down: the store or the page went first
+      lastError = err instanceof Error ? err.message : String(err);
       slowPage = isAppError(err, 'WHATSAPP_TIMEOUT');
       log.warn({ err, retryInMs: retryMs }, 'could not catch up with WhatsApp; trying again');
       retry = setTimeout(() => deps.gateway.status().state === 'connected' && void run(), retryMs).unref();
       return 0;
     }
+  }
+
+  /** The contact's replies wait until what was handed over for them is recorded (a STOP's opt-out included). */
+  function awaitRecorded(contact: string): void {
+    recording.set(contact, (recording.get(contact) ?? 0) + 1);
+    void deps.recorded(contact).then(() => {
+      const left = (recording.get(contact) ?? 1) - 1;
+      if (left > 0) return void recording.set(contact, left);
+      recording.delete(contact);
+      deps.onCaughtUp?.(contact);
+    });
+  }
+
+  function connected(): void {
+    connects++;
+    waitingSince ??= deps.clock();
+    void run();
   }
 
   function run(): Promise<number> {
@@ -117,12 +172,14 @@ export function startCatchUp(deps: CatchUpDeps): CatchUp {
   }
 
   const unsubscribe = deps.gateway.on((e) => {
-    if (e.type === 'state' && e.status.state === 'connected') void run();
+    if (e.type === 'state' && e.status.state === 'connected') connected();
   });
-  if (deps.gateway.status().state === 'connected') void run();
+  if (deps.gateway.status().state === 'connected') connected();
 
   return {
     run,
+    caughtUp: (contact) => readFor === connects && connects > 0 && !recording.has(contact),
+    state: () => ({ done: readFor === connects && connects > 0, ...(waitingSince ? { waitingSince } : {}), ...(lastError ? { lastError } : {}) }),
     stop() {
       stopped = true;
       clearTimeout(retry);

@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock';
+import type { ConsentMessage } from '../../consent/inbound-consent';
 import type { Contact, ContactRepository, InboundSighting } from '../../domain/contact';
-import type { MessageRepository } from '../../domain/message';
+import type { InboundStep, MessageRepository, StoredMessage } from '../../domain/message';
 import type { MediaRepository } from '../../store/repositories/media-repository';
 import { holdGate } from './hold-gate';
 import { keepMedia, toNewInbound } from './message-parts';
@@ -13,7 +14,7 @@ export interface InboundRecorderDeps {
   messages: MessageRepository;
   contacts: ContactRepository;
   /** Consent keywords: returns the banner for the message, if it changed consent. */
-  consent: (contact: Awaited<ReturnType<ContactRepository['recordInbound']>>, text: string) => Promise<string | undefined>;
+  consent: (contact: Awaited<ReturnType<ContactRepository['recordInbound']>>, message: ConsentMessage) => Promise<string | undefined>;
   media: MediaRepository;
   /** Larger media is not relayed; the thread says so, with its size. */
   mediaMaxBytes: number;
@@ -30,8 +31,9 @@ export interface InboundRecorderDeps {
   logger: Logger;
 }
 
-/** How long a freshly stored message waits for its contact and consent to be handled; a crash only delays it. */
-const HOLD_MS = 30_000;
+/** A message owing steps for longer than this, and not being worked on here, was left by a crash: the sweep finishes it. */
+const SWEEP_AFTER_MS = 2 * 60_000;
+const SWEEP_BATCH = 100;
 
 export interface InboundRecorder {
   /** Takes a message as if WhatsApp had just delivered it (the catch-up after downtime uses this). */
@@ -47,6 +49,14 @@ export interface InboundRecorder {
    * the question); retried like them while it fails. `what` names it in the log.
    */
   sequence(contact: string, job: () => Promise<void>, what: { kind: string; waMessageId: string }): void;
+  /** Resolves once everything taken so far for this contact is recorded (their lane is empty). */
+  drained(contact: string): Promise<void>;
+  /**
+   * Finishes the steps of messages a crash left owing them (stored, consent or media not done):
+   * taken again like a repeat delivery. Call it once the catch-up has handed over what WhatsApp
+   * still holds (their files can only be fetched from there); resolves with how many it took.
+   */
+  sweep(): Promise<number>;
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -129,22 +139,21 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
   }
 
   async function record(message: InboundMessage): Promise<void> {
-    const now = deps.clock();
     const content = message.content;
     const text = content.kind === 'text' ? content.text : undefined;
-    // A possible consent keyword waits for its banner, media for its bytes; anything else is due at once.
-    const keyword = text !== undefined && deps.isConsentKeyword(text);
-    const hold = keyword || content.kind === 'media';
-    const { message: stored, duplicate } = await deps.messages.recordInbound({
-      ...toNewInbound(message),
-      ...(hold ? { holdUntil: new Date(now.getTime() + HOLD_MS) } : {}),
-    });
+    // A possible consent keyword waits for its banner, media for its bytes: both are steps owed on
+    // the stored message, so a store error or a crash before they are done cannot skip them.
+    const steps: InboundStep[] = [...(text !== undefined && deps.isConsentKeyword(text) ? (['consent'] as const) : []), ...(content.kind === 'media' ? (['media'] as const) : [])];
+    const hold = steps.length > 0;
+    const { message: stored, duplicate } = await deps.messages.recordInbound({ ...toNewInbound(message), ...(hold ? { steps } : {}) });
     const notice = owedNotices.get(message.id);
     if (notice) {
       await notice();
       owedNotices.delete(message.id);
     }
-    if (duplicate) {
+    // A repeat of a message whose steps are still owed (the first try failed after storing it, or
+    // the app crashed): it goes through the rest as if new, and its steps get done.
+    if (duplicate && !stored.steps?.length) {
       log.debug({ waMessageId: message.id }, 'duplicate inbound message ignored');
       // The burst's last message may be a repeat: what the others owe the contact is settled here.
       if ((queued.get(message.from) ?? 1) <= 1) await settleContact(message.from);
@@ -179,13 +188,32 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
       await notice();
       owedNotices.delete(message.id);
     }
-    if (hold) {
-      const consentNotice = keyword ? await deps.consent(contact, text) : undefined;
-      const media = content.kind === 'media' ? await keepMedia({ ...deps, logger: log }, content, message.id) : undefined;
-      await deps.messages.release(stored.id, deps.clock(), { consentNotice, media });
-      if (consentNotice) deps.wakeWhatsApp(message.from);
-    }
+    if (hold) await finishSteps(message, stored, contact);
     deps.wakeSlack(message.from);
+  }
+
+  /** The steps owed, then the release (one write) that lets the message be posted. */
+  async function finishSteps(message: InboundMessage, stored: StoredMessage, contact: Awaited<ReturnType<ContactRepository['recordInbound']>>): Promise<void> {
+    const owes = stored.steps ?? [];
+    const content = message.content;
+    const consentNotice =
+      owes.includes('consent') && content.kind === 'text'
+        ? await deps.consent(contact, { text: content.text, waMessageId: message.id, at: message.at, ...(message.quoted ? { quotedId: message.quoted.id } : {}) })
+        : undefined;
+    const media = owes.includes('media') && content.kind === 'media' ? await keepMedia({ ...deps, logger: log }, content, message.id) : undefined;
+    await deps.messages.release(stored.id, deps.clock(), { consentNotice, media });
+    if (consentNotice) deps.wakeWhatsApp(message.from);
+  }
+
+  async function sweep(): Promise<number> {
+    if (stopped) return 0;
+    const left = await deps.messages.owingSteps(new Date(deps.clock().getTime() - SWEEP_AFTER_MS), SWEEP_BATCH);
+    const mine = left.filter((m) => m.waMessageId && !taken.has(m.waMessageId));
+    for (const m of mine) {
+      log.warn({ waMessageId: m.waMessageId, steps: m.steps }, 'finishing a message whose steps a crash left owed');
+      accept(fromStored(m));
+    }
+    return mine.length;
   }
 
   /**
@@ -197,10 +225,16 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
     await deps.messages.recordInbound({ waMessageId: `notice:${message.id}`, contactWaId: message.from, kind: 'notice', body: '', at: new Date(message.at.getTime() + 1), holdUntil: message.at });
   }
 
+  async function drained(contact: string): Promise<void> {
+    for (let lane = chains.get(contact); lane; lane = chains.get(contact)) await lane;
+  }
+
   return {
     accept,
     hold: live.hold,
     sequence,
+    drained,
+    sweep,
     idle: async () => {
       while (chains.size > 0) await Promise.all(chains.values());
     },
@@ -210,4 +244,18 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
       await Promise.all(chains.values());
     },
   };
+}
+
+/**
+ * A stored message as WhatsApp delivered it, for finishing its steps after a crash. Its file can no
+ * longer be fetched (WhatsApp Web hands it over only with the live message): the thread says so.
+ */
+function fromStored(m: StoredMessage): InboundMessage {
+  const base = { id: m.waMessageId!, from: m.contactWaId, at: m.createdAt, ...(m.pushName ? { pushName: m.pushName } : {}), ...(m.quoted ? { quoted: m.quoted } : {}) };
+  if (m.kind === 'media' && m.media) {
+    const { mimetype, filename, size } = m.media;
+    const fetch = () => Promise.reject(new Error('the file is no longer held: the app stopped before fetching it'));
+    return { ...base, content: { kind: 'media', mimetype, ...(filename ? { filename } : {}), ...(size !== undefined ? { size } : {}), ...(m.body ? { caption: m.body } : {}), fetch } };
+  }
+  return { ...base, content: { kind: 'text', text: m.body ?? '' } };
 }

@@ -22,6 +22,8 @@ export interface WhatsAppDelivererDeps {
   cards: Cards;
   clock: () => Date;
   logger: Logger;
+  /** False while the catch-up after WhatsApp's latest connect has not yet read this contact's missed messages (a STOP among them?). */
+  caughtUp?: (contactWaId: string) => boolean;
 }
 
 const WITHDRAWN = 'deleted in Slack before it was sent';
@@ -29,9 +31,14 @@ const WITHDRAWN = 'deleted in Slack before it was sent';
 /** While WhatsApp is not connected, queued replies are looked at again this often (and on reconnect). */
 const OFFLINE_RETRY_MS = 15_000;
 
+/** Waiting for the catch-up is not a failure: no attempt counted, looked at again soon (and woken when it ends). */
+const CATCH_UP_WAIT_MS = 5_000;
+
 /**
- * Sends queued replies to WhatsApp. The consent gate is asked again right before sending: a
- * contact may have opted out while the reply waited. The gateway paces and fences every send.
+ * Sends queued replies to WhatsApp. Everything that can forbid a send is judged inside the send's
+ * slot, immediately before it goes out (the anti-ban wait can last minutes): the claim is still
+ * ours, the reply was not withdrawn, the contact exists, consent (both WhatsApp ids) allows it, and
+ * the catch-up has read what the contact sent while WhatsApp was away.
  */
 export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
   const { gateway, contacts, messages, client } = deps;
@@ -50,7 +57,10 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
     const text = message.body ?? '';
     if (!text) return undefined; // a file without caption cannot be recognised; sent again (README)
     const since = Math.floor(message.createdAt.getTime() / 1000) * 1000;
-    const match = (await gateway.recentOwnMessages(chatId, 20)).find((m) => m.text === text && m.at.getTime() >= since);
+    const candidates = (await gateway.recentOwnMessages(chatId, 20)).filter((m) => m.text === text && m.at.getTime() >= since);
+    let match: { id: string; at: Date } | undefined;
+    // The same words sent for another reply ("ok" twice) are that reply's, not this one's.
+    for (const m of candidates) if (!(await messages.findByWaMessageId(m.id))) match = match ?? m;
     if (match) deps.logger.warn({ messageId: message.id, waMessageId: match.id }, 'a reply sent before a crash was found in the chat; not sending it again');
     return match;
   }
@@ -68,33 +78,46 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
 
   return {
     async deliver(message, { reclaimed }) {
-      const contact = await contacts.findByWaId(message.contactWaId);
-      if (!contact) throw failPermanently('the contact no longer exists');
-      const gate = await checkPersonConsent({ contacts }, contact, message.purpose ?? 'reply');
-      if (!gate.allowed) throw failPermanently(gate.reason);
-      // Deleted in Slack while this attempt was getting ready: it must not go out.
-      if (message.slack && (await messages.isWithdrawn(message.id))) throw failPermanently(WITHDRAWN);
+      const token = message.delivery.claimToken ?? '';
+      const purpose = message.purpose ?? 'reply';
+      const waId = message.contactWaId;
+      /** The last word, asked in the slot (see SendOptions.check); throws to stop the send. */
+      const check = async () => {
+        const claim = await messages.claimStatus(message.id, token);
+        // Taken over after our claim lapsed: the new holder sends it (or finds it sent); we record nothing.
+        if (claim === 'lost') throw retryLater('the claim lapsed and was taken over', { countAttempt: false });
+        if (claim === 'withdrawn') throw failPermanently(WITHDRAWN);
+        const contact = await contacts.findByWaId(waId);
+        if (!contact) throw failPermanently('the contact no longer exists');
+        const gate = await checkPersonConsent({ contacts }, contact, purpose);
+        if (!gate.allowed) throw failPermanently(gate.reason);
+        if (deps.caughtUp && !deps.caughtUp(waId)) throw retryLater('waiting for the catch-up with WhatsApp', { afterMs: CATCH_UP_WAIT_MS, countAttempt: false });
+      };
       const file = message.media?.storedId ? await deps.media.load(message.media.storedId) : null;
       if (message.media?.storedId && !file) throw failPermanently('the attached file was lost before it could be sent');
       const caption = message.body || undefined;
+      // Claimed before (a crash, a failed or taken-over attempt): it may have reached WhatsApp.
+      const triedBefore = reclaimed || message.delivery.attempts > 0 || (message.delivery.claims ?? 1) > 1;
       let sent;
       try {
-        // A claim that lapsed means a crash may have come right after the send, and a failed attempt
-        // may have failed after WhatsApp took the message: either way, look before sending again.
-        sent = (reclaimed || message.delivery.attempts > 0 ? await alreadySent(contact.waId, message) : undefined) ??
+        sent = (triedBefore ? await alreadySent(waId, message) : undefined) ??
           (file
-            ? await gateway.sendMedia(contact.waId, { mimetype: file.mimetype, filename: file.filename, data: file.data, ...(caption ? { caption } : {}) })
-            : await gateway.sendText(contact.waId, message.body ?? ''));
+            ? await gateway.sendMedia(waId, { mimetype: file.mimetype, filename: file.filename, data: file.data, ...(caption ? { caption } : {}) }, { check })
+            : await gateway.sendText(waId, message.body ?? '', { check }));
       } catch (err) {
         if (!(err instanceof GatewaySendError)) throw err;
         if (err.kind === 'not_connected') throw retryLater(err.message, { afterMs: OFFLINE_RETRY_MS, countAttempt: false });
         if (err.kind === 'rejected') throw failPermanently(err.message);
         throw retryLater(err.message);
       }
-      await messages.markSent(message.id, sent.id, sent.at);
+      if (!(await messages.markSent(message.id, sent.id, sent.at, token))) {
+        // Sent, but our claim was taken over while the send ran: the new holder finds it in the chat.
+        deps.logger.warn({ messageId: message.id, waMessageId: sent.id }, 'sent, but the claim was taken over meanwhile; the new holder will find it in the chat');
+        return;
+      }
       if (message.media?.storedId) await deps.media.remove(message.media.storedId);
       // The queue state first: the reaction is a Slack call that may be slow to succeed.
-      if ((message.purpose ?? 'reply') === 'reply') await answered(contact.waId, sent.at);
+      if (purpose === 'reply') await answered(waId, sent.at);
       await react(message, DELIVERY_REACTIONS.sent);
     },
     async onPermanentFailure(message, reason) {

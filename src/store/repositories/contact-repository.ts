@@ -1,6 +1,6 @@
 import { trusted } from 'mongoose';
 import type { ConversationChange, OwedNotice } from '../../domain/conversation';
-import type { Contact, ContactRepository, Consent, ConsentStatus, InboundSighting, Segment, SlackConversation } from '../../domain/contact';
+import { CONSENT_STATUSES, type Contact, type ContactRepository, type Consent, type ConsentStatus, type InboundSighting, type OwedOptOut, type Segment, type SlackConversation } from '../../domain/contact';
 import { waIdToE164 } from '../../domain/phone';
 import { suppressionKey } from '../../domain/suppression';
 import type { Models } from '../models';
@@ -213,6 +213,23 @@ export function createContactRepository(models: Models): ContactRepository {
         { ordered: true },
       );
       return res.modifiedCount;
+    },
+    async changeConsent(waId, from, consent: Consent, owedOptOut?: OwedOptOut) {
+      // Only the app's own status names reach the $in.
+      const statuses = from.filter((status) => CONSENT_STATUSES.includes(status));
+      if (stringKey(waId) === undefined || statuses.length === 0) return null;
+      const doc = await model
+        .findOneAndUpdate({ waId: { $eq: waId }, 'consent.status': trusted({ $in: statuses }) }, { $set: { consent, ...(owedOptOut ? { owedOptOut } : {}) } }, opts)
+        .lean<ContactDoc>();
+      return toContact(doc);
+    },
+    async optOutSettled(waId, at) {
+      if (stringKey(waId) === undefined) return;
+      await model.updateOne({ waId: { $eq: waId }, 'owedOptOut.at': { $eq: at } }, { $unset: { owedOptOut: 1 } });
+    },
+    async owedOptOuts(before, limit) {
+      const docs = await model.find({ 'owedOptOut.at': trusted({ $lte: before }) }).sort({ 'owedOptOut.at': 1 }).limit(limit).lean<ContactDoc[]>();
+      return docs.map((d) => toContact(d)!);
     },
   };
 }

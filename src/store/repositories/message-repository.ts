@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { trusted } from 'mongoose';
 import type { DeliveryState, MessageRepository, StoredMessage } from '../../domain/message';
 import type { Models } from '../models';
@@ -11,6 +12,8 @@ export function toStoredMessage({ _id, ...rest }: MessageDoc): StoredMessage {
 }
 
 const UNFINISHED: DeliveryState[] = ['pending', 'sending'];
+/** Not due until released: a message whose steps are owed waits for them, however long that takes. */
+const HELD = new Date('9999-12-31T00:00:00Z');
 /** Acks only move delivery forward: a late "delivered" never overwrites "read". */
 const ACK_ORDER: Record<string, number> = { sending: 0, sent: 1, delivered: 2, read: 3 };
 
@@ -45,8 +48,9 @@ export function createMessageRepository(models: Models): MessageRepository {
       const ids = waMessageIds.filter((id) => stringKey(id) !== undefined);
       if (ids.length === 0) return new Set();
       // Only strings reach the $in (checked above), so it may pass the filter sanitizer.
-      const docs = await model.find({ waMessageId: trusted({ $in: ids }) }, { waMessageId: 1 }).lean<Array<{ waMessageId: string }>>();
-      return new Set(docs.map((d) => d.waMessageId));
+      // A message still owing steps is not "known": a catch-up hands it over again, and its steps get done.
+      const docs = await model.find({ waMessageId: trusted({ $in: ids }) }, { waMessageId: 1, steps: 1 }).lean<Array<{ waMessageId: string; steps?: string[] }>>();
+      return new Set(docs.filter((d) => !d.steps?.length).map((d) => d.waMessageId));
     },
     recordInbound(message) {
       // The unique index on waMessageId is the dedupe: the first copy wins, later ones are repeats.
@@ -63,7 +67,8 @@ export function createMessageRepository(models: Models): MessageRepository {
           quoted: message.quoted,
           pushName: message.pushName,
           fromPhone: message.fromPhone,
-          delivery: { state: 'pending', attempts: 0, nextAttemptAt: message.holdUntil ?? message.at },
+          delivery: { state: 'pending', attempts: 0, nextAttemptAt: message.steps?.length ? HELD : (message.holdUntil ?? message.at) },
+          steps: message.steps?.length ? message.steps : undefined,
           createdAt: message.at,
         },
         () => findByWaMessageId(message.waMessageId),
@@ -128,7 +133,10 @@ export function createMessageRepository(models: Models): MessageRepository {
       const claimed = await model
         .findOneAndUpdate(
           { _id: { $eq: message.id }, 'delivery.state': d.state, 'delivery.claimedUntil': d.claimedUntil ?? null },
-          { $set: { 'delivery.state': 'sending', 'delivery.claimedUntil': new Date(now.getTime() + claimMs) } },
+          {
+            $set: { 'delivery.state': 'sending', 'delivery.claimedUntil': new Date(now.getTime() + claimMs), 'delivery.claimToken': randomUUID() },
+            $inc: { 'delivery.claims': 1 },
+          },
           { returnDocument: 'after' },
         )
         .lean<MessageDoc>();
@@ -143,27 +151,55 @@ export function createMessageRepository(models: Models): MessageRepository {
       model
         .updateOne(
           { _id: { $eq: id }, 'delivery.state': 'pending' },
-          { $set: { 'delivery.nextAttemptAt': now, ...(extra.consentNotice ? { consentNotice: extra.consentNotice } : {}), ...(extra.media ? { media: extra.media } : {}) } },
+          {
+            $set: { 'delivery.nextAttemptAt': now, ...(extra.consentNotice ? { consentNotice: extra.consentNotice } : {}), ...(extra.media ? { media: extra.media } : {}) },
+            $unset: { steps: 1 },
+          },
         )
         .then(() => undefined),
-    markPosted: (id, slack) => setById(id, { slack, 'delivery.state': 'sent' }, { 'delivery.claimedUntil': 1, 'delivery.nextAttemptAt': 1 }),
-    markSent: (id, waMessageId, at) =>
-      setById(id, { waMessageId, 'delivery.state': 'sent', sentAt: at }, { 'delivery.claimedUntil': 1, 'delivery.nextAttemptAt': 1 }),
-    async reschedule(id, at, error, countAttempt) {
-      // Withdrawn while this attempt ran: no further attempts.
-      const ended = await model.updateOne({ _id: { $eq: id }, withdrawn: true }, { $set: { 'delivery.state': 'failed', 'delivery.lastError': 'deleted in Slack before it was sent' }, $unset: { 'delivery.claimedUntil': 1 } });
-      if (ended.modifiedCount === 1) return;
-      await model.updateOne(
-        { _id: { $eq: id } },
-        {
-          $set: { 'delivery.state': 'pending', 'delivery.nextAttemptAt': at, 'delivery.lastError': error },
-          $unset: { 'delivery.claimedUntil': 1 },
-          ...(countAttempt ? { $inc: { 'delivery.attempts': 1 } } : {}),
-        },
-      );
+    async owingSteps(before, limit) {
+      const docs = await model
+        .find({ steps: trusted({ $in: ['consent', 'media'] }), direction: 'inbound', createdAt: trusted({ $lt: before }) })
+        .sort({ createdAt: 1 })
+        .limit(limit)
+        .lean<MessageDoc[]>();
+      return docs.map(toStoredMessage);
     },
-    markFailed: (id, error) =>
-      setById(id, { 'delivery.state': 'failed', 'delivery.lastError': error }, { 'delivery.claimedUntil': 1, 'delivery.nextAttemptAt': 1 }),
+    markPosted: (id, slack) => setById(id, { slack, 'delivery.state': 'sent' }, { 'delivery.claimedUntil': 1, 'delivery.nextAttemptAt': 1, 'delivery.claimToken': 1 }),
+    async markSent(id, waMessageId, at, token) {
+      const res = await model.updateOne(
+        { _id: { $eq: id }, 'delivery.claimToken': { $eq: token } },
+        { $set: { waMessageId, 'delivery.state': 'sent', sentAt: at }, $unset: { 'delivery.claimedUntil': 1, 'delivery.nextAttemptAt': 1, 'delivery.claimToken': 1 } },
+      );
+      return res.modifiedCount === 1;
+    },
+    async reschedule(id, at, error, countAttempt, token) {
+      const mine = { _id: { $eq: id }, 'delivery.state': 'sending' as const, 'delivery.claimToken': { $eq: token } };
+      // Withdrawn while this attempt ran: no further attempts.
+      const ended = await model.updateOne(
+        { ...mine, withdrawn: true },
+        { $set: { 'delivery.state': 'failed', 'delivery.lastError': 'deleted in Slack before it was sent' }, $unset: { 'delivery.claimedUntil': 1, 'delivery.claimToken': 1 } },
+      );
+      if (ended.modifiedCount === 1) return true;
+      const res = await model.updateOne(mine, {
+        $set: { 'delivery.state': 'pending', 'delivery.nextAttemptAt': at, 'delivery.lastError': error },
+        $unset: { 'delivery.claimedUntil': 1, 'delivery.claimToken': 1 },
+        ...(countAttempt ? { $inc: { 'delivery.attempts': 1 } } : {}),
+      });
+      return res.modifiedCount === 1;
+    },
+    async markFailed(id, error, token) {
+      const res = await model.updateOne(
+        { _id: { $eq: id }, 'delivery.state': 'sending', 'delivery.claimToken': { $eq: token } },
+        { $set: { 'delivery.state': 'failed', 'delivery.lastError': error }, $unset: { 'delivery.claimedUntil': 1, 'delivery.nextAttemptAt': 1, 'delivery.claimToken': 1 } },
+      );
+      return res.modifiedCount === 1;
+    },
+    async claimStatus(id, token) {
+      const doc = await model.findOne({ _id: { $eq: id } }, { 'delivery.state': 1, 'delivery.claimToken': 1, withdrawn: 1 }).lean<Pick<MessageDoc, 'delivery' | 'withdrawn'>>();
+      if (!doc || doc.delivery.state !== 'sending' || doc.delivery.claimToken !== token) return 'lost';
+      return doc.withdrawn ? 'withdrawn' : 'held';
+    },
     async advanceAck(waMessageId, state) {
       if (stringKey(waMessageId) === undefined) return null;
       const earlier = (state === 'failed' ? ['sending', 'sent'] : Object.keys(ACK_ORDER).filter((s) => ACK_ORDER[s]! < ACK_ORDER[state]!)) as DeliveryState[];
@@ -221,12 +257,51 @@ export function createMessageRepository(models: Models): MessageRepository {
       // Our own posts (mirrored inbound messages) are ours to delete in Slack; agents' replies are not.
       return docs.filter((d) => d.direction === 'inbound' && d.slack).map((d) => d.slack!);
     },
-    async isWithdrawn(id) {
-      return (await model.countDocuments({ _id: { $eq: id }, withdrawn: true })) > 0;
-    },
     async countByState(direction) {
       const rows = await model.aggregate<{ _id: DeliveryState; n: number }>([{ $match: { direction } }, { $group: { _id: '$delivery.state', n: { $sum: 1 } } }]);
       return Object.fromEntries(rows.map((r) => [r._id, r.n]));
+    },
+    async latestOptInRequest(contactWaId, since, answer) {
+      if (stringKey(contactWaId) === undefined || stringKey(answer.waMessageId) === undefined) return null;
+      const contact = { contactWaId: { $eq: contactWaId } };
+      // WhatsApp stamps messages to the second: one written in the second the request went out may be its answer.
+      const doc = await model
+        .findOne({ ...contact, direction: 'outbound', purpose: 'opt_in_request', createdAt: trusted({ $gte: since }), sentAt: trusted({ $lt: new Date(answer.at.getTime() + 1000) }) })
+        .sort({ sentAt: -1 })
+        .lean<MessageDoc>();
+      if (!doc?.sentAt) return null;
+      const sentSecond = new Date(Math.floor(doc.sentAt.getTime() / 1000) * 1000);
+      // Anything the contact wrote after it went out (never what they wrote before it was even
+      // queued, such as the START that asked for it); our notices and phone messages are not theirs.
+      const between = await model.exists({
+        ...contact,
+        direction: 'inbound',
+        createdAt: trusted({ $gt: doc.createdAt, $gte: sentSecond, $lte: answer.at }),
+        waMessageId: trusted({ $ne: answer.waMessageId }),
+        kind: trusted({ $ne: 'notice' }),
+        fromPhone: trusted({ $ne: true }),
+      });
+      return { request: toStoredMessage(doc), interrupted: between !== null };
+    },
+    async recordOutboundOnce(message, key) {
+      // The unique index on slackKey dedupes any key of ours: prefixed, it cannot clash with a Slack "channel:ts".
+      const onceKey = `once:${key}`;
+      return insertOnce(
+        {
+          direction: 'outbound',
+          contactWaId: message.contactWaId,
+          kind: 'text',
+          body: message.body,
+          purpose: message.purpose,
+          slackKey: onceKey,
+          delivery: { state: message.state, attempts: 0, nextAttemptAt: message.at },
+          createdAt: message.at,
+        },
+        async () => {
+          const doc = await model.findOne({ slackKey: { $eq: onceKey } }).lean<MessageDoc>();
+          return doc ? toStoredMessage(doc) : null;
+        },
+      );
     },
   };
 }

@@ -15,6 +15,11 @@ export const contactSchema = new Schema(
       source: String,
       before: { type: String, enum: CONSENT_STATUSES },
     },
+    // An opt-out's ledger entry and confirmation, owed until both are stored (set in the opt-out's own write).
+    owedOptOut: {
+      type: new Schema({ at: { type: Date, required: true }, source: String, actor: String, evidence: String }, { _id: false }),
+      default: undefined,
+    },
     lastInboundAt: Date,
     lastOutboundAt: Date,
     activity: {
@@ -58,3 +63,4 @@ contactSchema.index({ 'slack.channel': 1, 'slack.threadTs': 1 }, { sparse: true 
 contactSchema.index({ 'conversation.status': 1, 'conversation.waitingSince': 1 });
 contactSchema.index({ 'conversation.assignee': 1 }, { sparse: true });
 contactSchema.index({ 'conversation.owedNotice.at': 1 }, { sparse: true });
+contactSchema.index({ 'owedOptOut.at': 1 }, { sparse: true });

@@ -10,6 +10,10 @@ const deliverySchema = new Schema(
     attempts: { type: Number, default: 0 },
     nextAttemptAt: Date,
     claimedUntil: Date,
+    // The current claim's owner: only its holder may record the outcome (a late standby cannot).
+    claimToken: String,
+    // How many times it was ever claimed: more than once means a send may already have gone out.
+    claims: Number,
     lastError: String,
   },
   { _id: false },
@@ -41,6 +45,8 @@ export const messageSchema = new Schema(
     revoked: Boolean,
     contactReaction: String,
     delivery: { type: deliverySchema, required: true },
+    // Inbound: what is owed before it may be posted (consent keyword, media); unset once done.
+    steps: { type: [String], default: undefined },
     createdAt: { type: Date, required: true },
   },
   { collection: 'messages', versionKey: false },
@@ -56,3 +62,5 @@ messageSchema.index({ slackKey: 1 }, { unique: true, partialFilterExpression: { 
 messageSchema.index({ contactWaId: 1, direction: 1, 'delivery.state': 1 });
 messageSchema.index({ contactWaId: 1, createdAt: 1 });
 messageSchema.index({ 'slack.channel': 1, 'slack.ts': 1 }, { sparse: true });
+// The recorder's sweep: the few messages whose steps a crash left owed.
+messageSchema.index({ steps: 1 }, { sparse: true });

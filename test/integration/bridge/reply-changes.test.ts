@@ -3,6 +3,7 @@ import { eventually, manualClock, receiveAndMirror } from '../../support/bridge-
 import { useFakeSlackApi } from '../../support/slack/fake-slack-api';
 import { messageChangedEnvelope, messageDeletedEnvelope, messageEventEnvelope } from '../../support/slack/payloads';
 import { postEvent } from '../../support/slack/signed-request';
+import { setChannelMode } from '../../../src/workflow/channel-mode';
 
 const ANA = '447911123456@c.us';
 let seq = 0;
@@ -100,5 +101,57 @@ describe('agent edits and deletes', () => {
     await edit(ts, 'See you at 4pm');
     await eventually(() => t.gateway.sent.length === 2, 'the edit carried');
     expect(t.gateway.sent[1]).toMatchObject({ kind: 'edit', text: 'See you at 4pm\n— User' });
+  });
+
+  it('when a queued reply is edited into an internal note, then it is withdrawn and neither text reaches WhatsApp', async () => {
+    t.gateway.setState('disconnected');
+    const ts = await reply('Your refund is approved');
+    await edit(ts, '// check with finance first');
+    await ephemeral(/now an internal note.*withdrawn/);
+    t.gateway.setState('connected');
+    time.advance(60_000);
+    await t.app.bridge.catchUp();
+    await t.app.bridge.toWhatsApp.runDue();
+    expect(t.gateway.sent).toHaveLength(0);
+    expect(await t.app.deps.repos.messages.findBySlackMessage(thread.channel, ts)).toMatchObject({ body: 'Your refund is approved', delivery: { state: 'failed' } });
+  });
+
+  it('when a sent reply is edited into an internal note, then the edit is not carried to WhatsApp, and the agent is told the contact still has it', async () => {
+    const ts = await reply('See you at 3pm');
+    await eventually(() => t.gateway.sent.length === 1, 'sent');
+    await edit(ts, '// she never showed up last time');
+    await ephemeral(/internal note.*not carried to WhatsApp/);
+    expect(t.gateway.sent.filter((s) => s.kind === 'edit')).toHaveLength(0);
+    expect(await t.app.deps.repos.messages.findBySlackMessage(thread.channel, ts)).toMatchObject({ body: 'See you at 3pm' });
+  });
+
+  it('when the channel has become notes-only, then an edit of a sent reply is not carried to WhatsApp', async () => {
+    const ts = await reply('See you at 3pm');
+    await eventually(() => t.gateway.sent.length === 1, 'sent');
+    await setChannelMode(t.app.deps.repos.settings, thread.channel, 'notes-only');
+    await edit(ts, 'See you at 4pm');
+    await ephemeral(/notes-only.*not carried to WhatsApp/);
+    expect(t.gateway.sent.filter((s) => s.kind === 'edit')).toHaveLength(0);
+  });
+
+  it('when the contact opts out while an edit waits for its anti-ban slot, then the edit is not carried', async () => {
+    await t.stop();
+    const slots: Array<() => void> = [];
+    t = await startTestApp({}, { slack, clock: time.clock, sendThrottle: { sleep: () => new Promise<void>((resolve) => slots.push(resolve)), random: () => 0.5 } });
+    await receiveAndMirror(t, { from: ANA, content: { kind: 'text', text: 'hello again?' } });
+    thread = (await t.app.deps.repos.contacts.findByWaId(ANA))!.slack!;
+    const ts = await reply('See you at 3pm');
+    await eventually(() => slots.length === 1, 'the reply waiting for its slot');
+    slots.shift()!();
+    await eventually(() => t.gateway.sent.length === 1, 'sent');
+    await edit(ts, 'See you at 4pm');
+    await eventually(() => slots.length === 1, 'the edit waiting for its slot');
+    await receiveAndMirror(t, { from: ANA, content: { kind: 'text', text: 'STOP' } });
+    slots.shift()!();
+    await ephemeral(/Could not edit it on WhatsApp.*opted out/);
+    // The opt-out's confirmation takes the next slot; the edit never goes.
+    const confirmation = t.app.deps.config.bridge.optOutConfirmation;
+    await eventually(() => (slots.splice(0).forEach((open) => open()), t.gateway.sent.some((s) => s.text === confirmation)), 'the confirmation sent');
+    expect(t.gateway.sent.filter((s) => s.kind === 'edit')).toHaveLength(0);
   });
 });

@@ -23,6 +23,7 @@ function setup(read: (n: number) => Promise<MissedMessages>) {
     messages: { knownWaIds: async () => new Set() },
     accept: (m) => void accepted.push(m),
     hold: () => (holds++, () => void holds--),
+    recorded: async () => {},
     clock: () => NOW,
     logger: silentLogger(),
     retryMs: 60_000,

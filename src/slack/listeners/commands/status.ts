@@ -1,10 +1,11 @@
 import type { AppDeps } from '../../../app-deps';
 import { gatewayStateLine, slackDate } from '../../blocks/gateway-state';
+import { escapeMrkdwn } from '../../mrkdwn';
 import { consentLine, queueLine, readOverview } from '../../overview';
 import type { Subcommand } from './subcommand';
 
 /** `/wa status`: WhatsApp (and since when), the queues both ways, consent totals, the store. */
-export function statusSubcommand(deps: Pick<AppDeps, 'health' | 'repos' | 'clock'>): Subcommand {
+export function statusSubcommand(deps: Pick<AppDeps, 'health' | 'repos' | 'clock' | 'bridge'>): Subcommand {
   return {
     name: 'status',
     usage: '/wa status',
@@ -16,6 +17,12 @@ export function statusSubcommand(deps: Pick<AppDeps, 'health' | 'repos' | 'clock
         `*WhatsApp:* ${gatewayStateLine(wa)}${wa.browserRssMb === undefined ? '' : ` (browser ${wa.browserRssMb} MB)`}`,
         `*Store:* ${report.store.ok ? 'reachable' : `unreachable (${report.store.error ?? 'unknown error'})`}`,
       ];
+      // Replies wait after a connect until what the contacts sent meanwhile (a STOP?) has been read.
+      const catchUp = deps.bridge.catchUpState();
+      if (wa.state === 'connected' && !catchUp.done) {
+        const why = catchUp.lastError ? ` — last attempt failed: ${escapeMrkdwn(catchUp.lastError)}; retried every minute` : '';
+        lines.push(`*Catch-up:* :hourglass_flowing_sand: replies wait until the messages that arrived while WhatsApp was away are read${catchUp.waitingSince ? ` (since ${slackDate(catchUp.waitingSince)})` : ''}${why}`);
+      }
       if (queues && consent) {
         lines.push(
           `*WhatsApp → Slack:* ${queueLine(queues.inbound)}`,

@@ -1,6 +1,8 @@
 import type { AppDeps } from '../../../app-deps';
 import { slackToWhatsApp } from '../../../bridge/outbound/slack-to-whatsapp';
+import type { GateDecision } from '../../../consent/consent-gate';
 import { checkPersonConsent } from '../../../consent/twins';
+import { channelMode } from '../../../workflow/channel-mode';
 import type { StoredMessage } from '../../../domain/message';
 import { GatewaySendError } from '../../../whatsapp/gateway';
 import { escapeMrkdwn } from '../../mrkdwn';
@@ -26,7 +28,7 @@ const SENT = new Set(['sent', 'delivered', 'read']);
  * reply withdrawn — it is never sent. Sent: the edit or delete is carried to WhatsApp within
  * WhatsApp's windows; outside them the agent is told, privately, that the contact still has it.
  */
-export function registerReplyChanges(on: Listeners, deps: Pick<AppDeps, 'repos' | 'gateway' | 'clock' | 'logger' | 'signature'>): void {
+export function registerReplyChanges(on: Listeners, deps: Pick<AppDeps, 'config' | 'repos' | 'gateway' | 'clock' | 'logger' | 'signature'>): void {
   on.message(async ({ message, client, context }) => {
     const m = message as unknown as ChangeEvent;
     if (m.subtype !== 'message_changed' && m.subtype !== 'message_deleted') return;
@@ -42,6 +44,13 @@ export function registerReplyChanges(on: Listeners, deps: Pick<AppDeps, 'repos' 
     if (m.subtype === 'message_changed') {
       const typed = slackToWhatsApp(m.message?.text ?? '').trim();
       if (!typed) return;
+      // An edit obeys the rules a new reply does: one that would now stay in Slack goes nowhere.
+      const stays = typed.startsWith(deps.config.bridge.internalNotePrefix)
+        ? 'it is now an internal note'
+        : (await channelMode(deps.repos.settings, m.channel)) === 'notes-only'
+          ? 'this channel is notes-only'
+          : undefined;
+      if (stays) return keepInSlack(reply, stays, tell);
       // Signed as the original was (the signature is part of what the customer sees): with the line
       // it went out with, so a profile that cannot be read now does not strip it. (Replies stored
       // before signatures were kept look it up.)
@@ -53,10 +62,14 @@ export function registerReplyChanges(on: Listeners, deps: Pick<AppDeps, 'repos' 
         return;
       }
       if (age > WHATSAPP_EDIT_WINDOW_MS) return tell(':pencil2: WhatsApp allows edits for 15 minutes after sending; the contact still sees the original.');
-      const contact = await deps.repos.contacts.findByWaId(reply.contactWaId);
-      const gate = contact ? await checkPersonConsent({ contacts: deps.repos.contacts }, contact, 'reply') : { allowed: false as const, reason: 'the contact no longer exists' };
+      const gate = await editGate(reply.contactWaId);
       if (!gate.allowed) return tell(`:no_entry_sign: Not edited on WhatsApp: ${escapeMrkdwn(gate.reason)}.`);
-      await carry(reply, () => deps.gateway.edit(reply.waMessageId!, text), { body: text, edited: true }, 'edit', tell);
+      // Asked again in the edit's send slot: the contact may opt out while it waits for its turn.
+      const check = async () => {
+        const now = await editGate(reply.contactWaId);
+        if (!now.allowed) throw new GatewaySendError('rejected', now.reason);
+      };
+      await carry(reply, () => deps.gateway.edit(reply.waMessageId!, text, { check }), { body: text, edited: true }, 'edit', tell);
       return;
     }
 
@@ -73,6 +86,19 @@ export function registerReplyChanges(on: Listeners, deps: Pick<AppDeps, 'repos' 
     if (age > WHATSAPP_DELETE_WINDOW_MS) return tell(':wastebasket: Too old to delete on WhatsApp (about 60 hours); the contact still has that message.');
     await carry(reply, () => deps.gateway.revoke(reply.waMessageId!), { revoked: true }, 'delete', tell);
   });
+
+  async function editGate(waId: string): Promise<GateDecision> {
+    const contact = await deps.repos.contacts.findByWaId(waId);
+    return contact ? checkPersonConsent({ contacts: deps.repos.contacts }, contact, 'reply') : { allowed: false, reason: 'the contact no longer exists' };
+  }
+
+  /** The edited reply must stay in Slack: withdrawn if still queued; if sent, the contact keeps the original. */
+  async function keepInSlack(reply: StoredMessage, why: string, tell: (text: string) => Promise<void>): Promise<void> {
+    const { withdrawn, inFlight } = await deps.repos.messages.cancelPendingForSlack(reply.slack!.channel, reply.slack!.ts, `edited in Slack: ${why}`);
+    if (withdrawn > 0 && inFlight === 0) return tell(`:memo: Edited so that ${why}: the reply was withdrawn and will not be sent to WhatsApp.`);
+    if (withdrawn + inFlight > 0) return tell(`:memo: Edited so that ${why}: the reply was withdrawn, but WhatsApp was being handed it at that moment; if it shows as sent, delete it to remove it there.`);
+    if (SENT.has(reply.delivery.state)) return tell(`:memo: Edited so that ${why}: the edit was not carried to WhatsApp; the contact still sees the original. Delete the message to remove it there.`);
+  }
 
   async function carry(
     reply: StoredMessage,
