@@ -6,6 +6,7 @@ import { boltLogger } from './bolt-logger';
 import { healthRoutes } from './health-routes';
 import { createAfterAckQueue } from './after-ack-queue';
 import { AFTER_ACK, EarlyAckApp } from './early-ack-app';
+import { listenerClientOptions } from './listener-client-options';
 import { registerListeners } from './listeners';
 import { requestContext } from './request-context';
 
@@ -17,7 +18,7 @@ export interface SlackApp {
 }
 
 export interface SlackAppOptions {
-  /** Overrides for the Web API client (tests turn retries off). */
+  /** Overrides for the Web API client, over its retry budget and timeout (tests turn retries off). */
   clientOptions?: webApi.WebClientOptions;
 }
 
@@ -29,16 +30,11 @@ export interface SlackAppOptions {
 export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {}): Promise<SlackApp> {
   const { slack } = deps.config;
   const logger = boltLogger(deps.logger);
-  const clientOptions: webApi.WebClientOptions = {
-    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
-    logger,
-    ...options.clientOptions,
-  };
-  // A few quick retries only: an unreachable Slack must fail start-up in seconds with one clear line,
-  // not retry for half an hour as the WebClient's default policy would.
-  const identity = await verifyToken(
-    new webApi.WebClient(slack.botToken, { retryConfig: { retries: 2, minTimeout: 500, maxTimeout: 2000 }, ...clientOptions }),
-  );
+  // A small retry budget and a timeout (listener-client-options.ts), not the WebClient's half hour of
+  // retries: an unreachable Slack fails start-up in seconds with one clear line, and a listener's call
+  // fails within about half a minute instead of holding its work in memory.
+  const clientOptions = listenerClientOptions({ ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), logger }, options.clientOptions);
+  const identity = await verifyToken(new webApi.WebClient(slack.botToken, clientOptions));
   const customRoutes = healthRoutes(deps.health);
   const receiver = slack.appToken
     ? new SocketModeReceiver({ appToken: slack.appToken, customRoutes, installerOptions: { port: deps.config.port }, logger })

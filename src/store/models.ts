@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { contactSchema } from './schemas/contact-schema';
 import { consentEventSchema } from './schemas/consent-event-schema';
+import { intakeSchema } from './schemas/intake-schema';
 import { messageSchema } from './schemas/message-schema';
 import { auditSchema, conversationEventSchema, jobRunSchema, jobSlotSchema, labelSchema, lockSchema, mediaSchema, quickReplySchema, settingSchema, suppressionSchema } from './schemas/misc-schemas';
 
@@ -20,6 +21,7 @@ export function createModels(connection: Connection) {
     Media: connection.model('Media', mediaSchema),
     Suppression: connection.model('Suppression', suppressionSchema),
     ConversationEvent: connection.model('ConversationEvent', conversationEventSchema),
+    Intake: connection.model('Intake', intakeSchema),
   };
 }
 

@@ -5,6 +5,7 @@ import { createConsentLedger } from './consent-ledger';
 import { createContactRepository } from './contact-repository';
 import { createConversationRepository } from './conversation-repository';
 import { createHygieneRepository } from './hygiene-repository';
+import { createIntakeRepository } from './intake-repository';
 import { createJobRunRepository } from './job-run-repository';
 import { createJobSlotRepository } from './job-slot-repository';
 import { createLabelRepository } from './label-repository';
@@ -31,6 +32,7 @@ export function createRepositories(models: Models, clock: Clock) {
     leases: createLeaseRepository(models, clock),
     settings: createSettingsRepository(models, clock),
     media: createMediaRepository(models, clock),
+    intakes: createIntakeRepository(models),
   };
 }
 

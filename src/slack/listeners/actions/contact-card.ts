@@ -29,7 +29,7 @@ const QUICK_REPLY_MODAL = 'card_quick_reply_modal';
 const MAX_OPTIONS = 100;
 const clip = (text: string, max = 75) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-type Deps = Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge' | 'cards' | 'signature'>;
+type Deps = Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge' | 'cards' | 'signature' | 'replyIntake'>;
 
 /**
  * The contact card's buttons, usable inside the thread where slash commands are not: set labels,

@@ -17,7 +17,7 @@ const HOUR = 3_600_000;
 /** WhatsApp's own limit on one text message. */
 const MAX_REPLY = 4096;
 
-type Deps = Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge' | 'cards' | 'signature'>;
+type Deps = Pick<AppDeps, 'config' | 'repos' | 'clock' | 'logger' | 'bridge' | 'cards' | 'signature' | 'replyIntake'>;
 
 /**
  * The conversation controls on the card: claim, assign, resolve/reopen, snooze, and Reply (the way
