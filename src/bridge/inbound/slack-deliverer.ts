@@ -10,7 +10,9 @@ import { DeliveryError } from '../dispatch/delivery-error';
 import type { Deliverer } from '../dispatch/dispatcher';
 import type { LaneLimiter } from '../dispatch/lane-limiter';
 import type { MediaRepository } from '../../store/repositories/media-repository';
+import { splitForPosts } from '../../slack/blocks/long-text';
 import { formatInbound } from './format-inbound';
+import { findPostedParts, lookupOldest, LOOKUP_PAGE, mayHavePosted, partlyPosted, postMetadata, type PostedParts, type RepliesPage } from './posted-lookup';
 
 export interface SlackDelivererDeps {
   /** A WebClient with its own retries off: the dispatcher retries, durably. */
@@ -28,9 +30,6 @@ export interface SlackDelivererDeps {
 }
 
 const CONTACT_CACHE_MS = 5_000;
-
-/** Marks our posts so a retry after a crash can find the copy that did get through. */
-const METADATA_EVENT = 'switchboard_wa_message';
 
 /**
  * Posts inbound WhatsApp messages into their conversation's Slack thread, creating the thread
@@ -143,12 +142,20 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
     return saved?.slack ?? { channel, threadTs: root.ts! };
   }
 
-  /** After a lapsed claim: did our post make it before the crash? Our metadata says. */
-  async function alreadyPosted(conversation: SlackConversation, waMessageId: string): Promise<string | undefined> {
-    const replies = (await call(conversation.channel, () =>
-      client.conversations.replies({ channel: conversation.channel, ts: conversation.threadTs, include_all_metadata: true, limit: 200 }),
-    )) as { messages?: Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: { wa_message_id?: string } } }> };
-    return replies.messages?.find((m) => m.metadata?.event_type === METADATA_EVENT && m.metadata.event_payload?.wa_message_id === waMessageId)?.ts;
+  /**
+   * After an attempt that may have reached Slack: which of the message's posts did? Our metadata
+   * says; only the thread since the message's time is read, every page of it.
+   */
+  async function alreadyPosted(conversation: SlackConversation, message: StoredMessage, key: string): Promise<PostedParts> {
+    const { channel, threadTs } = conversation;
+    const oldest = lookupOldest(message);
+    return findPostedParts(
+      (cursor) =>
+        call(channel, () =>
+          client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: LOOKUP_PAGE, oldest, ...(cursor ? { cursor } : {}) }),
+        ) as Promise<RepliesPage>,
+      key,
+    );
   }
 
   /**
@@ -179,28 +186,40 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
       if (message.kind === 'notice') return deliverNotice(message);
       const contact = await contactOf(message);
       const conversation = await threadOf(contact);
-      if (reclaimed && message.waMessageId) {
-        const ts = await alreadyPosted(conversation, message.waMessageId);
-        if (ts) return messages.markPosted(message.id, { channel: conversation.channel, ts });
-      }
+      const { channel, threadTs } = conversation;
+      const key = message.waMessageId ?? message.id;
+      const found = mayHavePosted(message, reclaimed) ? await alreadyPosted(conversation, message, key) : undefined;
+      if (found?.complete) return messages.markPosted(message.id, { channel, ts: found.tsByPart.get(1) ?? [...found.tsByPart.values()][0]! });
       message = await uploadMedia(message, conversation);
-      const text = formatInbound(message);
       const note = message.fromPhone ? phoneNote(contact) : message.consentNotice;
       const banner = note ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: note }] }] : [];
-      const posted = await post(conversation.channel, {
-          channel: conversation.channel,
-          thread_ts: conversation.threadTs,
-          text,
-          ...(banner.length ? { blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text || ' ' } }, ...banner] } : {}),
+      // Long text goes in several posts, in order, each within Slack's limits (the banner under the last).
+      const parts = splitForPosts(formatInbound(message), { sections: banner.length > 0, reservedBlocks: banner.length });
+      let first = found?.tsByPart.get(1);
+      let postedNow = 0;
+      for (const [i, part] of parts.entries()) {
+        if (found?.tsByPart.has(i + 1)) continue;
+        const sections = part.sections.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text: text || ' ' } }));
+        const posted = await post(channel, {
+          channel,
+          thread_ts: threadTs,
+          text: part.text,
+          ...(banner.length ? { blocks: [...sections, ...(i === parts.length - 1 ? banner : [])] } : {}),
           // Ours from the phone reads as the team's, not the contact's.
           ...(message.fromPhone
             ? { username: 'Sent from the phone', icon_emoji: ':iphone:' }
             : { username: contactDisplayName({ ...contact, name: contact.name ?? message.pushName }), icon_emoji: ':speech_balloon:' }),
           unfurl_links: false,
           unfurl_media: false,
-          metadata: { event_type: METADATA_EVENT, event_payload: { wa_message_id: message.waMessageId ?? message.id } },
+          metadata: postMetadata(key, i + 1, parts.length),
+        }).catch((err: unknown) => {
+          throw postedNow > 0 ? partlyPosted(err) : err;
         });
-      await messages.markPosted(message.id, { channel: conversation.channel, ts: posted.ts! });
+        postedNow++;
+        first ??= posted.ts;
+      }
+      // The first part stands for the message (reactions, edits, erasure).
+      await messages.markPosted(message.id, { channel, ts: first! });
     },
   };
 }

@@ -17,16 +17,27 @@ export interface ScriptedResponse {
   status?: number;
   headers?: Record<string, string>;
   delayMs?: number;
+  /**
+   * Slack did the work before answering this: the post is kept (it shows in `conversations.replies`)
+   * although the caller hears a failure — a 5xx or a lost answer after Slack took the message.
+   */
+  accepted?: boolean;
 }
 
 export const TEAM = { team_id: 'T0TEAM', team: 'Test Team' };
 export const BOT = { user_id: 'U0BOT', bot_id: 'B0BOT', user: 'switchboard' };
 
-let tsCounter = 0;
-/** Unique, increasing message timestamps in Slack's format. */
+/** Slack keeps at most this much of a message's `text`; the rest is cut. */
+export const MESSAGE_TEXT_LIMIT = 40_000;
+
+let lastMicros = 0;
+/**
+ * Unique, increasing message timestamps in Slack's format, read off the real clock as Slack's are
+ * (the app bounds its thread look-ups by time: a fixed epoch would put every post in the past).
+ */
 export function nextTs(): string {
-  tsCounter++;
-  return `1700000000.${String(tsCounter).padStart(6, '0')}`;
+  lastMicros = Math.max(Date.now() * 1000, lastMicros + 1);
+  return `${Math.floor(lastMicros / 1e6)}.${String(lastMicros % 1e6).padStart(6, '0')}`;
 }
 
 /** What the fake answers when nothing was scripted: Slack's success shapes. */
@@ -37,7 +48,8 @@ export function defaultResponse(call: SlackCall, baseUrl: string): Document {
       return { ok: true, url: 'https://test.slack.com/', ...TEAM, ...BOT };
     case 'chat.postMessage': {
       const ts = nextTs();
-      return { ok: true, channel: a.channel, ts, message: { type: 'message', text: a.text, blocks: a.blocks, ts, bot_id: BOT.bot_id, thread_ts: a.thread_ts } };
+      const text = typeof a.text === 'string' ? a.text.slice(0, MESSAGE_TEXT_LIMIT) : a.text;
+      return { ok: true, channel: a.channel, ts, message: { type: 'message', text, blocks: a.blocks, ts, bot_id: BOT.bot_id, thread_ts: a.thread_ts } };
     }
     case 'chat.update':
       return { ok: true, channel: a.channel, ts: a.ts, text: a.text };

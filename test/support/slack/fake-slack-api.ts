@@ -2,9 +2,12 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Document } from 'bson';
+import { blockKitViolation } from './block-kit-limits';
 import { defaultResponse, type ScriptedResponse, type SlackCall } from './default-responses';
+import { compareTs, repliesPage, type KeptMessage } from './thread-listing';
 
 export type { SlackCall } from './default-responses';
+export type { KeptMessage } from './thread-listing';
 
 /** A `response_url` post (what Bolt's `respond()` sends). */
 export interface ResponseUrlPost {
@@ -13,8 +16,11 @@ export interface ResponseUrlPost {
   at: Date;
 }
 
-/** How to answer: a fixed (one-shot) answer, or a function consulted for every call. */
-type Script = ScriptedResponse | ((call: SlackCall) => ScriptedResponse | Document);
+/**
+ * How to answer: a fixed (one-shot) answer, or a function consulted for every call (undefined lets
+ * that call through to the usual answer).
+ */
+type Script = ScriptedResponse | ((call: SlackCall) => ScriptedResponse | Document | undefined);
 
 /** HTTP details for a scripted answer given as a bare body. */
 export type ScriptOptions = Omit<ScriptedResponse, 'body'>;
@@ -30,7 +36,8 @@ const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'files', 'metadata
 
 /**
  * Slack's Web API, faked over real HTTP on 127.0.0.1: the app's own WebClient talks to it through
- * `SLACK_API_URL`. Every call is recorded; answers are Slack's success shapes unless scripted.
+ * `SLACK_API_URL`. Every call is recorded; answers are Slack's success shapes unless scripted, and
+ * what Slack would refuse (Block Kit limits) it refuses with `invalid_blocks`.
  */
 export class FakeSlackApi {
   readonly calls: SlackCall[] = [];
@@ -69,15 +76,46 @@ export class FakeSlackApi {
   /**
    * Scripts `method`. A body (`{ ok: false, error: 'invalid_auth' }`) or a full `{ body, status, headers,
    * delayMs }` answers the next call only (call again to queue more); a function answers every call
-   * from then on and may return either form. `options` adds HTTP details to a bare body, e.g.
+   * from then on and may return either form (or undefined: the usual answer). `options` adds HTTP details to a bare body, e.g.
    * `respond('chat.postMessage', { ok: false, error: 'ratelimited' }, { status: 429, headers: { 'retry-after': '1' } })`.
+   * With `accepted: true` Slack does the work first (the post is kept) and then answers as scripted.
    */
   respond(method: string, script: Script | Document, options: ScriptOptions = {}): void {
     const s: Script =
-      typeof script === 'function' ? (call) => asScripted(script(call) as Document, options) : asScripted(script, options);
+      typeof script === 'function'
+        ? (call) => {
+            const answer = script(call);
+            return answer === undefined ? undefined : asScripted(answer as Document, options);
+          }
+        : asScripted(script, options);
     const list = this.scripts.get(method) ?? [];
     list.push(s);
     this.scripts.set(method, list);
+  }
+
+  /**
+   * The next call to `method` is carried out — a post is kept and shows in the thread — but answered
+   * with an HTTP error, as when Slack took a message and its answer was lost (a 5xx after the fact).
+   */
+  acceptButFail(method: string, status = 500): void {
+    this.respond(method, { body: { ok: false, error: 'internal_error' }, status, accepted: true });
+  }
+
+  /** A thread as Slack keeps it: its parent (when posted here) first, then its replies in order. */
+  thread(channel: string, threadTs: string): KeptMessage[] {
+    const kept = this.calls
+      .filter((c) => c.method === 'chat.postMessage' && c.result && c.args.channel === channel && (c.result.ts === threadTs || c.args.thread_ts === threadTs))
+      .map((c): KeptMessage => {
+        const message = (c.result!.message ?? {}) as Document;
+        return {
+          ts: String(c.result!.ts),
+          text: (message.text ?? c.args.text) as string | undefined,
+          blocks: c.args.blocks,
+          username: c.args.username as string | undefined,
+          ...(c.args.metadata ? { metadata: c.args.metadata as Document } : {}),
+        };
+      });
+    return kept.sort((a, b) => (a.ts === threadTs ? -1 : b.ts === threadTs ? 1 : compareTs(a.ts, b.ts)));
   }
 
   /** Hosts a file as if an agent had attached it; returns the `files[]` entry of its message event. */
@@ -174,28 +212,32 @@ export class FakeSlackApi {
     if (this.authToken !== undefined && token !== this.authToken) return send(res, { body: { ok: false, error: 'invalid_auth' } });
     const scripted = this.nextScript(method, call);
     if (scripted?.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
-    if (!scripted && method === 'conversations.replies') return send(res, { body: this.replies(String(call.args.channel), String(call.args.ts)) });
-    if (scripted) return send(res, scripted);
-    const body = defaultResponse(call, `${this.origin}/`);
-    // Remember what a post answered, so conversations.replies can show the thread as Slack would.
-    if (method === 'chat.postMessage' && body.ok) call.result = body;
-    return send(res, { body });
+    if (scripted && !scripted.accepted) return send(res, scripted);
+    const body = this.carryOut(call);
+    return send(res, scripted ?? { body });
   }
 
-  /** The messages posted (successfully) into a thread, root first, as conversations.replies lists them. */
-  private replies(channel: string, threadTs: string): Document {
-    const posts = this.calls.filter((c) => c.method === 'chat.postMessage' && c.result && c.args.channel === channel);
-    const messages = posts
-      .filter((c) => c.result!.ts === threadTs || c.args.thread_ts === threadTs)
-      .map((c) => ({ type: 'message', ts: c.result!.ts, thread_ts: threadTs, text: c.args.text, bot_id: 'B0BOT', ...(c.args.metadata ? { metadata: c.args.metadata } : {}) }));
-    return { ok: true, messages, has_more: false };
+  /** Does what Slack would for a call and returns its answer: checks, then keeps posts, lists threads. */
+  private carryOut(call: SlackCall): Document {
+    if (call.method === 'conversations.replies') {
+      const threadTs = String(call.args.ts);
+      const [first, ...rest] = this.thread(String(call.args.channel), threadTs);
+      const parent = first?.ts === threadTs ? first : undefined;
+      return repliesPage(parent, parent ? rest : [first, ...rest].filter((m): m is KeptMessage => m !== undefined), threadTs, call.args);
+    }
+    const violation = blockKitViolation(call.method, call.args);
+    if (violation) return { ok: false, error: 'invalid_blocks', errors: [violation] };
+    const body = defaultResponse(call, `${this.origin}/`);
+    // Remember what a post answered, so conversations.replies can show the thread as Slack would.
+    if (call.method === 'chat.postMessage' && body.ok) call.result = body;
+    return body;
   }
 
   private nextScript(method: string, call: SlackCall): ScriptedResponse | undefined {
     const list = this.scripts.get(method);
     const head = list?.[0];
     if (!head) return undefined;
-    if (typeof head === 'function') return head(call) as ScriptedResponse;
+    if (typeof head === 'function') return head(call) as ScriptedResponse | undefined;
     list.shift();
     return head;
   }

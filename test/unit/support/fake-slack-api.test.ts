@@ -91,6 +91,87 @@ describe('fake Slack Web API with the real WebClient', () => {
     await expect(limited.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 7 });
   });
 
+  describe('Block Kit limits, as Slack enforces them', () => {
+    const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+
+    it('when a message has 50 blocks with 3,000-character sections, then Slack takes it', async () => {
+      await expect(client.chat.postMessage({ channel: 'C1', text: 'x', blocks: Array.from({ length: 50 }, () => section('a'.repeat(3000))) })).resolves.toMatchObject({ ok: true });
+    });
+
+    it.each([
+      ['51 blocks', Array.from({ length: 51 }, () => section('a'))],
+      ['a section text of 3,001 characters', [section('a'.repeat(3001))]],
+      ['a header of 151 characters', [{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }]],
+      ['a button text of 76 characters', [{ type: 'actions', elements: [{ type: 'button', action_id: 'b', text: { type: 'plain_text', text: 'b'.repeat(76) } }] }]],
+      ['two buttons with one action_id', [{ type: 'actions', elements: ['x', 'y'].map((t) => ({ type: 'button', action_id: 'same', text: { type: 'plain_text', text: t } })) }]],
+    ])('when a message has %s, then Slack answers invalid_blocks and keeps nothing', async (_what, blocks) => {
+      await expect(client.chat.postMessage({ channel: 'C1', text: 'x', blocks })).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+      expect(api.callsTo('chat.postMessage')[0]?.result).toBeUndefined();
+    });
+
+    it('when a modal has a title over 24 characters or 101 blocks, then Slack answers invalid_blocks', async () => {
+      const modal = (title: string, n: number) => ({ type: 'modal' as const, title: { type: 'plain_text' as const, text: title }, blocks: Array.from({ length: n }, () => section('a')) });
+      await expect(client.views.open({ trigger_id: 't', view: modal('t'.repeat(25), 1) })).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+      await expect(client.views.open({ trigger_id: 't', view: modal('ok', 101) })).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+      await expect(client.views.open({ trigger_id: 't', view: modal('ok', 100) })).resolves.toMatchObject({ ok: true });
+    });
+  });
+
+  it('when a message text is over 40,000 characters, then the thread keeps only the first 40,000', async () => {
+    const root = await client.chat.postMessage({ channel: 'C1', text: 'root' });
+    await client.chat.postMessage({ channel: 'C1', thread_ts: root.ts, text: 'a'.repeat(40_000) + 'CUT' });
+    expect(api.thread('C1', root.ts!).map((m) => m.text?.length)).toEqual([4, 40_000]);
+  });
+
+  it('when a post is accepted but answered 500, then the caller hears the failure and the thread shows the post', async () => {
+    const root = await client.chat.postMessage({ channel: 'C1', text: 'root' });
+    api.acceptButFail('chat.postMessage');
+    await expect(client.chat.postMessage({ channel: 'C1', thread_ts: root.ts, text: 'taken' })).rejects.toMatchObject({ code: 'slack_webapi_http_error', statusCode: 500 });
+    const replies = await client.conversations.replies({ channel: 'C1', ts: root.ts! });
+    expect(replies.messages?.map((m) => m.text)).toEqual(['root', 'taken']);
+  });
+
+  it('when a function script returns nothing, then that call gets the usual answer', async () => {
+    api.respond('chat.postMessage', (call) => (call.args.text === 'fail' ? { ok: false, error: 'channel_not_found' } : undefined));
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'pass' })).resolves.toMatchObject({ ok: true });
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'fail' })).rejects.toMatchObject({ data: { error: 'channel_not_found' } });
+  });
+
+  describe('conversations.replies, paged as Slack pages it', () => {
+    async function threadOf(n: number): Promise<{ root: string; replies: string[] }> {
+      const root = (await client.chat.postMessage({ channel: 'C1', text: 'root' })).ts!;
+      const replies: string[] = [];
+      for (let i = 0; i < n; i++) replies.push((await client.chat.postMessage({ channel: 'C1', thread_ts: root, text: `r${i}` })).ts!);
+      return { root, replies };
+    }
+
+    it('when a thread is read with a limit, then each page starts with the parent and the cursor leads through every reply once', async () => {
+      const { root, replies } = await threadOf(5);
+      const pages: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await client.conversations.replies({ channel: 'C1', ts: root, limit: 2, ...(cursor ? { cursor } : {}) });
+        pages.push(page.messages!.map((m) => m.ts!));
+        expect(page.has_more).toBe(!!page.response_metadata?.next_cursor);
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+      expect(pages).toEqual([[root, replies[0], replies[1]], [root, replies[2], replies[3]], [root, replies[4]]]);
+    });
+
+    it('when oldest is given, then only replies after it come (inclusive: from it), after the parent', async () => {
+      const { root, replies } = await threadOf(3);
+      const after = await client.conversations.replies({ channel: 'C1', ts: root, oldest: replies[1] });
+      expect(after.messages!.map((m) => m.ts)).toEqual([root, replies[2]]);
+      const from = await client.conversations.replies({ channel: 'C1', ts: root, oldest: replies[1], inclusive: true });
+      expect(from.messages!.map((m) => m.ts)).toEqual([root, replies[1], replies[2]]);
+    });
+
+    it('when a cursor is not one the fake gave out, then Slack answers invalid_cursor', async () => {
+      const { root } = await threadOf(1);
+      await expect(client.conversations.replies({ channel: 'C1', ts: root, cursor: 'bm9wZQ==' })).rejects.toMatchObject({ data: { error: 'invalid_cursor' } });
+    });
+  });
+
   it('when users.info is called, then a user with a profile comes back', async () => {
     const res = await client.users.info({ user: 'U7' });
     expect(res.user).toMatchObject({ id: 'U7', profile: { display_name: expect.any(String), first_name: expect.any(String) } });
