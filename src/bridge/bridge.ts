@@ -124,7 +124,8 @@ export function createBridge(deps: BridgeDeps): Bridge {
     try {
       const optOuts = await settleOwedOptOuts({ contacts: repos.contacts, ledger: repos.consentLedger, messages: repos.messages, confirmation: config.bridge.optOutConfirmation, clock });
       if (optOuts > 0) toWhatsApp.wake();
-      const messages = recorder && catchUp?.state().done ? await recorder.sweep() : 0;
+      const holder = gateway.status().state === 'connected' && catchUp?.state().done;
+      const messages = recorder && holder ? await recorder.sweep() : 0;
       return optOuts + messages;
     } catch (err) {
       logger.warn({ err }, 'could not look for work left half-done by a crash; will look again');

@@ -146,6 +146,8 @@ export interface MessageRepository {
   claim(message: StoredMessage, now: Date, claimMs: number): Promise<Claim | 'not_due' | 'taken'>;
   /** Its steps done: makes a recorded inbound message due now, with the consent banner it earned and its media bytes, if any. */
   release(id: string, now: Date, extra?: { consentNotice?: string; media?: MediaRef }): Promise<void>;
+  /** Does the contact have a message stored whose consent keyword is not handled yet (a STOP in flight)? */
+  owesConsent(contactWaId: string): Promise<boolean>;
   /** Inbound messages stored before `before` whose steps are still owed (a crash came between), oldest first. */
   owingSteps(before: Date, limit: number): Promise<StoredMessage[]>;
   markPosted(id: string, slack: { channel: string; ts: string }): Promise<void>;

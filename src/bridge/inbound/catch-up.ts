@@ -172,7 +172,10 @@ export function startCatchUp(deps: CatchUpDeps): CatchUp {
   }
 
   const unsubscribe = deps.gateway.on((e) => {
-    if (e.type === 'state' && e.status.state === 'connected') connected();
+    if (e.type !== 'state') return;
+    if (e.status.state === 'connected') connected();
+    // Disconnected, or the session moved to another instance: what was read is no longer current.
+    else readFor = -1;
   });
   if (deps.gateway.status().state === 'connected') connected();
 

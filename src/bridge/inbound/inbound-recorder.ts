@@ -144,8 +144,10 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
     // A possible consent keyword waits for its banner, media for its bytes: both are steps owed on
     // the stored message, so a store error or a crash before they are done cannot skip them.
     const steps: InboundStep[] = [...(text !== undefined && deps.isConsentKeyword(text) ? (['consent'] as const) : []), ...(content.kind === 'media' ? (['media'] as const) : [])];
-    const hold = steps.length > 0;
-    const { message: stored, duplicate } = await deps.messages.recordInbound({ ...toNewInbound(message), ...(hold ? { steps } : {}) });
+    const { message: stored, duplicate } = await deps.messages.recordInbound({ ...toNewInbound(message), ...(steps.length ? { steps } : {}) });
+    // What the stored message owes decides, not what this copy looks like: an edit or a deletion
+    // while the app was down changes the words, and the held message must still be released.
+    const hold = (stored.steps?.length ?? 0) > 0;
     const notice = owedNotices.get(message.id);
     if (notice) {
       await notice();
@@ -196,11 +198,14 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
   async function finishSteps(message: InboundMessage, stored: StoredMessage, contact: Awaited<ReturnType<ContactRepository['recordInbound']>>): Promise<void> {
     const owes = stored.steps ?? [];
     const content = message.content;
-    const consentNotice =
-      owes.includes('consent') && content.kind === 'text'
-        ? await deps.consent(contact, { text: content.text, waMessageId: message.id, at: message.at, ...(message.quoted ? { quotedId: message.quoted.id } : {}) })
-        : undefined;
-    const media = owes.includes('media') && content.kind === 'media' ? await keepMedia({ ...deps, logger: log }, content, message.id) : undefined;
+    // Judged on the words as first stored: a STOP edited or deleted on the phone later still counts.
+    const consentNotice = owes.includes('consent')
+      ? await deps.consent(contact, { text: stored.body ?? '', waMessageId: message.id, at: stored.createdAt, ...(stored.quoted ? { quotedId: stored.quoted.id } : {}) })
+      : undefined;
+    // A file only comes with the live message; a copy without one (changed meanwhile) says so in the thread.
+    const media = owes.includes('media')
+      ? await keepMedia({ ...deps, logger: log }, content.kind === 'media' ? content : { kind: 'media', mimetype: stored.media?.mimetype ?? 'application/octet-stream', fetch: () => Promise.reject(new Error('the message changed before its file was fetched')) }, message.id)
+      : undefined;
     await deps.messages.release(stored.id, deps.clock(), { consentNotice, media });
     if (consentNotice) deps.wakeWhatsApp(message.from);
   }

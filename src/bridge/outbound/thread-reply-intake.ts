@@ -26,7 +26,8 @@ export async function processThreadReply(ctx: IntakeContext, intake: Intake): Pr
   if (!contact) return { kind: 'ignored', reason: 'this thread is no longer a WhatsApp conversation (its contact may have been erased)' };
   // A notes-only channel keeps every reply in Slack; the card's Reply button answers the customer.
   if ((await channelMode(repos.settings, m.channel)) === 'notes-only') return { kind: 'ignored', reason: 'this channel keeps thread replies in Slack (notes-only); use the card\'s Reply button' };
-  if (await repos.messages.findBySlackMessage(m.channel, m.ts)) return { kind: 'duplicate' };
+  // No early "already recorded?" here: a retry after part 1 of several was queued must still queue
+  // the rest. Every part's outbox row is keyed on the Slack message and its part number.
   const log = ctx.log.child({ contact: contact.waId, slackTs: m.ts });
   const at = deps.clock();
   const slack = { channel: m.channel, ts: m.ts };

@@ -92,6 +92,9 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
         const gate = await checkPersonConsent({ contacts }, contact, purpose);
         if (!gate.allowed) throw failPermanently(gate.reason);
         if (deps.caughtUp && !deps.caughtUp(waId)) throw retryLater('waiting for the catch-up with WhatsApp', { afterMs: CATCH_UP_WAIT_MS, countAttempt: false });
+        // A consent keyword of theirs is stored but not handled yet (a store error or a crash came
+        // between): it may be a STOP, so nothing goes until it is.
+        if (await messages.owesConsent(waId)) throw retryLater('a consent keyword from the contact is still being recorded', { afterMs: CATCH_UP_WAIT_MS, countAttempt: false });
       };
       const file = message.media?.storedId ? await deps.media.load(message.media.storedId) : null;
       if (message.media?.storedId && !file) throw failPermanently('the attached file was lost before it could be sent');

@@ -150,6 +150,32 @@ describe('consent under faults', () => {
     expect(JSON.stringify(stop[0]!.args.blocks)).toContain('Opted out');
   });
 
+  it('when a held STOP comes back edited into other words, then it is still released and the conversation goes on', async () => {
+    const t = await start();
+    await receiveAndMirror(t, { from: ANA, content: text('Hi') });
+    const id = 'false_447911123456@c.us_EDITED1';
+    await t.app.deps.repos.messages.recordInbound({ waMessageId: id, contactWaId: ANA, kind: 'text', body: 'STOP', at: time.clock(), steps: ['consent'] });
+    await receiveAndMirror(t, { id, from: ANA, content: text('Stop sending me the wrong size') }, { from: ANA, content: text('and the right one?') });
+    expect(threadPosts(t).map((c) => c.args.text)).toEqual(['Hi', 'STOP', 'and the right one?']);
+    expect((await t.app.deps.repos.contacts.findByWaId(ANA))!.consent.status).toBe('opted_out');
+  });
+
+  it('when a STOP is stored but not yet handled, then no reply goes to that contact until it is', async () => {
+    const t = await start();
+    await receiveAndMirror(t, { from: ANA, content: text('Hi') });
+    await t.app.deps.repos.messages.recordInbound({ waMessageId: 'false_447911123456@c.us_INFLIGHT1', contactWaId: ANA, kind: 'text', body: 'STOP', at: time.clock(), steps: ['consent'] });
+    const ts = await agentReplies(t, 'One more offer');
+    await t.app.bridge.toWhatsApp.runDue();
+    expect(t.gateway.sent).toHaveLength(0);
+    expect(await t.app.deps.repos.messages.findBySlackMessage(t.app.deps.config.slack.inboxChannel, ts)).toMatchObject({ delivery: { state: 'pending', attempts: 0 } });
+    time.advance(3 * 60_000);
+    await t.app.bridge.sweep();
+    await t.app.bridge.recorded();
+    time.advance(60_000);
+    await t.app.bridge.toWhatsApp.runDue();
+    expect(sentTexts(t.gateway)).toEqual([confirmation(t)]);
+  });
+
   it('when a STOP arrives while a reply waits for its anti-ban slot, then the reply is not sent when the slot comes', async () => {
     const slots: Array<() => void> = [];
     const t = await start({ sendThrottle: { sleep: () => new Promise<void>((resolve) => slots.push(resolve)), random: () => 0.5 } });
