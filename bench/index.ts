@@ -3,6 +3,7 @@
  * Figures are measured on this machine, never asserted; tests check behaviour.
  */
 import { runCommandsBench } from './commands';
+import { runFaultsBench } from './faults';
 import { runHygieneBench } from './hygiene';
 import { runMirrorBench } from './mirror';
 import { runStoreBench } from './store';
@@ -10,6 +11,7 @@ import { runWhatsAppBench } from './whatsapp';
 
 const areas: Record<string, () => Promise<void>> = {
   commands: runCommandsBench,
+  faults: runFaultsBench,
   hygiene: runHygieneBench,
   mirror: runMirrorBench,
   store: runStoreBench,
@@ -17,7 +19,8 @@ const areas: Record<string, () => Promise<void>> = {
 };
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
+  // Options (`--runs 50` for faults) are the areas' own; the rest name areas.
+  const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--runs');
   if (wanted.length === 0 || wanted.some((a) => !areas[a])) {
     console.error(`usage: npm run bench -- <area…>   (areas: ${Object.keys(areas).join(', ')})`);
     process.exit(2);

@@ -40,11 +40,10 @@ export async function processThreadReply(ctx: IntakeContext, intake: Intake): Pr
     const { duplicate } = await repos.messages.recordOutbound({ contactWaId: contact.waId, body: text, purpose: 'reply', slack, agent: m.user, at, state: 'blocked', reason: gate.reason });
     if (duplicate) return { kind: 'duplicate' };
     log.info({ reason: gate.reason }, 'reply refused by the consent gate');
-    await bestEffort(log, 'tell the agent of a refused reply', async () => {
-      await repos.audit.record({ actor: m.user, action: 'reply', args: { contact: contact.waId, slackTs: m.ts }, outcome: 'refused', at });
-      await tell(`:no_entry_sign: ${gate.reason}.`);
-      await client.reactions.add({ channel: m.channel, timestamp: m.ts, name: DELIVERY_REACTIONS.blocked });
-    });
+    // Each on its own: a failed audit write must not keep the 🚫 and the reason from the agent.
+    await bestEffort(log, 'mark a refused reply', () => client.reactions.add({ channel: m.channel, timestamp: m.ts, name: DELIVERY_REACTIONS.blocked }));
+    await bestEffort(log, 'tell the agent of a refused reply', () => tell(`:no_entry_sign: ${gate.reason}.`));
+    await bestEffort(log, 'audit a refused reply', () => repos.audit.record({ actor: m.user, action: 'reply', args: { contact: contact.waId, slackTs: m.ts }, outcome: 'refused', at }));
     return { kind: 'refused' };
   }
   // `!shortcut …` at the start: the quick reply, variables filled, then whatever followed it.
