@@ -41,9 +41,9 @@ export async function processThreadReply(ctx: IntakeContext, intake: Intake): Pr
     if (duplicate) return { kind: 'duplicate' };
     log.info({ reason: gate.reason }, 'reply refused by the consent gate');
     // Each on its own: a failed audit write must not keep the 🚫 and the reason from the agent.
-    await bestEffort(log, 'mark a refused reply', () => client.reactions.add({ channel: m.channel, timestamp: m.ts, name: DELIVERY_REACTIONS.blocked }));
-    await bestEffort(log, 'tell the agent of a refused reply', () => tell(`:no_entry_sign: ${gate.reason}.`));
     await bestEffort(log, 'audit a refused reply', () => repos.audit.record({ actor: m.user, action: 'reply', args: { contact: contact.waId, slackTs: m.ts }, outcome: 'refused', at }));
+    await bestEffort(log, 'tell the agent of a refused reply', () => tell(`:no_entry_sign: ${gate.reason}.`));
+    await bestEffort(log, 'mark a refused reply', () => client.reactions.add({ channel: m.channel, timestamp: m.ts, name: DELIVERY_REACTIONS.blocked }));
     return { kind: 'refused' };
   }
   // `!shortcut …` at the start: the quick reply, variables filled, then whatever followed it.
