@@ -1,10 +1,10 @@
 import type { Clock } from '../../clock';
-import type { ConsentMessage } from '../../consent/inbound-consent';
 import type { Contact, ContactRepository, InboundSighting } from '../../domain/contact';
-import type { InboundStep, MessageRepository, StoredMessage } from '../../domain/message';
+import type { MessageRepository } from '../../domain/message';
 import type { MediaRepository } from '../../store/repositories/media-repository';
 import { holdGate } from './hold-gate';
-import { keepMedia, toNewInbound } from './message-parts';
+import { finishSteps, stepsOwed, type StepDeps } from './inbound-steps';
+import { toNewInbound } from './message-parts';
 import type { Logger } from '../../logger';
 import type { InboundMessage, WhatsAppGateway } from '../../whatsapp/gateway';
 import type { ConversationNotices } from '../../workflow/conversation-notices';
@@ -14,7 +14,7 @@ export interface InboundRecorderDeps {
   messages: MessageRepository;
   contacts: ContactRepository;
   /** Consent keywords: returns the banner for the message, if it changed consent. */
-  consent: (contact: Awaited<ReturnType<ContactRepository['recordInbound']>>, message: ConsentMessage) => Promise<string | undefined>;
+  consent: StepDeps['consent'];
   media: MediaRepository;
   /** Larger media is not relayed; the thread says so, with its size. */
   mediaMaxBytes: number;
@@ -52,8 +52,8 @@ export interface InboundRecorder {
   /** Resolves once everything taken so far for this contact is recorded (their lane is empty). */
   drained(contact: string): Promise<void>;
   /**
-   * Finishes the steps of messages a crash left owing them (stored, consent or media not done):
-   * taken again like a repeat delivery. Call it once the catch-up has handed over what WhatsApp
+   * Finishes the steps of messages a crash left owing them (stored, consent or media not done),
+   * from the store, in their contact's lane. Call it once the catch-up has handed over what WhatsApp
    * still holds (their files can only be fetched from there); resolves with how many it took.
    */
   sweep(): Promise<number>;
@@ -87,6 +87,7 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
   const owedNotices = new Map<string, () => Promise<void>>();
   let stopped = false;
   const live = holdGate<InboundMessage>((message) => accept(message));
+  const stepDeps = { ...deps, logger: log };
 
   const unsubscribe = deps.gateway.on((event) => {
     if (event.type === 'message') live.pass(event.message);
@@ -140,10 +141,8 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
 
   async function record(message: InboundMessage): Promise<void> {
     const content = message.content;
-    const text = content.kind === 'text' ? content.text : undefined;
-    // A possible consent keyword waits for its banner, media for its bytes: both are steps owed on
-    // the stored message, so a store error or a crash before they are done cannot skip them.
-    const steps: InboundStep[] = [...(text !== undefined && deps.isConsentKeyword(text) ? (['consent'] as const) : []), ...(content.kind === 'media' ? (['media'] as const) : [])];
+    // Steps are owed on the stored message, so a store error or a crash before they are done cannot skip them.
+    const steps = stepsOwed(content, deps.isConsentKeyword);
     const { message: stored, duplicate } = await deps.messages.recordInbound({ ...toNewInbound(message), ...(steps.length ? { steps } : {}) });
     // What the stored message owes decides, not what this copy looks like: an edit or a deletion
     // while the app was down changes the words, and the held message must still be released.
@@ -190,24 +189,8 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
       await notice();
       owedNotices.delete(message.id);
     }
-    if (hold) await finishSteps(message, stored, contact);
+    if (hold) await finishSteps(stepDeps, stored, contact, content);
     deps.wakeSlack(message.from);
-  }
-
-  /** The steps owed, then the release (one write) that lets the message be posted. */
-  async function finishSteps(message: InboundMessage, stored: StoredMessage, contact: Awaited<ReturnType<ContactRepository['recordInbound']>>): Promise<void> {
-    const owes = stored.steps ?? [];
-    const content = message.content;
-    // Judged on the words as first stored: a STOP edited or deleted on the phone later still counts.
-    const consentNotice = owes.includes('consent')
-      ? await deps.consent(contact, { text: stored.body ?? '', waMessageId: message.id, at: stored.createdAt, ...(stored.quoted ? { quotedId: stored.quoted.id } : {}) })
-      : undefined;
-    // A file only comes with the live message; a copy without one (changed meanwhile) says so in the thread.
-    const media = owes.includes('media')
-      ? await keepMedia({ ...deps, logger: log }, content.kind === 'media' ? content : { kind: 'media', mimetype: stored.media?.mimetype ?? 'application/octet-stream', fetch: () => Promise.reject(new Error('the message changed before its file was fetched')) }, message.id)
-      : undefined;
-    await deps.messages.release(stored.id, deps.clock(), { consentNotice, media });
-    if (consentNotice) deps.wakeWhatsApp(message.from);
   }
 
   async function sweep(): Promise<number> {
@@ -215,10 +198,22 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
     const left = await deps.messages.owingSteps(new Date(deps.clock().getTime() - SWEEP_AFTER_MS), SWEEP_BATCH);
     const mine = left.filter((m) => m.waMessageId && !taken.has(m.waMessageId));
     for (const m of mine) {
-      log.warn({ waMessageId: m.waMessageId, steps: m.steps }, 'finishing a message whose steps a crash left owed');
-      accept(fromStored(m));
+      const id = m.waMessageId!;
+      log.warn({ waMessageId: id, steps: m.steps }, 'finishing a message whose steps a crash left owed');
+      taken.add(id);
+      sequence(m.contactWaId, () => finishStored(id), { kind: 'a message left half-recorded', waMessageId: id }, () => taken.delete(id));
     }
     return mine.length;
+  }
+
+  /** Finished from the store, never inserted again: a message erased meanwhile stays erased. */
+  async function finishStored(waMessageId: string): Promise<void> {
+    const stored = await deps.messages.findByWaMessageId(waMessageId);
+    if (!stored?.steps?.length) return;
+    // The crash may have come before its contact was written: the message itself is enough (as in slack-deliverer.ts).
+    const contact = (await deps.contacts.findByWaId(stored.contactWaId)) ?? (await deps.contacts.recordInbound({ waId: stored.contactWaId, name: stored.pushName, at: stored.createdAt }));
+    await finishSteps(stepDeps, stored, contact);
+    deps.wakeSlack(stored.contactWaId);
   }
 
   /**
@@ -249,18 +244,4 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
       await Promise.all(chains.values());
     },
   };
-}
-
-/**
- * A stored message as WhatsApp delivered it, for finishing its steps after a crash. Its file can no
- * longer be fetched (WhatsApp Web hands it over only with the live message): the thread says so.
- */
-function fromStored(m: StoredMessage): InboundMessage {
-  const base = { id: m.waMessageId!, from: m.contactWaId, at: m.createdAt, ...(m.pushName ? { pushName: m.pushName } : {}), ...(m.quoted ? { quoted: m.quoted } : {}) };
-  if (m.kind === 'media' && m.media) {
-    const { mimetype, filename, size } = m.media;
-    const fetch = () => Promise.reject(new Error('the file is no longer held: the app stopped before fetching it'));
-    return { ...base, content: { kind: 'media', mimetype, ...(filename ? { filename } : {}), ...(size !== undefined ? { size } : {}), ...(m.body ? { caption: m.body } : {}), fetch } };
-  }
-  return { ...base, content: { kind: 'text', text: m.body ?? '' } };
 }

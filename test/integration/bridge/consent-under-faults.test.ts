@@ -150,6 +150,23 @@ describe('consent under faults', () => {
     expect(JSON.stringify(stop[0]!.args.blocks)).toContain('Opted out');
   });
 
+  it('when a crash left a file unfetched and WhatsApp no longer holds it, then the sweep posts the message saying so, and the conversation goes on', async () => {
+    const t = await start();
+    await receiveAndMirror(t, { from: ANA, content: text('Hi') });
+    await t.app.deps.repos.messages.recordInbound({ waMessageId: 'false_447911123456@c.us_PHOTO1', contactWaId: ANA, kind: 'media', body: 'my receipt', media: { mimetype: 'image/jpeg', size: 1200 }, at: time.clock(), steps: ['media'] });
+    await receiveAndMirror(t, { from: ANA, content: text('did you get it?') });
+    expect(threadPosts(t).map((c) => c.args.text)).toEqual(['Hi']); // held, and nothing overtakes it
+    time.advance(3 * 60_000);
+    expect(await t.app.bridge.sweep()).toBe(1);
+    await t.app.bridge.recorded();
+    await t.app.bridge.toSlack.runDue();
+    const texts = threadPosts(t).map((c) => String(c.args.text));
+    expect(texts).toHaveLength(3);
+    expect(texts[1]).toContain('did not hand over the file');
+    expect(texts[1]).toContain('my receipt');
+    expect(texts[2]).toBe('did you get it?');
+  });
+
   it('when a held STOP comes back edited into other words, then it is still released and the conversation goes on', async () => {
     const t = await start();
     await receiveAndMirror(t, { from: ANA, content: text('Hi') });
