@@ -16,9 +16,12 @@ const nextSlackTs = () => `1800000500.${String(++tsSeq).padStart(6, '0')}`;
  */
 class StoreOutage {
   private readonly failing = new Map<string, number>();
+  private readonly passing = new Map<string, number>();
 
-  failNext(call: string, times: number): void {
+  /** After `after` more calls that go through. */
+  failNext(call: string, times: number, after = 0): void {
     this.failing.set(call, times);
+    this.passing.set(call, after);
   }
 
   readonly wrap = (repos: Repositories): Repositories => {
@@ -31,7 +34,9 @@ class StoreOutage {
           return (...args: unknown[]) => {
             const call = `${name}.${String(key)}`;
             const left = this.failing.get(call) ?? 0;
-            if (left === 0) return (value as (...a: unknown[]) => unknown).apply(target, args);
+            const passes = this.passing.get(call) ?? 0;
+            if (passes > 0) this.passing.set(call, passes - 1);
+            if (left === 0 || passes > 0) return (value as (...a: unknown[]) => unknown).apply(target, args);
             this.failing.set(call, left - 1);
             return Promise.reject(new MongoNetworkError('connection 4 to 127.0.0.1:27017 closed'));
           };
@@ -127,6 +132,22 @@ describe('reply intake', () => {
     expect((await t.app.deps.repos.quickReplies.findByShortcut('thanks'))!.usageCount).toBe(1);
     expect(ephemerals(/^:zap: Sent as/)).toHaveLength(1);
     expect(unwarned(ts)).toHaveLength(1);
+  });
+
+  it('when the store fails after the first of two files was queued, then the retry queues the second: each goes once', async () => {
+    outage.failNext('messages.recordOutbound', 1, 1);
+    const invoice = slack.hostFile(Buffer.from('%PDF-1.4 invoice'), 'invoice.pdf', 'application/pdf');
+    const label = slack.hostFile(Buffer.from('%PDF-1.4 label'), 'label.pdf', 'application/pdf');
+    const ts = await agentReplies('both attached', { files: [invoice, label] });
+    await warned(ts);
+    await retryAfter(60_000);
+    expect(t.gateway.sent.map((s) => [s.kind, s.media?.filename, s.media?.caption])).toEqual([
+      ['media', 'invoice.pdf', 'both attached'],
+      ['media', 'label.pdf', undefined],
+    ]);
+    expect(slack.downloads).toHaveLength(2);
+    await retryAfter(60 * 60_000);
+    expect(t.gateway.sent).toHaveLength(2);
   });
 
   it('when the contact was erased before the retry, then nothing is sent and the agent is told why', async () => {
