@@ -5,7 +5,7 @@ import { CrashSwitch, CrashedError } from '../../support/crash-switch';
 import { FakeWhatsAppGateway } from '../../support/fake-whatsapp-gateway';
 import { uniqueDbName } from '../../support/mongo';
 import { messageEventEnvelope } from '../../support/slack/payloads';
-import { postEvent } from '../../support/slack/signed-request';
+import { postEvent, postSlashCommand } from '../../support/slack/signed-request';
 import { useFakeSlackApi } from '../../support/slack/fake-slack-api';
 
 const ANA = '447911123456@c.us';
@@ -211,6 +211,20 @@ describe('consent under faults', () => {
     expect(sentTexts(t.gateway)).toEqual([confirmation(t)]);
     const reply = await t.app.deps.repos.messages.findBySlackMessage(t.app.deps.config.slack.inboxChannel, ts);
     expect(reply!.delivery.lastError).toMatch(/opted out/);
+  });
+
+  it('when a lead forgets the contact while a reply waits for its anti-ban slot, then nothing is sent when the slot comes', async () => {
+    const slots: Array<() => void> = [];
+    const t = await start({ sendThrottle: { sleep: () => new Promise<void>((resolve) => slots.push(resolve)), random: () => 0.5 } }, { SLACK_LEADS: 'U0LEAD01' });
+    await receiveAndMirror(t, { from: ANA, content: text('Hi') });
+    await agentReplies(t, 'Here is our new offer');
+    t.app.bridge.toWhatsApp.wake(ANA);
+    await eventually(() => slots.length === 1, 'the reply waiting for its slot');
+    await postSlashCommand(t.baseUrl, SIGNING_SECRET, { text: 'forget +447911123456', user_id: 'U0LEAD01', response_url: slack.responseUrl('forget') });
+    expect(String((await slack.waitForResponse((p) => p.id === 'forget')).body.text)).toMatch(/data is erased/);
+    slots.shift()!(); // the slot comes
+    await t.app.bridge.toWhatsApp.settled();
+    expect(t.gateway.sent).toHaveLength(0);
   });
 
   it('when WhatsApp reconnects with a STOP that arrived meanwhile, then queued replies wait for the catch-up and are refused', async () => {
