@@ -22,9 +22,6 @@ export interface PhoneSendsDeps {
   logger: Logger;
 }
 
-/** How long a file sent from the phone may take to download before its post goes ahead without it. */
-const HOLD_MS = 30_000;
-
 /**
  * What someone wrote from the phone itself, in a conversation the app mirrors: stored (once, by its
  * WhatsApp id) and posted in the thread as sent from the phone, so agents see the whole
@@ -52,10 +49,10 @@ export function startPhoneSends(deps: PhoneSendsDeps): { hold(): () => void; sto
     const { message: stored } = await deps.messages.recordInbound({
       ...toNewInbound(message),
       fromPhone: true,
-      ...(media ? { holdUntil: new Date(deps.clock().getTime() + HOLD_MS) } : {}),
+      // Held until its file is fetched, however long that takes (a crash: the recorder's sweep finishes it).
+      ...(media ? { steps: ['media' as const] } : {}),
     });
-    const kept = stored.media?.storedId !== undefined || stored.media?.unavailable !== undefined;
-    if (media && !kept && stored.delivery.state === 'pending') await deps.messages.release(stored.id, deps.clock(), { media: await keepMedia({ ...deps, logger: log }, media, message.id) });
+    if (media && stored.steps?.includes('media')) await deps.messages.release(stored.id, deps.clock(), { media: await keepMedia({ ...deps, logger: log }, media, message.id) });
     await deps.conversations.agentReplied(message.from, message.at);
     // The card is redrawn after the post (now waiting on the customer, most likely). Recorded every
     // time, not only when the status changed: a retry after a failure here must still redraw it.

@@ -87,4 +87,19 @@ describe('messages sent from the phone', () => {
     expect(threadPosts(t).map((p) => p.args.text)).toEqual(['first', 'Is my order late?', expect.stringContaining('receipt.jpg'), 'Here is the receipt', 'It ships today']);
     expect((await t.app.deps.repos.contacts.findByWaId(ANA))!.conversation).toMatchObject({ status: 'pending' });
   });
+
+  it('when a crash left a phone-sent file unfetched, then it waits (no timer posts it bare) until the sweep posts it saying the file could not be fetched', async () => {
+    await receiveAndMirror(t, { from: ANA, pushName: 'Ana Lima', content: { kind: 'text', text: 'Is my order late?' } });
+    await t.app.deps.repos.messages.recordInbound({ waMessageId: 'true_447911123456@c.us_PHOTO9', contactWaId: ANA, kind: 'media', body: 'the label', media: { mimetype: 'image/png' }, fromPhone: true, at: time.clock(), steps: ['media'] });
+    time.advance(60_000);
+    await t.app.bridge.toSlack.runDue();
+    expect(threadPosts(t)).toHaveLength(1);
+    time.advance(2 * 60_000);
+    await t.app.bridge.sweep();
+    await t.app.bridge.recorded();
+    await t.app.bridge.toSlack.runDue();
+    const post = threadPosts(t).at(-1)!;
+    expect(post.args).toMatchObject({ username: 'Sent from the phone' });
+    expect(String(post.args.text)).toContain('did not hand over the file');
+  });
 });
