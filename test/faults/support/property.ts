@@ -23,8 +23,13 @@ export async function runFamily(family: Family, runs: number, onReport: (schedul
  * with the seed, the path to replay it, the schedule and the violations.
  */
 export async function assertFamily(family: Family): Promise<void> {
+  // The time limit interrupts fast-check's loop, which then abandons the run under way; that run
+  // must still finish before the test ends, or it touches a torn-down jest environment.
+  let running: Promise<unknown> = Promise.resolve();
   const property = fc.asyncProperty(families[family], async (schedule) => {
-    const report = await runSchedule(schedule);
+    const run = runSchedule(schedule);
+    running = run.catch(() => undefined);
+    const report = await run;
     if (report.violations.length > 0) throw new Error(describeReport(report));
   });
   await fc.assert(property, {
@@ -35,5 +40,5 @@ export async function assertFamily(family: Family): Promise<void> {
     plugins: [fc.interruptAfterTimeLimit(timeLimitMs(family))],
     // A replay runs the one counterexample, not the whole count after it.
     ...(FAULTS_PATH ? { path: FAULTS_PATH, endOnFailure: true, numRuns: 1 } : {}),
-  });
+  }).finally(() => running);
 }
