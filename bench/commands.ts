@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { createModels } from '../src/store/models';
+import { createPrivacy } from '../src/privacy/privacy';
 import { createRepositories } from '../src/store/repositories';
 import { BENCH_SIGNING_SECRET, remoteSlack, rig } from './rig';
 import { percentile, report } from './stats';
@@ -85,7 +86,7 @@ async function segmentCount(uri: string): Promise<void> {
         }),
       );
     }
-    const repos = createRepositories(createModels(connection), () => new Date());
+    const repos = createRepositories(createModels(connection), () => new Date(), createPrivacy({ key: 'bench', previousKeys: [], ephemeral: true }));
     let roundTrips = 0;
     connection.getClient().on('commandStarted', () => roundTrips++);
     const start = performance.now();

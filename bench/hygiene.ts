@@ -3,6 +3,7 @@ import type { Contact } from '../src/domain/contact';
 import { buildReport } from '../src/hygiene/report';
 import { renderReportChart } from '../src/hygiene/report-chart';
 import { createModels, syncIndexes } from '../src/store/models';
+import { createPrivacy } from '../src/privacy/privacy';
 import { createRepositories } from '../src/store/repositories';
 import { startStore } from './rig';
 import { report, rssMb, since } from './stats';
@@ -22,7 +23,7 @@ export async function runHygieneBench(): Promise<void> {
   try {
     const models = createModels(connection);
     await syncIndexes(models);
-    const repos = createRepositories(models, () => NOW);
+    const repos = createRepositories(models, () => NOW, createPrivacy({ key: 'bench', previousKeys: [], ephemeral: true }));
     await seed(connection);
     let roundTrips = 0;
     connection.getClient().on('commandStarted', () => roundTrips++);

@@ -83,6 +83,7 @@ export async function rig(env: Record<string, string> = {}, slack?: FakeSlackApi
   const gateway = new FakeWhatsAppGateway();
   const config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-bench',
+    PRIVACY_KEY: 'bench-privacy-key-0123456789abcdef0123',
     SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
     SLACK_INBOX_CHANNEL: 'C0INBOX01',
     SLACK_API_URL: typeof slack === 'string' ? slack : api!.url,

@@ -8,6 +8,7 @@ import type { Cards } from './slack/card-refresh';
 import type { Hygiene } from './hygiene/hygiene';
 import type { HygieneScheduler } from './hygiene/scheduler';
 import type { Logger } from './logger';
+import type { Privacy } from './privacy/privacy';
 import type { Repositories } from './store/repositories';
 import type { WhatsAppGateway } from './whatsapp/gateway';
 
@@ -19,6 +20,8 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   clock: Clock;
+  /** Keyed pseudonyms and suppression keys (PRIVACY_KEY). */
+  privacy: Privacy;
   repos: Repositories;
   gateway: WhatsAppGateway;
   health: Health;

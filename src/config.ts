@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { AppError } from './errors';
@@ -16,6 +17,9 @@ function seconds(min: number, max: number) {
   return z.coerce.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 }
 
+/** A secret for keyed hashes (HMAC-SHA256): long enough that it cannot be guessed (`openssl rand -hex 32`). */
+const privacyKey = z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)');
+
 const timezone = z.string().refine(isTimeZone, 'must be an IANA time zone like Europe/London');
 
 /** Every environment key the app reads, with its rule. README's configuration table mirrors this. */
@@ -28,6 +32,11 @@ const schema = z.object({
   SLACK_ADMIN_CHANNEL: optional(channelId),
   SLACK_LEADS: optional(userIdList),
   SLACK_LEADS_GROUP: optional(z.string().regex(/^S[A-Z0-9]{5,}$/, 'must be a user group ID like S0123ABCD')),
+  SLACK_AGENTS: optional(userIdList),
+  SLACK_AGENTS_GROUP: optional(z.string().regex(/^S[A-Z0-9]{5,}$/, 'must be a user group ID like S0123ABCD')),
+  PRIVACY_KEY: optional(privacyKey),
+  PRIVACY_KEY_PREVIOUS: optional(z.string().transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean)).pipe(z.array(privacyKey))),
+  HEALTH_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
   MONGODB_URI: optional(z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')),
   STORE: optional(z.enum(['memory'], { error: 'must be "memory" or unset' })),
   MONGOMS_SYSTEM_BINARY: optional(z.string()),
@@ -35,6 +44,7 @@ const schema = z.object({
   WHATSAPP_GATEWAY: optional(z.enum(['wwebjs', 'none'], { error: 'must be wwebjs or none' })),
   WHATSAPP_DATA_PATH: optional(z.string()),
   CHROMIUM_PATH: optional(z.string()),
+  WHATSAPP_NO_SANDBOX: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
   WHATSAPP_GROUPS: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
   WHATSAPP_READY_TIMEOUT_SEC: optional(seconds(10, 3600)),
   WHATSAPP_LEASE_TTL_SEC: optional(seconds(10, 600)),
@@ -81,12 +91,25 @@ export interface Config {
     adminChannel?: string;
     leads: string[];
     leadsGroup?: string;
+    /** Who may use the app at all (with the leads); both unset: every workspace member is an agent. */
+    agents: string[];
+    agentsGroup?: string;
   };
+  /**
+   * The secret behind suppression keys and pseudonyms (HMAC-SHA256). Never stored in MongoDB.
+   * `previousKeys`: keys rotated out, still tried when looking a number up (README → Erasure).
+   * `ephemeral`: no key was configured (STORE=memory only), so one was made up for this process.
+   */
+  privacy: { key: string; previousKeys: string[]; ephemeral: boolean };
+  /** `/readyz` details need `Authorization: Bearer <token>`; unset: only the public one-word body. */
+  health: { token?: string };
   store: { mongodbUri?: string; inProcess: boolean; systemBinary?: string; dataDir: string };
   whatsapp: {
     gateway: 'wwebjs' | 'none';
     dataPath: string;
     chromiumPath: string;
+    /** Run Chromium without its sandbox (only where it cannot have one; it renders strangers' content). */
+    noSandbox: boolean;
     /** Mirror group chats too (status broadcasts never are). */
     allowGroups: boolean;
     readyTimeoutMs: number;
@@ -137,9 +160,13 @@ export interface Config {
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
-    throw configError(problems);
+  // The key outlives every database it protects: a store that keeps data needs one given to it.
+  const privacyMissing = !env.PRIVACY_KEY && env.STORE !== 'memory'
+    ? ['PRIVACY_KEY is required (unless STORE=memory): a secret of at least 32 characters, e.g. from `openssl rand -hex 32` (README → Erasure)']
+    : [];
+  if (!parsed.success || privacyMissing.length > 0) {
+    const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
+    throw configError([...problems, ...privacyMissing]);
   }
   const e = parsed.data;
   if (e.MONGODB_URI && e.STORE) {
@@ -156,7 +183,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       adminChannel: e.SLACK_ADMIN_CHANNEL,
       leads: e.SLACK_LEADS ?? [],
       leadsGroup: e.SLACK_LEADS_GROUP,
+      agents: e.SLACK_AGENTS ?? [],
+      agentsGroup: e.SLACK_AGENTS_GROUP,
     },
+    privacy: {
+      key: e.PRIVACY_KEY ?? randomBytes(32).toString('hex'),
+      previousKeys: e.PRIVACY_KEY_PREVIOUS ?? [],
+      ephemeral: !e.PRIVACY_KEY,
+    },
+    health: { token: e.HEALTH_TOKEN },
     store: {
       mongodbUri: e.MONGODB_URI,
       inProcess: e.STORE === 'memory',
@@ -167,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       gateway: e.WHATSAPP_GATEWAY ?? 'wwebjs',
       dataPath: e.WHATSAPP_DATA_PATH ?? `${dataDir}/whatsapp`,
       chromiumPath: e.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      noSandbox: e.WHATSAPP_NO_SANDBOX === 'true',
       allowGroups: e.WHATSAPP_GROUPS === 'true',
       readyTimeoutMs: (e.WHATSAPP_READY_TIMEOUT_SEC ?? 120) * 1000,
       leaseTtlMs: (e.WHATSAPP_LEASE_TTL_SEC ?? 30) * 1000,

@@ -15,6 +15,7 @@ import { agentSignatures } from './workflow/agent-signature';
 import { startSnoozeWaker, type SnoozeWaker } from './workflow/snooze-waker';
 import { connectStore } from './store/connect';
 import { createModels, syncIndexes } from './store/models';
+import { createPrivacy } from './privacy/privacy';
 import { createRepositories, type Repositories } from './store/repositories';
 import { resolveStore } from './store/resolve-store';
 import { startAdminNotifier, type AdminNotifier } from './slack/admin/admin-notifier';
@@ -75,7 +76,8 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     await syncIndexes(models);
     logger.info({ store: store.kind }, 'store connected, indexes built');
 
-    const created = createRepositories(models, clock);
+    const privacy = createPrivacy(config.privacy);
+    const created = createRepositories(models, clock, privacy);
     const repos = overrides.wrapRepositories ? overrides.wrapRepositories(created) : created;
     const gateway =
       overrides.gateway ?? createGateway({ config: config.whatsapp, clock, logger, leases: repos.leases, createClient: overrides.whatsappClient });
@@ -98,7 +100,7 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     hygiene.onSettingsChanged(() => scheduler.refresh());
     const signature = agentSignatures(config.bridge.signature, clock);
     const replyIntake = createReplyIntake({ config, repos, clock, logger, signature, wakeOutbound: (waId) => bridge.wakeOutbound(waId), slack: () => built.slack!.app.client, random: overrides.random });
-    const deps: AppDeps = { config, logger, clock, repos, gateway, health, bridge, hygiene, scheduler, cards, signature, replyIntake };
+    const deps: AppDeps = { config, logger, clock, privacy, repos, gateway, health, bridge, hygiene, scheduler, cards, signature, replyIntake };
 
     const slack = (built.slack = await createSlackApp(deps, overrides.slack));
     const { port } = await slack.start();

@@ -112,7 +112,8 @@ export interface ContactRepository {
   addLabels(waId: string, labels: string[]): Promise<Contact | null>;
   removeLabels(waId: string, labels: string[]): Promise<Contact | null>;
   /** Deletes the contact and remembers (hashed) that the number must stay opted out. */
-  erase(waId: string, at: Date): Promise<void>;
+  /** Deletes the contact and keeps its number opted out (a keyed suppression entry); `by`: the lead who erased. */
+  erase(waId: string, at: Date, by?: string): Promise<void>;
   /**
    * The contacts that are the same person as this one under their other WhatsApp id (its alias,
    * or those naming it as theirs).

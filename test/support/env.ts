@@ -4,6 +4,7 @@ export function validEnv(overrides: Record<string, string | undefined> = {}): Re
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: 'test-signing-secret',
     SLACK_INBOX_CHANNEL: 'C0INBOX01',
+    PRIVACY_KEY: 'test-privacy-key-0123456789abcdef0123456789',
     ...overrides,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];

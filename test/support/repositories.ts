@@ -1,6 +1,7 @@
 import type { Clock } from '../../src/clock';
 import { createModels, syncIndexes } from '../../src/store/models';
 import { createRepositories, type Repositories } from '../../src/store/repositories';
+import { testPrivacy } from './privacy';
 import type { TestDb } from './mongo';
 
 /**
@@ -12,7 +13,7 @@ export function useRepositories(db: TestDb, clock: Clock, clear: string[]): Repo
   beforeAll(async () => {
     const models = createModels(db.mongoose);
     await syncIndexes(models);
-    built = createRepositories(models, clock);
+    built = createRepositories(models, clock, testPrivacy());
   });
   beforeEach(async () => {
     for (const name of clear) await db.db.collection(name).deleteMany({});

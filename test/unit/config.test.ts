@@ -20,9 +20,10 @@ describe('loadConfig', () => {
         expect.stringMatching(/^SLACK_BOT_TOKEN /),
         expect.stringMatching(/^SLACK_SIGNING_SECRET /),
         expect.stringMatching(/^SLACK_INBOX_CHANNEL /),
+        expect.stringMatching(/^PRIVACY_KEY is required \(unless STORE=memory\)/),
       ]),
     );
-    expect(problems).toHaveLength(3);
+    expect(problems).toHaveLength(4);
   });
 
   it('when several keys are invalid, then each is named with its rule', () => {
@@ -118,6 +119,7 @@ describe('loadConfig', () => {
       gateway: 'wwebjs',
       dataPath: 'data/whatsapp',
       chromiumPath: '/usr/bin/chromium',
+      noSandbox: false,
       allowGroups: false,
       readyTimeoutMs: 120_000,
       leaseTtlMs: 30_000,
@@ -131,6 +133,30 @@ describe('loadConfig', () => {
     expect(config.slack.appToken).toBeUndefined();
     expect(config.store.mongodbUri).toBeUndefined();
     expect(config.port).toBe(3000);
+  });
+
+  it('when the privacy key is missing, short or rotated, then it is required unless STORE=memory, and previous keys are kept for lookups', () => {
+    expect(problemsOf(validEnv({ PRIVACY_KEY: undefined }))).toEqual([expect.stringMatching(/^PRIVACY_KEY is required .*openssl rand -hex 32/)]);
+    expect(problemsOf(validEnv({ PRIVACY_KEY: 'short' }))).toEqual(['PRIVACY_KEY must be at least 32 characters (openssl rand -hex 32)']);
+    expect(problemsOf(validEnv({ PRIVACY_KEY_PREVIOUS: 'x'.repeat(32) + ',tiny' }))).toEqual(['PRIVACY_KEY_PREVIOUS must be at least 32 characters (openssl rand -hex 32)']);
+    const memory = loadConfig(validEnv({ PRIVACY_KEY: undefined, STORE: 'memory' })).privacy;
+    expect(memory).toMatchObject({ ephemeral: true, previousKeys: [] });
+    expect(memory.key).toMatch(/^[0-9a-f]{64}$/);
+    const rotated = loadConfig(validEnv({ PRIVACY_KEY: 'n'.repeat(40), PRIVACY_KEY_PREVIOUS: ` ${'o'.repeat(32)} , ${'p'.repeat(32)}` })).privacy;
+    expect(rotated).toEqual({ key: 'n'.repeat(40), previousKeys: ['o'.repeat(32), 'p'.repeat(32)], ephemeral: false });
+  });
+
+  it('when agents, the health token and the sandbox switch are set, then they are read; bad values are named', () => {
+    const config = loadConfig(validEnv({ SLACK_AGENTS: 'U0AGENT1, U0AGENT2', SLACK_AGENTS_GROUP: 'S0AGENTS', HEALTH_TOKEN: 'h'.repeat(16), WHATSAPP_NO_SANDBOX: 'true' }));
+    expect(config.slack).toMatchObject({ agents: ['U0AGENT1', 'U0AGENT2'], agentsGroup: 'S0AGENTS' });
+    expect(config.health.token).toBe('h'.repeat(16));
+    expect(config.whatsapp.noSandbox).toBe(true);
+    expect(problemsOf(validEnv({ SLACK_AGENTS: 'ana', SLACK_AGENTS_GROUP: 'agents', HEALTH_TOKEN: 'short', WHATSAPP_NO_SANDBOX: 'yes' }))).toEqual([
+      'SLACK_AGENTS must be Slack user IDs like U0123ABCD',
+      'SLACK_AGENTS_GROUP must be a user group ID like S0123ABCD',
+      'HEALTH_TOKEN must be at least 16 characters',
+      'WHATSAPP_NO_SANDBOX must be true or false',
+    ]);
   });
 
   it('when leads are listed with spaces, then they are trimmed into IDs', () => {

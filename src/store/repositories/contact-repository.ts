@@ -2,10 +2,10 @@ import { trusted } from 'mongoose';
 import type { ConversationChange, OwedNotice } from '../../domain/conversation';
 import { CONSENT_STATUSES, type Contact, type ContactRepository, type Consent, type ConsentStatus, type InboundSighting, type OwedOptOut, type Segment, type SlackConversation } from '../../domain/contact';
 import { waIdToE164 } from '../../domain/phone';
-import { suppressionKey } from '../../domain/suppression';
 import type { Models } from '../models';
 import { stringKey } from './filter-values';
 import { isDuplicateKey } from './mongo-errors';
+import type { SuppressionRepository } from './suppression-repository';
 
 type ContactDoc = Omit<Contact, 'id'> & { _id: { toString(): string } };
 
@@ -16,7 +16,7 @@ function toContact(doc: ContactDoc | null): Contact | null {
 }
 
 /** Contacts in MongoDB. Every write is a single atomic update keyed on the WhatsApp id. */
-export function createContactRepository(models: Models): ContactRepository {
+export function createContactRepository(models: Models, suppressions: SuppressionRepository): ContactRepository {
   const { Contact: model } = models;
   const opts = { returnDocument: 'after', lean: true } as const;
 
@@ -59,7 +59,8 @@ export function createContactRepository(models: Models): ContactRepository {
   /** Why a new contact starts opted out, if it does: its number (or its other id's) was erased, or its other id opted out. */
   async function inheritedOptOut(sighting: InboundSighting): Promise<string | undefined> {
     const ids = [sighting.waId, ...(sighting.alias && stringKey(sighting.alias) !== undefined ? [sighting.alias] : [])];
-    for (const id of ids) if (await models.Suppression.exists({ _id: { $eq: suppressionKey(id) } })) return 'suppressed:erased';
+    const suppressed = await suppressions.lookup(ids);
+    for (const id of ids) if (suppressed.has(id)) return `suppressed:${suppressed.get(id)!.reason}`;
     if (ids.length > 1 && (await model.exists({ waId: { $eq: ids[1] }, 'consent.status': 'opted_out' }))) return `alias:${ids[1]}`;
     return undefined;
   }
@@ -165,10 +166,9 @@ export function createContactRepository(models: Models): ContactRepository {
     async removeLabels(waId, labels) {
       return byWaId(waId, { $pull: { labels: { $in: labels } } });
     },
-    async erase(waId, at) {
+    async erase(waId, at, by) {
       if (stringKey(waId) === undefined) return;
-      const key = suppressionKey(waId);
-      await models.Suppression.updateOne({ _id: { $eq: key } }, { $set: { reason: 'erased', at } }, { upsert: true });
+      await suppressions.suppress(waId, { reason: 'erased', at, ...(by ? { by } : {}) });
       await model.deleteOne({ waId: { $eq: waId } });
     },
     async twinsOf(contact) {
@@ -185,12 +185,8 @@ export function createContactRepository(models: Models): ContactRepository {
       await model.updateOne({ waId: { $eq: waId } }, { $set: { aliasWaId: alias } });
     },
     async erasedAt(waIds) {
-      const keys = new Map(waIds.flatMap((waId) => (stringKey(waId) === undefined ? [] : [[suppressionKey(waId), waId] as const])));
-      if (keys.size === 0) return new Map();
-      // Hex digests only reach the $in, so it may pass the filter sanitizer.
-      const docs = await models.Suppression.find({ _id: trusted({ $in: [...keys.keys()] }) }, { at: 1 }).lean<Array<{ _id: string; at?: Date }>>();
-      // An entry without a time (none is written so) counts as erased for ever: the safe reading.
-      return new Map(docs.map((d) => [keys.get(d._id)!, d.at ?? new Date(8.64e15)] as const));
+      const found = await suppressions.lookup(waIds);
+      return new Map([...found].flatMap(([waId, s]) => (s.reason === 'erased' ? [[waId, s.at] as const] : [])));
     },
     async latestInboundAt() {
       // Descending, a missing date sorts last: the first document has the newest, if any has one.

@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock';
+import type { Privacy } from '../../privacy/privacy';
 import type { Models } from '../models';
 import { createAuditLog } from './audit-log';
 import { createConsentLedger } from './consent-ledger';
@@ -14,12 +15,15 @@ import { createMediaRepository } from './media-repository';
 import { createMessageRepository } from './message-repository';
 import { createQuickReplyRepository } from './quick-reply-repository';
 import { createSettingsRepository } from './settings-repository';
+import { createSuppressionRepository } from './suppression-repository';
 
 /** Every repository the core uses, over one set of models. */
-export function createRepositories(models: Models, clock: Clock) {
+export function createRepositories(models: Models, clock: Clock, privacy: Privacy) {
   const consentLedger = createConsentLedger(models);
+  const suppressions = createSuppressionRepository(models, privacy);
   return {
-    contacts: createContactRepository(models),
+    contacts: createContactRepository(models, suppressions),
+    suppressions,
     conversations: createConversationRepository(models),
     consentLedger,
     hygiene: createHygieneRepository(models, consentLedger),

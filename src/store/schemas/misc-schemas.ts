@@ -101,12 +101,16 @@ export const mediaSchema = new Schema(
   { collection: 'media', versionKey: false },
 );
 
-/** Numbers that must stay opted out after their contact was erased: only a hash of the WhatsApp id. */
+/**
+ * Numbers that must stay opted out with no contact behind them (erased, or opted out before they
+ * ever wrote): only a keyed hash of the WhatsApp id (README → Erasure).
+ */
 export const suppressionSchema = new Schema(
   {
     _id: { type: String, required: true },
     reason: { type: String, required: true },
     at: { type: Date, required: true },
+    by: String,
   },
   { collection: 'suppressions', versionKey: false },
 );

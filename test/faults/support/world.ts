@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { connectStore } from '../../../src/store/connect';
 import { createModels } from '../../../src/store/models';
 import { createRepositories, type Repositories } from '../../../src/store/repositories';
+import { testPrivacy } from '../../support/privacy';
 import { startTestApp, type TestApp } from '../../support/app-harness';
 import { manualClock } from '../../support/bridge-helpers';
 import { CrashSwitch } from '../../support/crash-switch';
@@ -75,7 +76,7 @@ export class World {
     this.slack = await startFakeSlackApi();
     this.slack.respond('chat.postMessage', () => this.slackAnswer());
     this.connection = await connectStore(testServerUri(), { dbName: this.dbName });
-    this.oracle = createRepositories(createModels(this.connection), this.clock.clock);
+    this.oracle = createRepositories(createModels(this.connection), this.clock.clock, testPrivacy());
     this.gateway = new ProbedGateway(this.clock.clock, async (chatId) => (await this.oracle.contacts.findByWaId(chatId))?.consent.status ?? 'no contact', this.nextSeq);
     for (let slot = 0; slot < this.schedule.instances; slot++) this.slots[slot] = await this.start(slot);
   }

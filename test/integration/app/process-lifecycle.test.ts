@@ -12,6 +12,7 @@ describe('the app process', () => {
 
   const env = () => ({
     SLACK_BOT_TOKEN: 'xoxb-process-test',
+    PRIVACY_KEY: 'process-test-privacy-key-0123456789abcdef',
     SLACK_SIGNING_SECRET: 'secret',
     SLACK_INBOX_CHANNEL: 'C0INBOX01',
     SLACK_API_URL: slack.url,

@@ -1,6 +1,6 @@
 import { runMain } from '../../support/run-main';
 
-const slack = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret', SLACK_INBOX_CHANNEL: 'C0INBOX01' };
+const slack = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret', SLACK_INBOX_CHANNEL: 'C0INBOX01', PRIVACY_KEY: 'startup-test-privacy-key-0123456789abcdef' };
 
 describe('start-up failures', () => {
   it('when Slack credentials are missing, then it exits 1 listing every missing key, without a stack trace', async () => {

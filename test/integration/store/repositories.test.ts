@@ -1,5 +1,6 @@
 import { createModels, syncIndexes, type Models } from '../../../src/store/models';
 import { createRepositories, type Repositories } from '../../../src/store/repositories';
+import { testPrivacy } from '../../support/privacy';
 import { consentEvent, inboundSighting, newInboundMessage, waId } from '../../support/factories';
 import { useTestDb } from '../../support/mongo';
 
@@ -12,7 +13,7 @@ describe('repositories over a real MongoDB wire connection', () => {
   beforeAll(async () => {
     models = createModels(ctx.mongoose);
     await syncIndexes(models);
-    repos = createRepositories(models, () => now);
+    repos = createRepositories(models, () => now, testPrivacy());
   });
 
   describe('contacts', () => {

@@ -1,6 +1,7 @@
 import { silentLogger } from '../../../src/logger';
 import { createModels, syncIndexes } from '../../../src/store/models';
 import { createRepositories } from '../../../src/store/repositories';
+import { testPrivacy } from '../../support/privacy';
 import { LeasedGateway } from '../../../src/whatsapp/leased-gateway';
 import { FakeWhatsAppGateway } from '../../support/fake-whatsapp-gateway';
 import { useTestDb } from '../../support/mongo';
@@ -17,7 +18,7 @@ describe('one WhatsApp session across instances', () => {
     await syncIndexes(models);
     const inner = new FakeWhatsAppGateway(clock);
     const starts = jest.spyOn(inner, 'start');
-    const gateway = new LeasedGateway({ inner, leases: createRepositories(models, clock).leases, holder, ttlMs: TTL, clock, logger: silentLogger(), leaseName });
+    const gateway = new LeasedGateway({ inner, leases: createRepositories(models, clock, testPrivacy()).leases, holder, ttlMs: TTL, clock, logger: silentLogger(), leaseName });
     return { inner, starts, gateway };
   }
 

@@ -1,5 +1,4 @@
 import type { AppDeps } from '../../../app-deps';
-import { suppressionKey } from '../../../domain/suppression';
 import { contactDisplayName } from '../../blocks/contact-card';
 import { escapeMrkdwn } from '../../mrkdwn';
 import { contactByPhone } from './contact-lookup';
@@ -12,7 +11,7 @@ import type { Subcommand } from './subcommand';
  * Consent ledger entries are kept: they are the record of why
  * messages were or were not sent (README → Consent → Erasure).
  */
-export function forgetSubcommand(deps: Pick<AppDeps, 'repos' | 'clock' | 'config'>): Subcommand {
+export function forgetSubcommand(deps: Pick<AppDeps, 'repos' | 'clock' | 'config' | 'privacy'>): Subcommand {
   return {
     name: 'forget',
     usage: '/wa forget <phone>',
@@ -30,8 +29,8 @@ export function forgetSubcommand(deps: Pick<AppDeps, 'repos' | 'clock' | 'config
       for (const one of [...twins, contact]) {
         const theirs = await deps.repos.messages.eraseContact(one.waId);
         await deps.repos.consentLedger.append({ contact: one.waId, type: 'erased', source: 'slack:command', actor: userId, evidence: 'personal data erased on request', at });
-        await deps.repos.contacts.erase(one.waId, at);
-        await deps.repos.audit.record({ actor: userId, action: 'forget', args: { suppression: suppressionKey(one.waId) }, outcome: 'ok', at });
+        await deps.repos.contacts.erase(one.waId, at, userId);
+        await deps.repos.audit.record({ actor: userId, action: 'forget', args: { contact: deps.privacy.pseudonym(one.waId) }, outcome: 'ok', at });
         posts.push(...theirs);
         // Our own posts can go too: the card and the mirrored messages.
         ours.push(...(one.slack ? [{ channel: one.slack.channel, ts: one.slack.threadTs }] : []), ...theirs);
