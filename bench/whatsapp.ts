@@ -10,10 +10,14 @@ const root = path.resolve(__dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 /** Let start-up garbage settle before reading memory. */
 const SETTLE_MS = 5_000;
+/** The full /readyz report (with memory) needs the health token. */
+const HEALTH_TOKEN = 'bench-health-token-0123456789';
 
 interface Readiness {
   whatsapp: { state: string; browserRssMb?: number };
   appRssMb: number;
+  /** Memory is sampled every 15 s, not when asked. */
+  memorySampledAt: string;
 }
 
 /**
@@ -48,7 +52,7 @@ export async function runWhatsAppBench(): Promise<void> {
   }
 }
 
-/** Starts the built app, waits until `ready(report)` holds and memory settles, returns /readyz, stops it. */
+/** Starts the built app, waits until `ready(report)` holds and memory settles, returns the first /readyz sampled after that, stops it. */
 async function idleReadiness(env: Record<string, string>, ready: (r: Readiness) => boolean, slackUrl: string): Promise<Readiness> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-wa-'));
   const port = await freePort();
@@ -65,21 +69,35 @@ async function idleReadiness(env: Record<string, string>, ready: (r: Readiness) 
       DATA_DIR: dataDir,
       PORT: String(port),
       LOG_LEVEL: 'warn',
+      HEALTH_TOKEN,
+      // Chromium refuses its sandbox as root; a bench box running as root must say so explicitly.
+      ...(process.getuid?.() === 0 ? { WHATSAPP_NO_SANDBOX: 'true' } : {}),
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
+  const readyz = () =>
+    fetch(`http://127.0.0.1:${port}/readyz`, { headers: { authorization: `Bearer ${HEALTH_TOKEN}` } }).then(
+      (r) => r.json() as Promise<Readiness>,
+      () => undefined,
+    );
+  /** Polls until `check` holds; the app samples memory every 15 s, so this can take that long. */
+  const until = async (check: (r: Readiness) => boolean, what: string) => {
     const deadline = Date.now() + 60_000;
     let last: Readiness | undefined;
-    while (!last || !ready(last)) {
-      if (Date.now() > deadline) throw new Error(`the app did not reach the expected state: ${JSON.stringify(last)}`);
+    while (!last || !check(last)) {
+      if (Date.now() > deadline) throw new Error(`the app did not reach ${what}: ${JSON.stringify(last)}`);
       await new Promise((r) => setTimeout(r, 200));
-      last = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.json() as Promise<Readiness>, () => undefined);
+      last = await readyz();
     }
+    return last;
+  };
+  try {
+    await until(ready, 'the expected state');
     await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const settled = (await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as Readiness;
+    const settledAt = Date.now();
+    const settled = await until((r) => Date.parse(r.memorySampledAt) >= settledAt, 'a memory sample after settling');
     if (!ready(settled)) throw new Error(`the app left the expected state while settling: ${JSON.stringify(settled)}`);
     return settled;
   } finally {

@@ -8,7 +8,7 @@ import type { WhatsAppGateway } from './gateway';
 import { LeasedGateway } from './leased-gateway';
 import { createNullGateway } from './null-gateway';
 import { SendThrottle, withSendThrottle } from './send-throttle';
-import { wwebjsClientFactory } from './wwebjs-client';
+import { sandboxNotice, wwebjsClientFactory } from './wwebjs-client';
 import type { WwebjsClient } from './wwebjs-client';
 import { WwebjsGateway } from './wwebjs-gateway';
 
@@ -19,6 +19,8 @@ export interface GatewayDeps {
   leases: LeaseRepository;
   /** Tests script the browser side; everything above it is the production chain. */
   createClient?: () => WwebjsClient;
+  /** Tests say whether the process runs as root; by default process.getuid() === 0. */
+  runningAsRoot?: boolean;
 }
 
 /** A new client must show a QR or log in within this time; WhatsApp Web loads in seconds when reachable. */
@@ -36,12 +38,17 @@ const BACKOFF = { baseMs: 2_000, maxMs: 300_000 };
 export function createGateway(deps: GatewayDeps): WhatsAppGateway {
   const { config, clock, logger } = deps;
   if (config.gateway === 'none') return createNullGateway(clock);
-  const real = wwebjsClientFactory({ dataPath: config.dataPath, chromiumPath: config.chromiumPath });
+  const runningAsRoot = deps.runningAsRoot ?? process.getuid?.() === 0;
+  const real = wwebjsClientFactory({ dataPath: config.dataPath, chromiumPath: config.chromiumPath, noSandbox: config.noSandbox, runningAsRoot });
+  const log = logger.child({ component: 'whatsapp' });
+  // Said once, at start, where the operator looks; a scripted browser (tests) launches no Chromium.
+  const notice = deps.createClient ? undefined : sandboxNotice({ noSandbox: config.noSandbox, runningAsRoot });
+  if (notice) log[notice.level](notice.message);
   const inner = new WwebjsGateway({
     createClient: deps.createClient ?? real.createClient,
     toMedia: real.toMedia,
     clock,
-    logger: logger.child({ component: 'whatsapp' }),
+    logger: log,
     allowGroups: config.allowGroups,
     readyTimeoutMs: config.readyTimeoutMs,
     startTimeoutMs: START_TIMEOUT_MS,

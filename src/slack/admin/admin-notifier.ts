@@ -3,6 +3,7 @@ import type { Logger } from '../../logger';
 import type { SettingsRepository } from '../../store/repositories/settings-repository';
 import type { GatewayStatus, WhatsAppGateway } from '../../whatsapp/gateway';
 import { gatewayStateLine } from '../blocks/gateway-state';
+import { escapeMrkdwn } from '../mrkdwn';
 
 export interface AdminNotifierOptions {
   client: webApi.WebClient;
@@ -30,6 +31,9 @@ interface Shown {
   qrFileId?: string;
 }
 
+/** Whether the login QR may be posted in the channel, as Slack last answered; why not, if not. */
+type Privacy = { private: true } | { private: false; why: 'public' | string };
+
 /**
  * Keeps the admin channel informed without flooding it: ONE status message, edited in place as
  * the WhatsApp state changes, and the login QR as an image while one is waiting to be scanned.
@@ -37,6 +41,9 @@ interface Shown {
  * A rotating QR is a new upload followed by deleting the previous file: Slack cannot swap the
  * image inside an existing message reliably, and a file upload is the only way to show a locally
  * rendered PNG. Once the state leaves `qr`, the last QR file is deleted — it is a login credential.
+ * For the same reason it is posted only in a private channel: `conversations.info` is asked at
+ * start and before each new QR (a channel can be made public at any time); a public channel, or
+ * one Slack will not describe, gets the status message with a notice instead, and a log line.
  *
  * Work is serialised and coalesced: the gateway can change state faster than Slack accepts
  * updates, and only the latest state matters. Slack errors are logged, never thrown at the gateway.
@@ -49,6 +56,7 @@ export function startAdminNotifier(options: AdminNotifierOptions): AdminNotifier
   let running: Promise<void> = Promise.resolve();
   let dirty = false;
   let stopped = false;
+  let privacy: Privacy | undefined;
 
   const schedule = () => {
     if (stopped || dirty) return;
@@ -76,12 +84,32 @@ export function startAdminNotifier(options: AdminNotifierOptions): AdminNotifier
 
   async function sync(target: { status: GatewayStatus; qr?: string }): Promise<void> {
     const waitingForScan = target.status.state === 'qr' && target.qr !== undefined;
-    if (waitingForScan && target.qr !== shown.qr) await showQr(target.qr!);
-    if (!waitingForScan && shown.qrFileId) await removeQr();
-    const text = statusText(target.status, waitingForScan);
+    if (!privacy || (waitingForScan && target.qr !== shown.qr)) await checkPrivacy();
+    const mayShow = privacy!.private;
+    if (waitingForScan && mayShow && target.qr !== shown.qr) await showQr(target.qr!);
+    if ((!waitingForScan || !mayShow) && shown.qrFileId) await removeQr();
+    if (!mayShow) shown.qr = target.qr;
+    const text = statusText(target.status, waitingForScan, privacy!);
     if (text !== shown.status) {
       await upsertStatus(text);
       shown.status = text;
+    }
+  }
+
+  /** Asks Slack whether the channel is private; says so in the log when the answer changes. */
+  async function checkPrivacy(): Promise<void> {
+    const before = privacy;
+    try {
+      const info = await client.conversations.info({ channel });
+      privacy = info.channel?.is_private === true ? { private: true } : { private: false, why: 'public' };
+    } catch (err) {
+      privacy = { private: false, why: (err as { data?: { error?: string } }).data?.error ?? (err instanceof Error ? err.message : String(err)) };
+    }
+    if (privacy.private || (before && !before.private && before.why === privacy.why)) return;
+    if (privacy.why === 'public') {
+      log.error('SLACK_ADMIN_CHANNEL is a public channel: the WhatsApp login QR is a credential (whoever scans it first links their phone), so it is not posted there. Make it a private channel with the bot in it');
+    } else {
+      log.error({ slackError: privacy.why }, `could not check that SLACK_ADMIN_CHANNEL is private (${privacy.why}; conversations.info needs the channels:read and groups:read scopes, and the bot in the channel): the WhatsApp login QR is not posted there`);
     }
   }
 
@@ -145,9 +173,17 @@ export function startAdminNotifier(options: AdminNotifierOptions): AdminNotifier
   };
 }
 
-function statusText(status: GatewayStatus, waitingForScan: boolean): string {
-  const hint = waitingForScan ? '\nA login QR is posted below: scan it from the phone that owns the number.' : '';
-  return `*WhatsApp:* ${gatewayStateLine(status)}${hint}`;
+function statusText(status: GatewayStatus, waitingForScan: boolean, privacy: Privacy): string {
+  if (privacy.private) {
+    const hint = waitingForScan ? '\nA login QR is posted below: scan it from the phone that owns the number.' : '';
+    return `*WhatsApp:* ${gatewayStateLine(status)}${hint}`;
+  }
+  const where = privacy.why === 'public' ? 'this channel is public' : `Switchboard could not check that this channel is private (${escapeMrkdwn(privacy.why)})`;
+  const waiting = waitingForScan ? 'A login QR is waiting to be scanned, but it is not posted here: ' : 'Login QRs are not posted here: ';
+  return (
+    `*WhatsApp:* ${gatewayStateLine(status)}\n:warning: ${waiting}${where}, and the QR is a credential — whoever scans it first links their phone. ` +
+    'Use a private channel with the bot in it as SLACK_ADMIN_CHANNEL, or scan the QR in the terminal the app runs in.'
+  );
 }
 
 function statusBlocks(text: string) {

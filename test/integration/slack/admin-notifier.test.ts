@@ -2,15 +2,17 @@ import { startTestApp, type TestApp } from '../../support/app-harness';
 import { uniqueDbName } from '../../support/mongo';
 import { useFakeSlackApi } from '../../support/slack/fake-slack-api';
 
-const ADMIN = 'C0ADMIN01';
+/** Private: the fake answers `conversations.info` with `is_private: true` for `G…` ids. */
+const ADMIN = 'G0ADMIN01';
+const PUBLIC = 'C0PUBLIC1';
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** The admin channel: one status message edited in place, and the login QR while one is waiting. */
 describe('admin channel status and login QR', () => {
   const slack = useFakeSlackApi();
 
-  async function start(dbName = uniqueDbName('admin'), keepDb = false, printQr?: (text: string) => void): Promise<TestApp> {
-    const t = await startTestApp({ SLACK_ADMIN_CHANNEL: ADMIN }, { slack, dbName, keepDb, ...(printQr ? { printQr } : {}) });
+  async function start(dbName = uniqueDbName('admin'), keepDb = false, printQr?: (text: string) => void, channel = ADMIN): Promise<TestApp> {
+    const t = await startTestApp({ SLACK_ADMIN_CHANNEL: channel }, { slack, dbName, keepDb, ...(printQr ? { printQr } : {}) });
     await t.app.adminNotifier!.idle();
     return t;
   }
@@ -30,6 +32,8 @@ describe('admin channel status and login QR', () => {
       expect(slack.callsTo('chat.postMessage').map((c) => c.args.channel)).toEqual([ADMIN]);
 
       await qrShown(t, 'QR-ONE');
+      // Only after Slack confirmed the channel is private.
+      expect(slack.callsTo('conversations.info').map((c) => c.args.channel)).toContain(ADMIN);
       const [first] = uploadedFileIds();
       expect(slack.callsTo('files.completeUploadExternal')[0]!.args.channel_id).toBe(ADMIN);
       expect(slack.uploads.get(first!)!.subarray(0, 8)).toEqual(PNG_MAGIC);
@@ -117,5 +121,71 @@ describe('admin channel status and login QR', () => {
     } finally {
       await t.stop();
     }
+  });
+
+  describe('the QR is a credential: only a private channel gets it', () => {
+    const SECRET = 'QR-SECRET-PAYLOAD';
+    const uploads = () => slack.calls.filter((c) => c.method.startsWith('files.getUploadURL') || c.method === 'files.completeUploadExternal');
+    const lastStatus = () => String((slack.callsTo('chat.update').at(-1) ?? slack.callsTo('chat.postMessage').at(-1))!.args.text);
+
+    it('when SLACK_ADMIN_CHANNEL is public, then start-up says so, the QR is never posted, and the channel gets a notice without it', async () => {
+      const t = await start(undefined, false, undefined, PUBLIC);
+      try {
+        expect(slack.callsTo('conversations.info').map((c) => c.args.channel)).toEqual([PUBLIC]);
+        const warned = t.logs.filter((l) => l.component === 'admin-notifier' && /SLACK_ADMIN_CHANNEL/.test(String(l.msg)) && /public/.test(String(l.msg)));
+        expect(warned).toHaveLength(1);
+        expect(String(warned[0]!.msg)).toMatch(/private channel/);
+        // The status message, posted at start, already carries the notice.
+        expect(String(slack.callsTo('chat.postMessage')[0]!.args.text)).toMatch(/public.*private channel/s);
+
+        await qrShown(t, SECRET);
+        await qrShown(t, `${SECRET}-2`);
+        expect(uploads()).toEqual([]);
+        expect(lastStatus()).toMatch(/login QR is waiting/);
+        expect(lastStatus()).toMatch(/not posted here/);
+        expect(lastStatus()).toMatch(/private channel/);
+        expect(JSON.stringify(slack.calls)).not.toContain(SECRET);
+        expect(JSON.stringify(t.logs)).not.toContain(SECRET);
+        // One clear line, not one per rotation.
+        expect(t.logs.filter((l) => /not posted/.test(String(l.msg)))).toHaveLength(1);
+      } finally {
+        await t.stop();
+      }
+    });
+
+    it('when Slack will not say whether the channel is private (a missing scope), then the QR is not posted and the log names the scopes', async () => {
+      slack.respond('conversations.info', () => ({ ok: false, error: 'missing_scope', needed: 'groups:read' }));
+      const t = await start();
+      try {
+        await qrShown(t, SECRET);
+        expect(uploads()).toEqual([]);
+        expect(JSON.stringify(slack.calls)).not.toContain(SECRET);
+        const line = t.logs.find((l) => l.component === 'admin-notifier' && /could not check/.test(String(l.msg)));
+        expect(String(line?.msg)).toMatch(/missing_scope/);
+        expect(String(line?.msg)).toMatch(/channels:read.*groups:read/);
+        expect(lastStatus()).toMatch(/login QR is waiting/);
+        expect(lastStatus()).toMatch(/not posted here/);
+      } finally {
+        await t.stop();
+      }
+    });
+
+    it('when the channel is made public while a QR is shown, then the shown QR is deleted and the next one is not posted', async () => {
+      const t = await start();
+      try {
+        await qrShown(t, 'QR-ONE');
+        const [first] = uploadedFileIds();
+        expect(first).toBeDefined();
+
+        slack.respond('conversations.info', { ok: true, channel: { id: ADMIN, is_private: false } });
+        await qrShown(t, SECRET);
+        expect(uploadedFileIds()).toEqual([first]);
+        expect(slack.callsTo('files.delete').map((c) => c.args.file)).toEqual([first]);
+        expect(JSON.stringify(slack.calls)).not.toContain(SECRET);
+        expect(lastStatus()).toMatch(/not posted here/);
+      } finally {
+        await t.stop();
+      }
+    });
   });
 });

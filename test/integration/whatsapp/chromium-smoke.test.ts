@@ -11,6 +11,12 @@ import { isProcessAlive } from '../../support/processes';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
+/**
+ * CI runs the tests as root (in a container), where Chromium will not start with its sandbox on;
+ * the app refuses that unless WHATSAPP_NO_SANDBOX=true, so the smoke test asks for it exactly then.
+ * It loads no one's content (offline). As non-root it runs with the sandbox, as the app does by default.
+ */
+const noSandbox = process.getuid?.() === 0;
 if (!haveChromium) {
   // Skipped, not failed: the smoke test needs a real browser. `.ci/run` installs Debian's chromium
   // when it can (README → WhatsApp → CI); this line says why it did not run.
@@ -60,7 +66,7 @@ function gatewayOptions(real: ReturnType<typeof wwebjsClientFactory>) {
   });
 
   it('when web.whatsapp.com cannot be reached, then the state says so, and stopping leaves no browser running', async () => {
-    const real = wwebjsClientFactory({ dataPath, chromiumPath: CHROMIUM });
+    const real = wwebjsClientFactory({ dataPath, chromiumPath: CHROMIUM, noSandbox });
     const made: WwebjsClient[] = [];
     const states: GatewayStatus[] = [];
     const gateway = new WwebjsGateway({
@@ -98,7 +104,7 @@ function gatewayOptions(real: ReturnType<typeof wwebjsClientFactory>) {
 
   it('when the whole app runs the real client offline, then Slack is still served, /readyz reports WhatsApp, and shutdown leaves no browser', async () => {
     const appData = mkdtempSync(join(tmpdir(), 'switchboard-wa-app-'));
-    const real = wwebjsClientFactory({ dataPath: appData, chromiumPath: CHROMIUM });
+    const real = wwebjsClientFactory({ dataPath: appData, chromiumPath: CHROMIUM, noSandbox });
     const t = await startTestApp({}, { whatsappClient: real.createClient });
     try {
       const gateway = t.app.deps.gateway;
@@ -108,7 +114,8 @@ function gatewayOptions(real: ReturnType<typeof wwebjsClientFactory>) {
       });
       const ready = await fetch(`${t.baseUrl}/readyz`);
       expect(ready.status).toBe(200);
-      expect(((await ready.json()) as { whatsapp: { state: string } }).whatsapp.state).toBe('unreachable');
+      // The public body: one word per part (details need HEALTH_TOKEN).
+      expect(((await ready.json()) as { whatsapp: string }).whatsapp).toBe('unreachable');
     } finally {
       // Stopped while reconnect attempts (2 s backoff) may be launching another browser.
       await t.stop();
@@ -119,7 +126,7 @@ function gatewayOptions(real: ReturnType<typeof wwebjsClientFactory>) {
 
   it('when stopped while the browser is still launching, then the browser is closed once it is up, not left running', async () => {
     const launchData = mkdtempSync(join(tmpdir(), 'switchboard-wa-launch-'));
-    const real = wwebjsClientFactory({ dataPath: launchData, chromiumPath: CHROMIUM });
+    const real = wwebjsClientFactory({ dataPath: launchData, chromiumPath: CHROMIUM, noSandbox });
     let initializing: Promise<void> | undefined;
     const gateway = new WwebjsGateway({
       createClient: () => {

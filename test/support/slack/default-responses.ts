@@ -70,7 +70,8 @@ export function defaultResponse(call: SlackCall, baseUrl: string): Document {
     case 'views.publish':
       return { ok: true, view: { id: `V${nextTs().replace('.', '')}`, ...(a.view as Document | undefined) } };
     case 'conversations.info':
-      return { ok: true, channel: { id: a.channel, name: `channel-${String(a.channel).toLowerCase()}`, is_member: true } };
+      // As with Slack's older ids: `G…` is a private channel, anything else public (script it for a private `C…`).
+      return { ok: true, channel: { id: a.channel, name: `channel-${String(a.channel).toLowerCase()}`, is_member: true, is_private: String(a.channel).startsWith('G') } };
     case 'conversations.members':
       return { ok: true, members: [BOT.user_id], response_metadata: { next_cursor: '' } };
     case 'users.info':
