@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 
 const PAGE_SIZE = 4096;
 
@@ -8,17 +8,21 @@ const PAGE_SIZE = 4096;
  * process counts its proportional share (PSS) of pages it shares with others: summing plain RSS
  * counts Chromium's shared pages once per process and roughly doubles the figure. Falls back to
  * RSS where smaps_rollup is unavailable. Linux only (/proc); undefined elsewhere or when gone.
+ *
+ * Finding the children means reading every process's stat file: one file at a time, and
+ * asynchronously, so the event loop keeps serving requests during the walk (the synchronous walk
+ * blocked it for tens of milliseconds on a small machine) and only one libuv worker is taken.
  */
-export function processTreeRssBytes(rootPid: number): number | undefined {
+export async function processTreeRssBytes(rootPid: number): Promise<number | undefined> {
   let entries: string[];
   try {
-    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+    entries = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
   } catch {
     return undefined;
   }
   const children = new Map<number, number[]>();
   for (const name of entries) {
-    const ppid = parentOf(Number(name));
+    const ppid = await parentOf(Number(name));
     if (ppid === undefined) continue;
     children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
   }
@@ -27,7 +31,7 @@ export function processTreeRssBytes(rootPid: number): number | undefined {
   const queue = [rootPid];
   while (queue.length > 0) {
     const pid = queue.pop()!;
-    const bytes = proportionalBytes(pid) ?? residentBytes(pid);
+    const bytes = (await proportionalBytes(pid)) ?? (await residentBytes(pid));
     if (bytes === undefined) continue;
     found = true;
     total += bytes;
@@ -36,28 +40,28 @@ export function processTreeRssBytes(rootPid: number): number | undefined {
   return found ? total : undefined;
 }
 
-function parentOf(pid: number): number | undefined {
+async function parentOf(pid: number): Promise<number | undefined> {
   try {
     // The command name (field 2) is in parentheses and may hold spaces; fields after it are fixed.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   } catch {
     return undefined;
   }
 }
 
-function proportionalBytes(pid: number): number | undefined {
+async function proportionalBytes(pid: number): Promise<number | undefined> {
   try {
-    const kb = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1];
+    const kb = /^Pss:\s+(\d+) kB/m.exec(await readFile(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1];
     return kb === undefined ? undefined : Number(kb) * 1024;
   } catch {
     return undefined;
   }
 }
 
-function residentBytes(pid: number): number | undefined {
+async function residentBytes(pid: number): Promise<number | undefined> {
   try {
-    return Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_SIZE;
+    return Number((await readFile(`/proc/${pid}/statm`, 'utf8')).split(' ')[1]) * PAGE_SIZE;
   } catch {
     return undefined;
   }

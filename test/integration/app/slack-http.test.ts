@@ -54,26 +54,4 @@ describe('the app over signed HTTP requests', () => {
     expect(line).toMatchObject({ team: 'T0TEAM', user: 'U0LOGGED', command: '/wa status', msg: 'command received', subcommand: 'status' });
     expect(typeof line?.reqId).toBe('string');
   });
-
-  it('when /healthz and /readyz are asked, then the process is alive, the store ready and WhatsApp reported', async () => {
-    expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${t.baseUrl}/readyz`);
-    expect(ready.status).toBe(200);
-    const body = (await ready.json()) as { ready: boolean; whatsapp: { state: string } };
-    expect(body.ready).toBe(true);
-    expect(body.whatsapp.state).toBe('connected');
-  });
-
-  it('when a browser runs, then /readyz reports its memory and the app\'s, in MB', async () => {
-    const before = (await (await fetch(`${t.baseUrl}/readyz`)).json()) as { whatsapp: { browserRssMb?: number }; appRssMb: number };
-    expect(before.whatsapp.browserRssMb).toBeUndefined();
-    expect(before.appRssMb).toBeGreaterThan(10);
-    t.gateway.fakeBrowserPid = process.pid; // this very process stands in for Chromium
-    try {
-      const body = (await (await fetch(`${t.baseUrl}/readyz`)).json()) as { whatsapp: { browserRssMb?: number } };
-      expect(body.whatsapp.browserRssMb).toBeGreaterThan(10);
-    } finally {
-      t.gateway.fakeBrowserPid = undefined;
-    }
-  });
 });

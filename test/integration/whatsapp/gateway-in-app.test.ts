@@ -26,9 +26,12 @@ async function until(check: () => boolean, what: string, timeoutMs = 8000): Prom
   }
 }
 
+const HEALTH_TOKEN = 'gateway-in-app-health-token';
+
+/** /readyz as anyone sees it: one word per part. */
 async function readyz(t: TestApp) {
   const res = await fetch(`${t.baseUrl}/readyz`);
-  return { status: res.status, body: (await res.json()) as { ready: boolean; whatsapp: { state: string; detail?: string } } };
+  return { status: res.status, body: (await res.json()) as { ready: boolean; store: string; whatsapp: string } };
 }
 
 /** The production gateway chain (throttle → lease → watchdog) inside the real app, over a scripted client. */
@@ -37,12 +40,14 @@ describe('the WhatsApp gateway inside the app', () => {
 
   it('when web.whatsapp.com cannot be reached, then the app keeps serving Slack and reports the state and its cause', async () => {
     const clients = clientFactory(() => new FakeClient(new Error('net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/')));
-    const t = await startTestApp({}, { slack, whatsappClient: clients.create });
+    const t = await startTestApp({ HEALTH_TOKEN }, { slack, whatsappClient: clients.create });
     try {
       await until(() => t.app.deps.gateway.status().state === 'unreachable', 'unreachable');
       const ready = await readyz(t);
       expect(ready.status).toBe(200);
-      expect(ready.body.whatsapp).toMatchObject({ state: 'unreachable', detail: expect.stringContaining('ERR_NAME_NOT_RESOLVED') });
+      expect(ready.body).toEqual({ ready: true, store: 'ok', whatsapp: 'unreachable' });
+      const details = await fetch(`${t.baseUrl}/readyz`, { headers: { authorization: `Bearer ${HEALTH_TOKEN}` } });
+      expect(((await details.json()) as { whatsapp: unknown }).whatsapp).toMatchObject({ state: 'unreachable', detail: expect.stringContaining('ERR_NAME_NOT_RESOLVED') });
 
       await postSlashCommand(t.baseUrl, SIGNING_SECRET, { text: 'status', response_url: slack.responseUrl('wa-down') });
       const answer = await slack.waitForResponse((p) => p.id === 'wa-down');
@@ -62,8 +67,8 @@ describe('the WhatsApp gateway inside the app', () => {
       await until(() => a.made.length === 1, 'the first instance to build its client');
       a.made[0]!.emit('ready');
       expect(b.made).toHaveLength(0);
-      expect((await readyz(second)).body.whatsapp.state).toBe('standby');
-      expect((await readyz(first)).body.whatsapp.state).toBe('connected');
+      expect((await readyz(second)).body.whatsapp).toBe('standby');
+      expect((await readyz(first)).body.whatsapp).toBe('connected');
       await expect(second.app.deps.gateway.sendText('447911123456@c.us', 'from the standby')).rejects.toMatchObject({ kind: 'not_connected' });
 
       await first.stop(); // releases the lease and destroys its client

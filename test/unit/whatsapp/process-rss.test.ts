@@ -11,13 +11,29 @@ describe('memory of a process tree', () => {
     let grandchild: number | undefined;
     try {
       grandchild = Number(String(await once(child.stdout!, 'data')));
-      const tree = processTreeRssBytes(child.pid!)!;
+      const tree = (await processTreeRssBytes(child.pid!))!;
       expect(tree).toBeGreaterThan(64 * 1024 * 1024);
     } finally {
       if (grandchild) process.kill(grandchild);
       child.kill();
       await once(child, 'exit');
     }
-    expect(processTreeRssBytes(child.pid!)).toBeUndefined();
+    expect(await processTreeRssBytes(child.pid!)).toBeUndefined();
+  });
+
+  it('when the tree is walked, then the event loop keeps turning during the walk instead of waiting for all of /proc', async () => {
+    let turns = 0;
+    let walking = true;
+    const spin = () => {
+      if (!walking) return;
+      turns++;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    const bytes = await processTreeRssBytes(process.pid);
+    walking = false;
+    expect(bytes).toBeGreaterThan(0);
+    // A synchronous walk finishes before the first immediate runs: zero turns.
+    expect(turns).toBeGreaterThan(2);
   });
 });
