@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
+import { createPrivacy } from '../src/privacy/privacy';
 import { startApp, type RunningApp } from '../src/start-app';
 import { FakeWhatsAppGateway } from '../test/support/fake-whatsapp-gateway';
 import { startFakeSlackApi, type FakeSlackApi } from '../test/support/slack/fake-slack-api';
@@ -96,7 +97,7 @@ export async function rig(env: Record<string, string> = {}, slack?: FakeSlackApi
     SLACK_POST_BURST: '100000',
     ...env,
   });
-  const quiet = createLogger({ level: 'error', pretty: false }, new Writable({ write: (_c, _e, done) => done() }));
+  const quiet = createLogger({ level: 'error', pretty: false, pseudonym: createPrivacy(config.privacy).pseudonym }, new Writable({ write: (_c, _e, done) => done() }));
   const app = await startApp(config, quiet, { gateway, printQr: () => {} });
   return {
     app,

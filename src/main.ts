@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from './config';
 import { isAppError } from './errors';
 import { createLogger, type Logger } from './logger';
+import { createPrivacy } from './privacy/privacy';
 import { startApp } from './start-app';
 
 /**
@@ -12,7 +13,8 @@ async function main(): Promise<void> {
   // A local .env is a convenience for development; real deployments set the environment.
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
-  const logger = createLogger(config.log);
+  // Built after the config (whose errors are printed plainly): log lines carry the keyed pseudonym of a contact, never their number.
+  const logger = createLogger({ ...config.log, pseudonym: createPrivacy(config.privacy).pseudonym });
   // whatsapp-web.js and puppeteer can reject promises nobody awaits (a page closing mid-call). Such a
   // rejection is logged with its cause; it must not take Slack down with it.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));

@@ -3,6 +3,7 @@ import type { Document } from 'bson';
 import { MongoClient } from 'mongodb';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { createPrivacy } from '../../src/privacy/privacy';
 import { startApp, type RunningApp, type StartOverrides } from '../../src/start-app';
 import type { WhatsAppGateway } from '../../src/whatsapp/gateway';
 import { SendThrottle, withSendThrottle } from '../../src/whatsapp/send-throttle';
@@ -97,7 +98,7 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
     : linked;
   const outermost = options.wrapGateway ? options.wrapGateway(throttled) : throttled;
   const wrap = options.wrapRepositories;
-  const app = await startApp(config, createLogger({ level: 'debug', pretty: false }, sink), {
+  const app = await startApp(config, createLogger({ level: 'debug', pretty: false, pseudonym: createPrivacy(config.privacy).pseudonym }, sink), {
     ...(options.whatsappClient ? { whatsappClient: options.whatsappClient } : { gateway: outermost }),
     slack: { clientOptions: { retryConfig: { retries: 0 } } },
     printQr: options.printQr ?? (() => {}),

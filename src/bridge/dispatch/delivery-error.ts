@@ -5,7 +5,7 @@
  */
 export type DeliveryFailure =
   | { kind: 'retry'; reason: string; afterMs?: number; countAttempt: boolean }
-  | { kind: 'permanent'; reason: string };
+  | { kind: 'permanent'; reason: string; code?: string };
 
 export class DeliveryError extends Error {
   constructor(readonly failure: DeliveryFailure) {
@@ -17,7 +17,8 @@ export class DeliveryError extends Error {
 export const retryLater = (reason: string, options: { afterMs?: number; countAttempt?: boolean } = {}) =>
   new DeliveryError({ kind: 'retry', reason, afterMs: options.afterMs, countAttempt: options.countAttempt ?? true });
 
-export const failPermanently = (reason: string) => new DeliveryError({ kind: 'permanent', reason });
+/** `code`: what logs carry instead of a `reason` that may name the contact (a consent gate's). */
+export const failPermanently = (reason: string, code?: string) => new DeliveryError({ kind: 'permanent', reason, ...(code ? { code } : {}) });
 
 /** Exponential backoff with jitter: base × 2^attempts, capped, times 50–100 %. */
 export function backoffMs(attempts: number, random: () => number, baseMs = 1_000, maxMs = 300_000): number {

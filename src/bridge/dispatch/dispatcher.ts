@@ -188,7 +188,7 @@ export class Dispatcher {
       const token = message.delivery.claimToken ?? '';
       try {
         if (failure.kind === 'permanent') {
-          this.log.error({ messageId: message.id, contact: message.contactWaId, reason: failure.reason }, 'message failed for good');
+          this.log.error({ messageId: message.id, contact: message.contactWaId, reason: failure.code ?? failure.reason }, 'message failed for good');
           if (!(await messages.markFailed(message.id, failure.reason, token))) return this.claimLost(message);
           await deliverer.onPermanentFailure?.(message, failure.reason).catch((e: unknown) => this.log.warn({ err: e }, 'could not show a failure'));
           return true;

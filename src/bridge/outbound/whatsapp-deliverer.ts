@@ -46,7 +46,7 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
     if (!message.slack) return;
     await client.reactions
       .add({ channel: message.slack.channel, timestamp: message.slack.ts, name })
-      .catch((err: unknown) => deps.logger.warn({ err, name }, 'could not add a delivery reaction'));
+      .catch((err: unknown) => deps.logger.warn({ err, reaction: name }, 'could not add a delivery reaction'));
   };
 
   /**
@@ -90,7 +90,7 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
         const contact = await contacts.findByWaId(waId);
         if (!contact) throw failPermanently('the contact no longer exists');
         const gate = await checkPersonConsent({ contacts }, contact, purpose);
-        if (!gate.allowed) throw failPermanently(gate.reason);
+        if (!gate.allowed) throw failPermanently(gate.reason, 'consent_refused');
         if (deps.caughtUp && !deps.caughtUp(waId)) throw retryLater('waiting for the catch-up with WhatsApp', { afterMs: CATCH_UP_WAIT_MS, countAttempt: false });
         // A consent keyword of theirs is stored but not handled yet (a store error or a crash came
         // between): it may be a STOP, so nothing goes until it is.
