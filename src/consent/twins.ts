@@ -1,7 +1,6 @@
 import type { Contact, ContactRepository } from '../domain/contact';
 import type { ConsentLedger } from '../domain/consent-event';
 import type { OutboundPurpose } from '../domain/message';
-import { contactDisplayName } from '../slack/blocks/contact-card';
 import { checkConsent, type GateDecision } from './consent-gate';
 
 /**
@@ -37,7 +36,7 @@ export async function checkPersonConsent(deps: Pick<TwinDeps, 'contacts'>, conta
   // The opt-out's own confirmation goes to the id that opted out, whatever its twin says.
   if (!gate.allowed || purpose === 'opt_out_confirmation') return gate;
   const twin = await twinOptedOut(deps, contact);
-  return twin ? { allowed: false, reason: `${contactDisplayName(contact)} opted out as ${twin.waId}; not sent` } : gate;
+  return twin ? { allowed: false, reason: `the same person opted out as ${twin.waId}; not sent` } : gate;
 }
 
 /**

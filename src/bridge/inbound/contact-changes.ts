@@ -73,12 +73,11 @@ export function startContactChanges(deps: ContactChangesDeps): () => void {
     // Slack has no reaction for this emoji (or we do not know its name): say it in the thread.
     const contact = await deps.contacts.findByWaId(from);
     const thread = contact?.slack;
-    if (!thread) return;
-    const who = escapeMrkdwn(contact ? contactDisplayName(contact) : from);
+    if (!contact || !thread) return;
     await deps.client.chat.postMessage({
       channel: thread.channel,
       thread_ts: thread.threadTs,
-      text: `${who} reacted ${escapeMrkdwn(emoji)} to <${await permalink(channel, ts)}|this message>`,
+      text: `${contactDisplayName(contact)} reacted ${escapeMrkdwn(emoji)} to <${await permalink(channel, ts)}|this message>`,
       unfurl_links: false,
     });
   }

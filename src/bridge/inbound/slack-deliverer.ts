@@ -3,7 +3,7 @@ import type { Contact, ContactRepository, SlackConversation } from '../../domain
 import type { LabelRepository } from '../../domain/label';
 import type { MessageRepository, StoredMessage } from '../../domain/message';
 import type { Logger } from '../../logger';
-import { contactDisplayName } from '../../slack/blocks/contact-card';
+import { contactPlainName } from '../../slack/blocks/contact-card';
 import type { Cards } from '../../slack/card-refresh';
 import { classifySlackError, slackErrorCode } from '../../slack/slack-errors';
 import { DeliveryError } from '../dispatch/delivery-error';
@@ -208,7 +208,7 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
           // Ours from the phone reads as the team's, not the contact's.
           ...(message.fromPhone
             ? { username: 'Sent from the phone', icon_emoji: ':iphone:' }
-            : { username: contactDisplayName({ ...contact, name: contact.name ?? message.pushName }), icon_emoji: ':speech_balloon:' }),
+            : { username: contactPlainName({ ...contact, name: contact.name ?? message.pushName }, 80), icon_emoji: ':speech_balloon:' }),
           unfurl_links: false,
           unfurl_media: false,
           metadata: postMetadata(key, i + 1, parts.length),

@@ -1,6 +1,6 @@
 import { checkPersonConsent } from '../../consent/twins';
 import type { MediaRef } from '../../domain/message';
-import { contactDisplayName } from '../../slack/blocks/contact-card';
+import { contactPlainName } from '../../slack/blocks/contact-card';
 import { undoNotice } from '../../slack/blocks/undo-notice';
 import { escapeMrkdwn } from '../../slack/mrkdwn';
 import type { Intake } from '../../store/repositories/intake-repository';
@@ -39,7 +39,7 @@ export async function processThreadReply(ctx: IntakeContext, intake: Intake): Pr
   if (!gate.allowed) {
     const { duplicate } = await repos.messages.recordOutbound({ contactWaId: contact.waId, body: text, purpose: 'reply', slack, agent: m.user, at, state: 'blocked', reason: gate.reason });
     if (duplicate) return { kind: 'duplicate' };
-    log.info({ reason: gate.reason }, 'reply refused by the consent gate');
+    log.info({ consent: contact.consent.status }, 'reply refused by the consent gate'); // not the reason: it names the contact
     // Each on its own: a failed audit write must not keep the 🚫 and the reason from the agent.
     await bestEffort(log, 'audit a refused reply', () => repos.audit.record({ actor: m.user, action: 'reply', args: { contact: contact.waId, slackTs: m.ts }, outcome: 'refused', at }));
     await bestEffort(log, 'tell the agent of a refused reply', () => tell(`:no_entry_sign: ${gate.reason}.`));
@@ -56,7 +56,7 @@ export async function processThreadReply(ctx: IntakeContext, intake: Intake): Pr
       return { kind: 'ignored' };
     }
     const profile = (await client.users.info({ user: m.user }).catch(() => undefined))?.user?.profile;
-    const filled = fillQuickReply(reply.body, { name: contactDisplayName(contact), agent: profile?.display_name || profile?.real_name || m.user });
+    const filled = fillQuickReply(reply.body, { name: contactPlainName(contact), agent: profile?.display_name || profile?.real_name || m.user });
     text = [filled, typed.slice(shortcut[0].length)].filter(Boolean).join(' ');
     quickReply = reply.shortcut;
   }

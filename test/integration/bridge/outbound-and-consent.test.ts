@@ -175,7 +175,7 @@ describe('outbound replies and the consent gate', () => {
     const ts = await agentReplies(thread, 'are you sure?');
     const ephemeral = await slack.waitFor('chat.postEphemeral');
     expect(ephemeral.args).toMatchObject({ channel: thread.channel, user: 'U0AGENT' });
-    expect(String(ephemeral.args.text)).toMatch(/Ana Lima opted out on 2026-11-25 via keyword:STOP!; not sent/);
+    expect(String(ephemeral.args.text)).toMatch(/the contact opted out on 2026-11-25 via keyword:STOP!; not sent/);
     await slack.waitFor('reactions.add', (c) => c.args.timestamp === ts && c.args.name === 'no_entry_sign');
     expect((await t.app.deps.repos.audit.recent(5)).map((a) => [a.action, a.outcome])).toContainEqual(['reply', 'refused']);
     time.advance(3600_000);

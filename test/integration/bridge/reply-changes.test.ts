@@ -83,7 +83,7 @@ describe('agent edits and deletes', () => {
     await eventually(() => t.gateway.sent.length === 1, 'sent');
     await receiveAndMirror(t, { from: ANA, content: { kind: 'text', text: 'STOP' } });
     await edit(ts, 'Hi Ana, one more thing');
-    await ephemeral(/Not edited on WhatsApp: Ana Lima opted out/);
+    await ephemeral(/Not edited on WhatsApp: the contact opted out/);
     expect(t.gateway.sent.filter((s) => s.kind === 'edit')).toHaveLength(0);
   });
 

@@ -42,7 +42,7 @@ describe('agent commands', () => {
   });
 
   it('when the argument is hostile or wrong, then the answer says exactly what is wrong, with the usage, and nothing changes', async () => {
-    expect(await wa('contact +44 20 7946')).toMatch(/`\+44 20 7946` is not a valid phone number — try the international form, e\.g\. \+44 20 7946 0000\nUsage: `\/wa contact <phone\|name>`/);
+    expect(await wa('contact +44 20 7946')).toMatch(/`\+44 20 7946` is not a valid phone number — try the international form, e\.g\. \+44 20 7946 0000\nUsage: `\/wa contact &lt;phone\|name&gt;`/);
     expect(await wa('contact {"$gt":""}')).toMatch(/No contact's name starts with `\{"\$gt":""\}`/);
     expect(await wa('contact Ana.*')).toMatch(/No contact's name starts with `Ana\.\*`/);
     expect(await wa(`contact ${'x'.repeat(10_000)}`)).toMatch(/too long for a name/);

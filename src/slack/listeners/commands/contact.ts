@@ -35,7 +35,7 @@ export async function contactDetailsText(repos: Pick<AppDeps['repos'], 'consentL
     : undefined;
   const consent = contact.consent;
   return [
-    `*${escapeMrkdwn(contactDisplayName(contact))}* · ${contact.e164 ?? escapeMrkdwn(contact.waId)}`,
+    `*${contactDisplayName(contact)}* · ${contact.e164 ?? escapeMrkdwn(contact.waId)}`,
     `*Labels:* ${contact.labels.length ? contact.labels.map((l) => `\`${escapeMrkdwn(l)}\``).join(' ') : '_none_'}`,
     `*Consent:* ${consent.status}${consent.since ? ` since ${slackDate(consent.since)}` : ''}${consent.source ? ` (${escapeMrkdwn(consent.source)})` : ''}`,
     `*Activity:* ${contact.activity.status} · last message ${contact.lastInboundAt ? slackDate(contact.lastInboundAt) : 'never'}`,
@@ -53,7 +53,7 @@ export function consentSubcommand(deps: Pick<AppDeps, 'repos' | 'config'>): Subc
     async run({ rest, respond }) {
       const contact = await contactByPhone(deps.repos.contacts, rest, deps.config.phoneDefaultCountry);
       const ledger = await deps.repos.consentLedger.listForContact(contact.waId, 100);
-      const head = `*Consent ledger for ${escapeMrkdwn(contactDisplayName(contact))}* — now ${contact.consent.status}`;
+      const head = `*Consent ledger for ${contactDisplayName(contact)}* — now ${contact.consent.status}`;
       await respond({ response_type: 'ephemeral', text: [head, ...(ledger.length ? ledger.map(ledgerLine) : ['_No entries: consent was never asked or given._'])].join('\n') });
     },
   };

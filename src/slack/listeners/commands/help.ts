@@ -1,8 +1,9 @@
+import { escapeMrkdwn } from '../../mrkdwn';
 import type { Subcommand } from './subcommand';
 
 /** The answer to `/wa help` (and to an unknown subcommand): every subcommand with its usage. */
 export function helpText(subcommands: readonly Subcommand[]): string {
-  const lines = subcommands.map((s) => `• \`${s.usage}\` — ${s.summary}${s.leadOnly === true ? ' _(leads)_' : ''}`);
+  const lines = subcommands.map((s) => `• \`${escapeMrkdwn(s.usage)}\` — ${s.summary}${s.leadOnly === true ? ' _(leads)_' : ''}`);
   return ['*Switchboard* — WhatsApp conversations in Slack. Commands:', ...lines].join('\n');
 }
 

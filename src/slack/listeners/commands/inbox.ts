@@ -32,7 +32,7 @@ export function inboxSubcommand(deps: Pick<AppDeps, 'repos'>): Subcommand {
         items.map((i) => (i.slack ? client.chat.getPermalink({ channel: i.slack.channel, message_ts: i.slack.threadTs }).then((r) => r.permalink, () => undefined) : undefined)),
       );
       const lines = items.map((item, n) => {
-        const name = escapeMrkdwn(contactDisplayName(item));
+        const name = contactDisplayName(item);
         const who = item.conversation.assignee ? `<@${item.conversation.assignee}>` : '_nobody_';
         const link = links[n] ? ` · <${links[n]}|thread>` : '';
         return `${(page - 1) * PAGE + n + 1}. *${name}* · ${conversationLine(item.conversation)} · ${who}${link}`;

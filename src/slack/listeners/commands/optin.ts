@@ -15,7 +15,7 @@ export function optinSubcommand(deps: Pick<AppDeps, 'repos' | 'config' | 'clock'
     summary: 'ask a contact to opt in (they must reply YES)',
     async run({ rest, respond, userId }) {
       const contact = await contactByPhone(deps.repos.contacts, rest, deps.config.phoneDefaultCountry);
-      const name = escapeMrkdwn(contactDisplayName(contact));
+      const name = contactDisplayName(contact);
       const { status, since, source } = contact.consent;
       const say = (text: string) => respond({ response_type: 'ephemeral', text });
       if (status === 'opted_out') {
