@@ -8,7 +8,10 @@ import { createAfterAckQueue } from './after-ack-queue';
 import { AFTER_ACK, EarlyAckApp } from './early-ack-app';
 import { listenerClientOptions } from './listener-client-options';
 import { registerListeners } from './listeners';
+import { answerReplays, createReplayGuard, signatureStamp } from './replay-guard';
 import { requestContext } from './request-context';
+import { everyoneIsAgent } from './roles';
+import { createViewOnce, isViewAlreadySubmitted } from './view-once';
 
 export interface SlackApp {
   app: App;
@@ -36,9 +39,21 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
   const clientOptions = listenerClientOptions({ ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), logger }, options.clientOptions);
   const identity = await verifyToken(new webApi.WebClient(slack.botToken, clientOptions));
   const customRoutes = healthRoutes(deps.health);
+  // A signed request is taken once (its verified signature is recorded), and a modal's submission
+  // takes effect once (its view id is recorded); both across instances, in the store.
+  const guards = { seen: deps.repos.seenRequests, clock: deps.clock, logger: deps.logger };
+  const replays = createReplayGuard(guards);
+  const views = createViewOnce(guards);
   const receiver = slack.appToken
     ? new SocketModeReceiver({ appToken: slack.appToken, customRoutes, installerOptions: { port: deps.config.port }, logger })
-    : new HTTPReceiver({ signingSecret: slack.signingSecret, customRoutes, logger, unhandledRequestTimeoutMillis: 2500 });
+    : new HTTPReceiver({
+        signingSecret: slack.signingSecret,
+        customRoutes,
+        logger,
+        unhandledRequestTimeoutMillis: 2500,
+        customPropertiesExtractor: signatureStamp,
+        processEventErrorHandler: answerReplays,
+      });
   const app = new EarlyAckApp({
     token: slack.botToken,
     receiver,
@@ -53,12 +68,19 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
     // No conversation store: nothing reads context.conversation, and Bolt's default in-memory one
     // runs a lookup on every request that has a channel, building an Error when none is stored.
     convoStore: false,
-  }, createAfterAckQueue(AFTER_ACK));
+  }, createAfterAckQueue(AFTER_ACK), async (event) => views.guard(await replays.admit(event)));
   app.use(requestContext(deps.logger));
   app.error(async (err) => {
+    // Already logged where the listener was stopped.
+    if (isViewAlreadySubmitted(err)) return;
     deps.logger.error({ err }, 'unhandled error in a Slack listener');
   });
   registerListeners(app, deps);
+  if (everyoneIsAgent(slack)) {
+    deps.logger.warn(
+      'SLACK_AGENTS and SLACK_AGENTS_GROUP are both unset: every member of the Slack workspace acts as an agent (finds contacts, replies to customers, records opt-ins and opt-outs). Set one of them to say who may.',
+    );
+  }
 
   return {
     app,

@@ -16,6 +16,12 @@ function ackedEmpty(body: Record<string, unknown>): boolean {
 }
 
 /**
+ * Runs on every request before Bolt does anything with it, even before an early ack: hands on the
+ * request (perhaps changed) or refuses it by throwing (replay-guard.ts, view-once.ts).
+ */
+export type RequestGuard = (event: ReceiverEvent) => Promise<ReceiverEvent>;
+
+/**
  * Bolt's App, except that slash commands, block actions and shortcuts are acknowledged as soon as
  * the receiver has verified and parsed them, and everything Bolt then does with them (global
  * middleware, listener matching, our listener and its answer) waits its turn in the after-ack queue.
@@ -33,11 +39,13 @@ export class EarlyAckApp extends App {
   constructor(
     options: AppOptions,
     private readonly afterAck: AfterAckQueue,
+    private readonly guard?: RequestGuard,
   ) {
     super(options);
   }
 
-  override async processEvent(event: ReceiverEvent): Promise<void> {
+  override async processEvent(received: ReceiverEvent): Promise<void> {
+    const event = this.guard ? await this.guard(received) : received;
     if (!ackedEmpty(event.body)) return super.processEvent(event);
     await event.ack();
     await this.afterAck.run(() => super.processEvent({ ...event, ack: async () => {} }));

@@ -15,7 +15,8 @@ export async function queueReplyFromModal(
   _client: webApi.WebClient,
   contact: Contact & { slack: NonNullable<Contact['slack']> },
   user: string,
-  reply: { text: string; shown: string },
+  /** `viewId`: the modal's, so a second submission of the same modal cannot record a second reply. */
+  reply: { text: string; shown: string; viewId?: string },
 ): Promise<void> {
-  await deps.replyIntake.takeModal({ contact, user, text: reply.text, shown: reply.shown });
+  await deps.replyIntake.takeModal({ contact, user, text: reply.text, shown: reply.shown, ...(reply.viewId ? { viewId: reply.viewId } : {}) });
 }

@@ -3,6 +3,7 @@ import { contactSchema } from './schemas/contact-schema';
 import { consentEventSchema } from './schemas/consent-event-schema';
 import { intakeSchema } from './schemas/intake-schema';
 import { messageSchema } from './schemas/message-schema';
+import { seenRequestSchema } from './schemas/seen-request-schema';
 import { auditSchema, conversationEventSchema, jobRunSchema, jobSlotSchema, labelSchema, lockSchema, mediaSchema, quickReplySchema, settingSchema, suppressionSchema } from './schemas/misc-schemas';
 
 /** Every model on one connection. Built per connection, never as module-level singletons. */
@@ -22,6 +23,7 @@ export function createModels(connection: Connection) {
     Suppression: connection.model('Suppression', suppressionSchema),
     ConversationEvent: connection.model('ConversationEvent', conversationEventSchema),
     Intake: connection.model('Intake', intakeSchema),
+    SeenRequest: connection.model('SeenRequest', seenRequestSchema),
   };
 }
 

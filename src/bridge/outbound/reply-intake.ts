@@ -31,11 +31,25 @@ export interface ThreadReplyEvent {
   subtype?: string;
 }
 
+/** A reply written in a modal, for the contact's thread. */
+export interface ModalReply {
+  contact: Contact & { slack: NonNullable<Contact['slack']> };
+  user: string;
+  text: string;
+  shown: string;
+  /** The submitted view's id: the reply's key. */
+  viewId?: string;
+}
+
 export interface ReplyIntake {
   /** Stores the reply first, then processes it; a store failure leaves it owed (and the agent told). */
   take(reply: ThreadReplyEvent, log?: Logger): Promise<void>;
-  /** The same for a reply written in a modal; throws (after telling the agent) if it could not be stored. */
-  takeModal(reply: { contact: Contact & { slack: NonNullable<Contact['slack']> }; user: string; text: string; shown: string }, log?: Logger): Promise<void>;
+  /**
+   * The same for a reply written in a modal; throws (after telling the agent) if it could not be
+   * stored. Keyed on the modal's `viewId` when given: the same view taken in twice (a submission
+   * repeated, even while the first is being processed) is one reply.
+   */
+  takeModal(reply: ModalReply, log?: Logger): Promise<void>;
   /** Retries what is owed and due, each thread in order; how many threads it looked at. */
   runDue(): Promise<number>;
   start(): void;
@@ -175,16 +189,17 @@ export function createReplyIntake(deps: ReplyIntakeDeps): ReplyIntake {
       if (!recorded.created) return log.debug({ channel: reply.channel, slackTs: reply.ts }, 'reply already taken in (a repeated event)');
       await process(recorded.intake, log);
     },
-    async takeModal({ contact, user, text, shown }, log = baseLog) {
+    async takeModal({ contact, user, text, shown, viewId }, log = baseLog) {
       const thread = contact.slack;
       let recorded: { intake: Intake; created: boolean };
       try {
-        recorded = await intakes().record({ key: `modal:${randomUUID()}`, kind: 'modal', channel: thread.channel, threadTs: thread.threadTs, user, text, shown, contactWaId: contact.waId, receivedAt: deps.clock() });
+        recorded = await intakes().record({ key: viewId ? `modal:view:${viewId}` : `modal:${randomUUID()}`, kind: 'modal', channel: thread.channel, threadTs: thread.threadTs, user, text, shown, contactWaId: contact.waId, receivedAt: deps.clock() });
       } catch (err) {
         log.error({ err, channel: thread.channel, user, contact: contact.waId }, 'reply from a modal not taken: it could not be stored; the agent was asked to send it again');
         await bestEffort(log, 'tell the agent', () => deps.slack().chat.postEphemeral({ channel: thread.channel, user, thread_ts: thread.threadTs, text: NOTES.notTakenModal }));
         throw err;
       }
+      if (!recorded.created) return log.debug({ channel: thread.channel, user }, 'reply from a modal already taken in (the view was submitted before)');
       await process(recorded.intake, log);
     },
     runDue,

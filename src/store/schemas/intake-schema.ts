@@ -3,7 +3,8 @@ import { Schema } from 'mongoose';
 /**
  * An agent's reply as it arrived from Slack, stored before anything else is done with it, so a
  * store failure while it is processed leaves it owed instead of lost. `key` is "channel:ts" of the
- * agent's message (a repeated event changes nothing) or "modal:<uuid>" for a reply written in a modal.
+ * agent's message (a repeated event changes nothing), "modal:view:<view id>" for a reply written in
+ * a modal (the same view submitted twice is one reply), or "modal:<uuid>" for one whose view is not known.
  * `_id` (an ObjectId) orders a thread's replies. The text is dropped once the intake is finished:
  * from then on the outbox holds what is sent.
  */

@@ -1,17 +1,21 @@
 /** Slack payload factories, shaped as Slack sends them, with overrides. */
 
+/** Slack gives every interaction its own trigger_id and action_ts: a request repeating them is a copy (refused as a replay). */
+let interactions = 0;
+
 export function blockActionPayload(overrides: { actionId: string; value?: string; userId?: string; channelId?: string; messageTs?: string; responseUrl?: string }) {
+  const n = ++interactions;
   return {
     type: 'block_actions',
     team: { id: 'T0TEAM', domain: 'test' },
     user: { id: overrides.userId ?? 'U0AGENT', username: 'agent', team_id: 'T0TEAM' },
     api_app_id: 'A0APP',
-    trigger_id: '1.2.3',
+    trigger_id: `${n}.2.3`,
     channel: { id: overrides.channelId ?? 'C0INBOX01', name: 'inbox' },
     container: { type: 'message', message_ts: overrides.messageTs ?? '1700000000.000001', channel_id: overrides.channelId ?? 'C0INBOX01' },
     message: { ts: overrides.messageTs ?? '1700000000.000001', type: 'message', text: '' },
     response_url: overrides.responseUrl ?? 'http://127.0.0.1:9/response/none',
-    actions: [{ type: 'button', action_id: overrides.actionId, block_id: 'b', value: overrides.value ?? '', action_ts: '1700000000.1' }],
+    actions: [{ type: 'button', action_id: overrides.actionId, block_id: 'b', value: overrides.value ?? '', action_ts: `1700000000.${n}` }],
   };
 }
 
@@ -79,7 +83,7 @@ export function viewSubmissionPayload(o: { callbackId: string; privateMetadata: 
     team: { id: 'T0TEAM', domain: 'test' },
     user: { id: o.userId ?? 'U0AGENT', username: 'agent', name: 'agent', team_id: 'T0TEAM' },
     api_app_id: 'A0APP',
-    trigger_id: '1.2.4',
+    trigger_id: `${++interactions}.2.4`,
     view: {
       id: 'V0MODAL',
       type: 'modal',
@@ -88,5 +92,33 @@ export function viewSubmissionPayload(o: { callbackId: string; privateMetadata: 
       state: { values: o.values },
       hash: 'h',
     },
+  };
+}
+
+/** A message shortcut (Slack's `message_action`) used on a message, by default in the inbox. */
+export function messageShortcutPayload(o: { callbackId: string; messageTs: string; threadTs?: string; userId?: string; channelId?: string; triggerId?: string }) {
+  return {
+    type: 'message_action',
+    callback_id: o.callbackId,
+    trigger_id: o.triggerId ?? `trig-${o.callbackId}`,
+    team: { id: 'T0TEAM', domain: 'test' },
+    user: { id: o.userId ?? 'U0AGENT', username: 'agent', team_id: 'T0TEAM' },
+    channel: { id: o.channelId ?? 'C0INBOX01', name: 'inbox' },
+    message: { type: 'message', ts: o.messageTs, ...(o.threadTs ? { thread_ts: o.threadTs } : {}), text: 'x' },
+    response_url: 'http://127.0.0.1:9/response/none',
+    action_ts: '1',
+  };
+}
+
+/** Someone opened the app's Home tab. */
+export function appHomeOpenedEnvelope(userId = 'U0AGENT') {
+  return {
+    token: 'legacy',
+    team_id: 'T0TEAM',
+    api_app_id: 'A0APP',
+    type: 'event_callback',
+    event_id: `EvHome${Date.now()}${Math.random()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event: { type: 'app_home_opened', user: userId, channel: 'D0HOME', tab: 'home', event_ts: '1.2' },
   };
 }
