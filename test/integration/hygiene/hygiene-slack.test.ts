@@ -168,7 +168,7 @@ describe('list hygiene in Slack', () => {
     expect(JSON.parse(injected.body).errors).toEqual({ inactive_days: 'This must be a number of days.' });
 
     const refused = await settingsSubmission({ days: '30', flag: '0 4 * * *', report: '0 9 * * 1' }, 'U0AGENT');
-    expect(JSON.parse(refused.body).errors).toEqual({ inactive_days: 'Only team leads can change these settings.' });
+    expect(JSON.parse(refused.body).errors).toEqual({ inactive_days: 'Only team leads can change these settings. Ask one of them, or your admin to add you to SLACK_LEADS.' });
 
     const good = await settingsSubmission({ days: '30', flag: '30 4 * * *', report: '0 8 * * 5', channel: 'C0NEWREP' });
     expect(good.status).toBe(200);
@@ -192,7 +192,7 @@ describe('list hygiene in Slack', () => {
 
     await press('U0AGENT');
     const refusal = await slack.waitFor('chat.postEphemeral');
-    expect(refusal.args).toMatchObject({ channel: 'C0REPORTS', user: 'U0AGENT', text: ':lock: That button is for team leads.' });
+    expect(refusal.args).toMatchObject({ channel: 'C0REPORTS', user: 'U0AGENT', text: ':lock: Only team leads can archive inactive contacts. Ask one of them, or your admin to add you to SLACK_LEADS.' });
     expect(slack.callsTo('views.open')).toHaveLength(0);
     expect((await t.app.deps.repos.audit.recent(1))[0]).toMatchObject({ actor: 'U0AGENT', action: 'hygiene_archive', outcome: 'refused' });
 
@@ -221,8 +221,8 @@ describe('list hygiene in Slack', () => {
     expect(done.args.channel_id).toMatch(/^D/);
     const csv = slack.uploads.get((done.args.files as Array<{ id: string }>)[0]!.id)!.toString();
     expect(csv.trim().split('\n')).toEqual([
-      'phone,whatsapp_id,name,labels,consent,activity,activity_reason,last_message',
-      `+447700900101,447700900101@c.us,Quiet Q,vip,unknown,inactive,no message for 90 days,${lastMessage}`,
+      '"phone","whatsapp_id","name","labels","consent","activity","activity_reason","last_message"',
+      `"+447700900101","447700900101@c.us","Quiet Q","vip","unknown","inactive","no message for 90 days","${lastMessage}"`,
     ]);
   });
 });

@@ -4,7 +4,7 @@ import { fillQuickReply } from '../../../bridge/outbound/quick-reply-text';
 import { checkPersonConsent } from '../../../consent/twins';
 import { recordOptOut } from '../../../consent/record-opt-out';
 import type { Contact } from '../../../domain/contact';
-import { CARD_ACTIONS, contactDisplayName } from '../../blocks/contact-card';
+import { CARD_ACTIONS, contactDisplayName, contactPlainName } from '../../blocks/contact-card';
 import { modal } from '../../blocks/modal';
 import { escapeMrkdwn } from '../../mrkdwn';
 import type { Logger } from '../../../logger';
@@ -59,7 +59,7 @@ export function registerContactCardActions(on: Listeners, deps: Deps): void {
     );
     if (!done) {
       const since = contact.consent.since?.toISOString().slice(0, 10) ?? 'an unknown date';
-      return void (await tell(client, who, `${escapeMrkdwn(contactDisplayName(contact))} is already opted out (since ${since}, via ${contact.consent.source ?? 'unknown'}).`));
+      return void (await tell(client, who, `${contactDisplayName(contact)} is already opted out (since ${since}, via ${escapeMrkdwn(contact.consent.source ?? 'unknown')}).`));
     }
     await deps.repos.audit.record({ actor: who.userId, action: 'opt_out', args: { contact: contact.waId, via }, outcome: 'ok', at });
     log.info({ contact: contact.waId, via }, 'contact opted out from Slack');
@@ -98,7 +98,7 @@ export function registerContactCardActions(on: Listeners, deps: Deps): void {
             type: 'input',
             block_id: 'labels',
             optional: true,
-            label: { type: 'plain_text', text: clip(`Labels for ${contactDisplayName(contact)}`) },
+            label: { type: 'plain_text', text: clip(`Labels for ${contactPlainName(contact)}`) },
             element: { type: 'multi_static_select', action_id: 'pick', options: labels.map((l) => option(l.name)), ...(current.length ? { initial_options: current } : {}) },
           },
         ],
@@ -143,7 +143,7 @@ export function registerContactCardActions(on: Listeners, deps: Deps): void {
           {
             type: 'input',
             block_id: 'qr',
-            label: { type: 'plain_text', text: clip(`Send to ${contactDisplayName(contact)} on WhatsApp`) },
+            label: { type: 'plain_text', text: clip(`Send to ${contactPlainName(contact)} on WhatsApp`) },
             // A static select filters as you type: the search the picker needs.
             element: {
               type: 'static_select',
@@ -186,7 +186,7 @@ export function registerContactCardActions(on: Listeners, deps: Deps): void {
         metadata: { waId: contact.waId, channel: who.channel, threadTs: who.threadTs },
         title: 'Opt out?',
         submit: 'Opt out',
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Nothing more will be sent to *${escapeMrkdwn(contactDisplayName(contact))}*, except one message confirming it. They can opt in again by replying START.` } }],
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Nothing more will be sent to *${contactDisplayName(contact)}*, except one message confirming it. They can opt in again by replying START.` } }],
       }),
     });
   });
@@ -211,10 +211,11 @@ export function registerContactCardActions(on: Listeners, deps: Deps): void {
     await ack();
     const profile = (await client.users.info({ user: body.user.id }).catch(() => undefined))?.user?.profile;
     const agent = profile?.display_name || profile?.real_name || body.user.name;
-    const text = fillQuickReply(reply.body, { name: contactDisplayName(contact), agent });
+    const text = fillQuickReply(reply.body, { name: contactPlainName(contact), agent });
     await queueReplyFromModal(deps, client, { ...contact, slack: contact.slack }, body.user.id, {
       text,
       shown: `:zap: <@${body.user.id}> sent the quick reply \`${escapeMrkdwn(reply.shortcut)}\`:\n${escapeMrkdwn(text)}`,
+      viewId: view.id,
     });
     await deps.repos.quickReplies.incrementUsage(reply.shortcut);
     await deps.repos.audit.record({ actor: body.user.id, action: 'quick_reply', args: { contact: contact.waId, shortcut }, outcome: 'ok', at });

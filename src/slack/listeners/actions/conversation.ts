@@ -3,7 +3,7 @@ import type { AppDeps } from '../../../app-deps';
 import { checkPersonConsent } from '../../../consent/twins';
 import type { Contact } from '../../../domain/contact';
 import { tomorrowAt } from '../../../workflow/team-time';
-import { CONVERSATION_ACTIONS, SNOOZE_CHOICES, contactDisplayName } from '../../blocks/contact-card';
+import { CONVERSATION_ACTIONS, SNOOZE_CHOICES, contactPlainName } from '../../blocks/contact-card';
 import { UNDO_CANCEL } from '../../blocks/undo-notice';
 import { queueReplyFromModal } from '../../reply-from-modal';
 import { modal } from '../../blocks/modal';
@@ -103,7 +103,7 @@ export function registerConversationActions(on: Listeners, deps: Deps): void {
           {
             type: 'input',
             block_id: 'until',
-            label: { type: 'plain_text', text: `Until (it opens again then, or when ${contactDisplayName(contact).slice(0, 40)} writes)` },
+            label: { type: 'plain_text', text: `Until (it opens again then, or when ${contactPlainName(contact, 40)} writes)` },
             element: { type: 'datetimepicker', action_id: 'value', initial_date_time: Math.floor(tomorrowAt(9, deps.config.reportsTimezone, now).getTime() / 1000) },
           },
         ],
@@ -140,7 +140,7 @@ export function registerConversationActions(on: Listeners, deps: Deps): void {
           {
             type: 'input',
             block_id: 'text',
-            label: { type: 'plain_text', text: `To ${contactDisplayName(contact).slice(0, 60)}` },
+            label: { type: 'plain_text', text: `To ${contactPlainName(contact, 60)}` },
             element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: MAX_REPLY },
           },
         ],
@@ -161,7 +161,7 @@ export function registerConversationActions(on: Listeners, deps: Deps): void {
       return void (await ack({ response_action: 'errors', errors: { text: `${gate.reason}.` } }));
     }
     await ack();
-    await queueReplyFromModal(deps, client, { ...contact, slack: contact.slack }, body.user.id, { text: typed, shown: `:outbox_tray: <@${body.user.id}> replied on WhatsApp:\n${escapeMrkdwn(typed)}` });
+    await queueReplyFromModal(deps, client, { ...contact, slack: contact.slack }, body.user.id, { text: typed, shown: `:outbox_tray: <@${body.user.id}> replied on WhatsApp:\n${escapeMrkdwn(typed)}`, viewId: view.id });
     await deps.repos.audit.record({ actor: body.user.id, action: 'reply', args: { contact: contact.waId, via: 'modal' }, outcome: 'ok', at });
     requestLog(context, deps.logger).info({ contact: contact.waId }, 'reply from the modal queued');
   });

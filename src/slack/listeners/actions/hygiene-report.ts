@@ -1,28 +1,23 @@
-import type { BlockAction, ButtonAction, webApi } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { HYGIENE_ACTIONS } from '../../blocks/hygiene-report';
 import { contactsCsv } from '../../contacts-csv';
 import { modal } from '../../blocks/modal';
-import { leadCheck } from '../../roles';
 import type { Listeners } from '../listener-table';
 
 type Deps = Pick<AppDeps, 'repos' | 'clock' | 'config' | 'logger'>;
 export const ARCHIVE_CONFIRM = 'hygiene_archive_confirm';
 
 /**
- * The hygiene report's buttons. The report sits in a channel anyone may read, so both buttons check
- * the clicker: archiving changes every inactive contact, and the export holds personal data.
+ * The hygiene report's buttons. The report sits in a channel anyone may read, so both buttons are
+ * for leads (checked by the listener table, the confirmation's submission too): archiving changes
+ * every inactive contact, and the export holds personal data.
  */
 export function registerHygieneReportActions(on: Listeners, deps: Deps): void {
-  const isLead = leadCheck(deps);
-  const refuse = async (client: webApi.WebClient, body: BlockAction, action: string) => {
-    await deps.repos.audit.record({ actor: body.user.id, action, args: {}, outcome: 'refused', at: deps.clock() });
-    if (body.channel) await client.chat.postEphemeral({ channel: body.channel.id, user: body.user.id, text: ':lock: That button is for team leads.' });
-  };
+  const archive = { role: 'lead', action: 'hygiene_archive', what: 'archive inactive contacts' } as const;
 
   on.action<BlockAction<ButtonAction>>(HYGIENE_ACTIONS.archive, async ({ ack, body, client }) => {
     await ack();
-    if (!(await isLead(client, body.user.id))) return refuse(client, body, 'hygiene_archive');
     const inactive = await deps.repos.hygiene.countInactive();
     await client.views.open({
       trigger_id: body.trigger_id,
@@ -45,13 +40,9 @@ export function registerHygieneReportActions(on: Listeners, deps: Deps): void {
         ],
       }),
     });
-  });
+  }, archive);
 
   on.view(ARCHIVE_CONFIRM, async ({ ack, body, client, view }) => {
-    if (!(await isLead(client, body.user.id))) {
-      await deps.repos.audit.record({ actor: body.user.id, action: 'hygiene_archive', args: {}, outcome: 'refused', at: deps.clock() });
-      return void (await ack({ response_action: 'errors', errors: {} }));
-    }
     const at = deps.clock();
     const archived = await deps.repos.hygiene.archiveInactive(at, body.user.id);
     await deps.repos.audit.record({ actor: body.user.id, action: 'hygiene_archive', args: { archived }, outcome: 'ok', at });
@@ -60,11 +51,10 @@ export function registerHygieneReportActions(on: Listeners, deps: Deps): void {
     if (report.channel && report.ts) {
       await client.chat.postMessage({ channel: report.channel, thread_ts: report.ts, text: `<@${body.user.id}> archived ${archived} inactive contacts.` });
     }
-  });
+  }, archive);
 
   on.action<BlockAction<ButtonAction>>(HYGIENE_ACTIONS.export, async ({ ack, body, client }) => {
     await ack();
-    if (!(await isLead(client, body.user.id))) return refuse(client, body, 'hygiene_export');
     const count = await deps.repos.hygiene.countInactive();
     await deps.repos.audit.record({ actor: body.user.id, action: 'hygiene_export', args: { count }, outcome: 'ok', at: deps.clock() });
     const dm = await client.conversations.open({ users: body.user.id });
@@ -76,5 +66,5 @@ export function registerHygieneReportActions(on: Listeners, deps: Deps): void {
       title: 'Inactive contacts',
       initial_comment: `${count} inactive contacts, with the reason each was flagged.`,
     });
-  });
+  }, { role: 'lead', action: 'hygiene_export', what: 'export contacts' });
 }

@@ -3,7 +3,6 @@ import { AppError } from '../../../errors';
 import { storedHygieneSettings } from '../../../hygiene/settings';
 import { channelArg } from '../../channel-arg';
 import { HYGIENE_SETTINGS_MODAL, SETTINGS_FIELDS, hygieneSettingsModal } from '../../blocks/hygiene-settings-modal';
-import { leadCheck } from '../../roles';
 import { slackErrorCode } from '../../slack-errors';
 import type { Subcommand } from './subcommand';
 import type { Listeners } from '../listener-table';
@@ -58,16 +57,14 @@ export function hygieneSubcommand(deps: Deps): Subcommand {
   };
 }
 
-/** The settings modal's submission: validated with the same rules as the environment, then applied. */
+/**
+ * The settings modal's submission: validated with the same rules as the environment, then applied.
+ * For leads, checked when it comes (by the listener table), not only when the modal was opened.
+ */
 export function registerHygieneSettingsModal(on: Listeners, deps: Deps): void {
-  const isLead = leadCheck(deps);
-  on.view(HYGIENE_SETTINGS_MODAL, async ({ ack, view, body, client }) => {
+  on.view(HYGIENE_SETTINGS_MODAL, async ({ ack, view, body }) => {
     const values = view.state.values;
     const field = (block: string) => values[block]?.value;
-    if (!(await isLead(client, body.user.id))) {
-      await deps.repos.audit.record({ actor: body.user.id, action: 'hygiene_settings', args: {}, outcome: 'refused', at: deps.clock() });
-      return void (await ack({ response_action: 'errors', errors: { [SETTINGS_FIELDS.inactiveDays]: 'Only team leads can change these settings.' } }));
-    }
     const parsed = storedHygieneSettings.safeParse({
       inactiveDays: field(SETTINGS_FIELDS.inactiveDays)?.value ?? '',
       flagSchedule: field(SETTINGS_FIELDS.flagSchedule)?.value ?? '',
@@ -82,5 +79,5 @@ export function registerHygieneSettingsModal(on: Listeners, deps: Deps): void {
     await deps.hygiene.saveSettings(parsed.data);
     await deps.repos.audit.record({ actor: body.user.id, action: 'hygiene_settings', args: { ...parsed.data }, outcome: 'ok', at: deps.clock() });
     await ack();
-  });
+  }, { role: 'lead', action: 'hygiene_settings', what: 'change these settings' });
 }

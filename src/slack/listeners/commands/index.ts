@@ -15,8 +15,15 @@ import type { Subcommand } from './subcommand';
 import { registerWaCommand } from './wa-command';
 import type { Listeners } from '../listener-table';
 
-/** Registers every slash command. New `/wa` subcommands are added to the list here. */
+/** Registers every slash command. */
 export function registerCommands(on: Listeners, deps: AppDeps): void {
+  registerWaCommand(on, deps, waSubcommands(deps));
+  registerQuickReplyModal(on, deps);
+  registerHygieneSettingsModal(on, deps);
+}
+
+/** Every `/wa` subcommand, in the order help lists them. New subcommands are added to the list here. */
+export function waSubcommands(deps: AppDeps): Subcommand[] {
   const subcommands: Subcommand[] = [];
   subcommands.push(
     helpSubcommand(() => subcommands),
@@ -34,7 +41,5 @@ export function registerCommands(on: Listeners, deps: AppDeps): void {
     inboxSubcommand(deps),
     channelSubcommand(deps),
   );
-  registerWaCommand(on, deps, subcommands);
-  registerQuickReplyModal(on, deps);
-  registerHygieneSettingsModal(on, deps);
+  return subcommands;
 }

@@ -71,7 +71,7 @@ export function labelSubcommand(deps: Pick<AppDeps, 'repos' | 'clock' | 'config'
       const updated = verb === 'add' ? await deps.repos.contacts.addLabels(contact.waId, names) : await deps.repos.contacts.removeLabels(contact.waId, names);
       await deps.repos.audit.record({ actor: userId, action: `label_${verb}`, args: { contact: contact.waId, labels: names }, outcome: 'ok', at: deps.clock() });
       const now = updated?.labels.length ? updated.labels.map((l) => `\`${escapeMrkdwn(l)}\``).join(' ') : '_none_';
-      await respond({ response_type: 'ephemeral', text: `${escapeMrkdwn(contactDisplayName(contact))} now has: ${now}` });
+      await respond({ response_type: 'ephemeral', text: `${contactDisplayName(contact)} now has: ${now}` });
     },
   };
 }

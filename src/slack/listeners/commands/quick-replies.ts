@@ -83,7 +83,11 @@ export async function quickReplyListText(repos: Pick<AppDeps['repos'], 'quickRep
   return ['*Quick replies* — type `!shortcut` at the start of a thread reply', ...replies.map((r) => `• \`!${r.shortcut}\` — ${escapeMrkdwn(r.body.slice(0, 120))} _(used ${r.usageCount}×)_`)].join('\n');
 }
 
-/** The modal's live preview and its submission. */
+/**
+ * The modal's live preview and its submission. The submission is for leads, checked when it comes
+ * (by the listener table): the modal may have been opened by someone no longer a lead, or replayed.
+ * The preview changes nothing but the typist's own modal, so any agent may see it.
+ */
 export function registerQuickReplyModal(on: Listeners, deps: Pick<AppDeps, 'repos' | 'clock'>): void {
   on.action<BlockAction<PlainTextInputAction>>({ block_id: 'body', action_id: 'value' }, async ({ ack, action, body, client }) => {
     await ack();
@@ -109,5 +113,5 @@ export function registerQuickReplyModal(on: Listeners, deps: Pick<AppDeps, 'repo
     }
     await deps.repos.audit.record({ actor: body.user.id, action: editing === null ? 'qr_add' : 'qr_edit', args: { shortcut }, outcome: 'ok', at });
     await ack();
-  });
+  }, { role: 'lead', action: 'qr_save', what: 'add or change quick replies' });
 }
