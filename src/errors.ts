@@ -10,11 +10,15 @@ export type ErrorCode =
   | 'QUICK_REPLY_EXISTS'
   | 'LABEL_EXISTS'
   | 'CONTACT_NOT_FOUND'
+  | 'CONTACT_ERASED'
+  | 'CONTACT_SUPPRESSED'
   | 'LABEL_NOT_FOUND'
   | 'BAD_ARGUMENTS'
   | 'JOB_BUSY'
   | 'WHATSAPP_TIMEOUT'
-  | 'LISTENER_CONFLICT';
+  | 'LISTENER_CONFLICT'
+  | 'SLACK_REQUEST_REPLAYED'
+  | 'SLACK_VIEW_ALREADY_SUBMITTED';
 
 export class AppError extends Error {
   constructor(

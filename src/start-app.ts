@@ -22,7 +22,7 @@ import { startAdminNotifier, type AdminNotifier } from './slack/admin/admin-noti
 import { createGateway } from './whatsapp/create-gateway';
 import type { WhatsAppGateway } from './whatsapp/gateway';
 import { renderQrPng } from './whatsapp/login-qr';
-import { printLoginQrs } from './whatsapp/terminal-qr';
+import { printLoginQrs, terminalPrinter } from './whatsapp/terminal-qr';
 import type { WwebjsClient } from './whatsapp/wwebjs-client';
 
 export interface RunningApp {
@@ -52,7 +52,7 @@ export interface StartOverrides {
   slack?: SlackAppOptions;
   /** Jitter source for retries (tests make it predictable). */
   random?: () => number;
-  /** Where the login QR is drawn; stderr by default. */
+  /** Where the login QR is drawn, as on a terminal; by default stderr, and only when it is a terminal. */
   printQr?: (text: string) => void;
   /** Stands between the app and its store (fault-injection tests fail or stop chosen repository calls). */
   wrapRepositories?: (repos: Repositories) => Repositories;
@@ -81,7 +81,8 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     const repos = overrides.wrapRepositories ? overrides.wrapRepositories(created) : created;
     const gateway =
       overrides.gateway ?? createGateway({ config: config.whatsapp, clock, logger, leases: repos.leases, createClient: overrides.whatsappClient });
-    const health = createHealth({ pingStore: async () => void (await connection.db!.admin().ping()), gateway });
+    const health = createHealth({ pingStore: async () => void (await connection.db!.admin().ping()), gateway, clock, sampleEveryMs: 15_000, detailsToken: config.health.token });
+    cleanup.push(async () => health.stop());
     const cards = createCards({ settings: repos.settings, notePrefix: config.bridge.internalNotePrefix });
     const bridge = createBridge({ config, repos, gateway, clock, logger, cards, random: overrides.random });
     // Hygiene reports post through the Slack app, which is built below with the deps that include hygiene.
@@ -110,7 +111,7 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
       ? startAdminNotifier({ client: slack.app.client, channel: adminChannel, gateway, settings: repos.settings, logger, renderQr: renderQrPng })
       : undefined;
     if (adminNotifier) cleanup.push(() => adminNotifier.stop());
-    const stopQrPrinting = printLoginQrs(gateway, logger, overrides.printQr ?? ((text) => process.stderr.write(text)));
+    const stopQrPrinting = printLoginQrs(gateway, logger, overrides.printQr ?? terminalPrinter(process.stderr), { adminChannel });
     cleanup.push(async () => stopQrPrinting());
     bridge.start();
     cleanup.push(() => bridge.stop());

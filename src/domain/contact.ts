@@ -1,3 +1,4 @@
+import type { Suppression } from './suppression';
 import type { Conversation, ConversationChange } from './conversation';
 
 /** Where a contact stands on receiving messages from the business. */
@@ -123,6 +124,10 @@ export interface ContactRepository {
   linkAlias(waId: string, alias: string): Promise<void>;
   /** When each of these numbers was erased, for those that were (a catch-up must not bring their old messages back). */
   erasedAt(waIds: string[]): Promise<Map<string, Date>>;
+  /** Why this number is kept opted out with no contact behind it, if it is (erased, or opted out before writing). */
+  suppressionOf(waId: string): Promise<Suppression | undefined>;
+  /** Keeps a number opted out before it ever wrote (an opt-out by phone or e-mail). */
+  suppress(waId: string, entry: Suppression): Promise<void>;
   /** The newest `lastInboundAt` of any contact: where a catch-up after downtime starts looking. */
   latestInboundAt(): Promise<Date | undefined>;
   /** Takes a deleted label off every contact; how many had it. */

@@ -165,8 +165,8 @@ export interface MessageRepository {
   advanceAck(waMessageId: string, state: 'delivered' | 'read' | 'failed'): Promise<StoredMessage | null>;
   countByState(direction: Direction): Promise<Partial<Record<DeliveryState, number>>>;
   findBySlackMessage(channel: string, ts: string): Promise<StoredMessage | null>;
-  /** Deletes every message of a contact (and their held media); returns where our own posts were in Slack. */
-  eraseContact(contactWaId: string): Promise<Array<{ channel: string; ts: string }>>;
+  /** Deletes every message of a contact, both ways (and their held media); returns how many. */
+  eraseContact(contactWaId: string): Promise<number>;
   /** Records the author's edit, deletion or the contact's reaction; returns the message as it now is. */
   recordChange(id: string, change: { body?: string; edited?: true; revoked?: true; contactReaction?: string | null; media?: MediaRef }): Promise<StoredMessage | null>;
   /** Replaces a reply's text while it has not been sent yet; false once it is on its way. */

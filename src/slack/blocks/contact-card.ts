@@ -1,7 +1,7 @@
 import type { Contact } from '../../domain/contact';
 import type { Conversation } from '../../domain/conversation';
 import type { ChannelMode } from '../../workflow/channel-mode';
-import { escapeMrkdwn } from '../mrkdwn';
+import { clipText, escapeMrkdwn, escapeMrkdwnWithin } from '../mrkdwn';
 import { slackDate } from './gateway-state';
 
 const consentWording: Record<Contact['consent']['status'], string> = {
@@ -12,7 +12,7 @@ const consentWording: Record<Contact['consent']['status'], string> = {
 };
 
 /** The contact card's buttons (their listeners are in slack/listeners/actions/contact-card.ts). */
-export const CARD_ACTIONS = { labels: 'card_labels', quickReply: 'card_quick_reply', optOut: 'card_opt_out' } as const;
+export const CARD_ACTIONS = { labels: 'card_labels', quickReply: 'card_quick_reply', optOut: 'card_opt_out', forget: 'card_forget' } as const;
 /** The conversation's controls on the card (listeners in slack/listeners/actions/conversation.ts). */
 export const CONVERSATION_ACTIONS = {
   claim: 'conv_claim',
@@ -70,14 +70,26 @@ function conversationControls(contact: Contact): object {
   };
 }
 
-/** How a contact is named in Slack: their name, else their number, else their WhatsApp id. */
+/** A name in mrkdwn is at most this long: with the confirm dialog's words it stays within Slack's 300. */
+const NAME_MRKDWN_MAX = 120;
+
+/**
+ * How a contact is named in Slack mrkdwn: their name, else their number, else their WhatsApp id —
+ * escaped, since the name is whatever they typed on WhatsApp (`<!channel>` included), and clipped.
+ * The one way a contact's name enters mrkdwn; plain_text, usernames and WhatsApp use {@link contactPlainName}.
+ */
 export function contactDisplayName(contact: Pick<Contact, 'name' | 'e164' | 'waId'>): string {
-  return contact.name ?? contact.e164 ?? contact.waId.replace(/@.*$/, '');
+  return escapeMrkdwnWithin(contactPlainName(contact), NAME_MRKDWN_MAX);
+}
+
+/** The same name as typed (cut to `max` when given), for where Slack shows text verbatim or it goes to WhatsApp — never mrkdwn. */
+export function contactPlainName(contact: Pick<Contact, 'name' | 'e164' | 'waId'>, max = Infinity): string {
+  return clipText(contact.name ?? contact.e164 ?? contact.waId.replace(/@.*$/, ''), max);
 }
 
 /** The thread root: who this conversation is with, at a glance. Reply in the thread to answer. */
 export function contactCard(contact: Contact, notePrefix: string, mode: ChannelMode = 'two-way'): { text: string; blocks: object[] } {
-  const name = escapeMrkdwn(contactDisplayName(contact));
+  const name = contactDisplayName(contact);
   const phone = contact.e164 ?? `${escapeMrkdwn(contact.waId)} (number hidden by WhatsApp)`;
   const labels = contact.labels.length > 0 ? contact.labels.map((l) => `\`${escapeMrkdwn(l)}\``).join(' ') : '_none_';
   const last = contact.lastInboundAt ? slackDate(contact.lastInboundAt) : '_never_';
@@ -119,6 +131,20 @@ export function contactCard(contact: Contact, notePrefix: string, mode: ChannelM
                   },
                 },
               ]),
+          // Leads only (checked on the click): erasure, confirmed first; the way to erase an @lid contact.
+          {
+            type: 'button',
+            action_id: CARD_ACTIONS.forget,
+            text: { type: 'plain_text', text: 'Forget contact' },
+            value: contact.waId,
+            confirm: {
+              title: { type: 'plain_text', text: 'Erase this contact?' },
+              text: { type: 'mrkdwn', text: `${name}'s profile, messages, files and this thread's posts are deleted for good. The number stays opted out. Team leads only.` },
+              confirm: { type: 'plain_text', text: 'Erase' },
+              deny: { type: 'plain_text', text: 'Cancel' },
+              style: 'danger',
+            },
+          },
         ],
       },
       {

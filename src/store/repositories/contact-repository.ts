@@ -188,6 +188,12 @@ export function createContactRepository(models: Models, suppressions: Suppressio
       const found = await suppressions.lookup(waIds);
       return new Map([...found].flatMap(([waId, s]) => (s.reason === 'erased' ? [[waId, s.at] as const] : [])));
     },
+    async suppress(waId, entry) {
+      await suppressions.suppress(waId, entry);
+    },
+    async suppressionOf(waId) {
+      return (await suppressions.lookup([waId])).get(waId);
+    },
     async latestInboundAt() {
       // Descending, a missing date sorts last: the first document has the newest, if any has one.
       const doc = await model.findOne({}, { lastInboundAt: 1 }).sort({ lastInboundAt: -1 }).lean<{ lastInboundAt?: Date }>();

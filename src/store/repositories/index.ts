@@ -5,6 +5,7 @@ import { createAuditLog } from './audit-log';
 import { createConsentLedger } from './consent-ledger';
 import { createContactRepository } from './contact-repository';
 import { createConversationRepository } from './conversation-repository';
+import { createErasureRepository } from './erasure-repository';
 import { createHygieneRepository } from './hygiene-repository';
 import { createIntakeRepository } from './intake-repository';
 import { createJobRunRepository } from './job-run-repository';
@@ -14,6 +15,7 @@ import { createLeaseRepository } from './lease-repository';
 import { createMediaRepository } from './media-repository';
 import { createMessageRepository } from './message-repository';
 import { createQuickReplyRepository } from './quick-reply-repository';
+import { createSeenRequestRepository } from './seen-request-repository';
 import { createSettingsRepository } from './settings-repository';
 import { createSuppressionRepository } from './suppression-repository';
 
@@ -24,6 +26,7 @@ export function createRepositories(models: Models, clock: Clock, privacy: Privac
   return {
     contacts: createContactRepository(models, suppressions),
     suppressions,
+    erasure: createErasureRepository(models, privacy),
     conversations: createConversationRepository(models),
     consentLedger,
     hygiene: createHygieneRepository(models, consentLedger),
@@ -37,6 +40,7 @@ export function createRepositories(models: Models, clock: Clock, privacy: Privac
     settings: createSettingsRepository(models, clock),
     media: createMediaRepository(models, clock),
     intakes: createIntakeRepository(models),
+    seenRequests: createSeenRequestRepository(models),
   };
 }
 

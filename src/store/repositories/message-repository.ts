@@ -165,13 +165,12 @@ export function createMessageRepository(models: Models): MessageRepository {
       return { withdrawn: ended.modifiedCount, inFlight: Math.max(0, flagged.modifiedCount - ended.modifiedCount) };
     },
     async eraseContact(contactWaId) {
-      if (stringKey(contactWaId) === undefined) return [];
-      const docs = await model.find({ contactWaId: { $eq: contactWaId } }, { direction: 1, slack: 1, media: 1 }).lean<MessageDoc[]>();
+      if (stringKey(contactWaId) === undefined) return 0;
+      const docs = await model.find({ contactWaId: { $eq: contactWaId } }, { media: 1 }).lean<MessageDoc[]>();
       const mediaIds = docs.map((d) => d.media?.storedId).filter((id): id is string => !!id);
       if (mediaIds.length) await models.Media.deleteMany({ _id: trusted({ $in: mediaIds }) });
-      await model.deleteMany({ contactWaId: { $eq: contactWaId } });
-      // Our own posts (mirrored inbound messages) are ours to delete in Slack; agents' replies are not.
-      return docs.filter((d) => d.direction === 'inbound' && d.slack).map((d) => d.slack!);
+      const { deletedCount } = await model.deleteMany({ contactWaId: { $eq: contactWaId } });
+      return deletedCount;
     },
     async countByState(direction) {
       const rows = await model.aggregate<{ _id: DeliveryState; n: number }>([{ $match: { direction } }, { $group: { _id: '$delivery.state', n: { $sum: 1 } } }]);

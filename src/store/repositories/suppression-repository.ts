@@ -1,17 +1,8 @@
 import { trusted } from 'mongoose';
+import type { Suppression, SuppressionReason } from '../../domain/suppression';
 import type { Privacy } from '../../privacy/privacy';
 import type { Models } from '../models';
 import { stringKey } from './filter-values';
-
-/** Why a number is kept opted out without a contact: it was erased, or it opted out before it ever wrote. */
-export type SuppressionReason = 'erased' | 'opted_out';
-
-export interface Suppression {
-  reason: SuppressionReason;
-  at: Date;
-  /** The Slack user who erased the contact or recorded the opt-out. */
-  by?: string;
-}
 
 /**
  * Numbers that stay opted out with no contact behind them. Each entry's id is a keyed hash of the

@@ -70,7 +70,7 @@ describe("consent across a person's two WhatsApp ids", () => {
     await receiveAndMirror(t, { from: PHONE_ID, content: text('hi') });
     await receiveAndMirror(t, { from: LID, alias: PHONE_ID, content: text('hi from the other id') });
     await postSlashCommand(t.baseUrl, SIGNING_SECRET, { text: 'forget +447911123456', user_id: 'U0LEAD01', response_url: slack.responseUrl('forget-both') });
-    expect(String((await slack.waitForResponse((p) => p.id === 'forget-both')).body.text)).toMatch(/erased \(under both their WhatsApp ids\): profile, 2 mirrored messages/);
+    expect(String((await slack.waitForResponse((p) => p.id === 'forget-both')).body.text)).toMatch(/erased \(under both their WhatsApp ids\): profile, 2 messages and held files/);
     expect(await t.app.deps.repos.contacts.findByWaId(PHONE_ID)).toBeNull();
     expect(await t.app.deps.repos.contacts.findByWaId(LID)).toBeNull();
     expect(await t.app.deps.repos.contacts.erasedAt([PHONE_ID, LID])).toEqual(new Map([[PHONE_ID, time.clock()], [LID, time.clock()]]));

@@ -27,9 +27,9 @@ describe('contact card buttons', () => {
     postInteraction(t.baseUrl, SIGNING_SECRET, viewSubmissionPayload({ callbackId, privateMetadata: JSON.stringify({ waId: ANA }), values }));
   const buttons = (blocks: unknown) => JSON.stringify(blocks).match(/card_[a-z_]+/g) ?? [];
 
-  it('when a conversation starts, then its card offers labels, quick reply and opt out', () => {
+  it('when a conversation starts, then its card offers labels, quick reply, opt out and (for leads) forget', () => {
     const root = slack.callsTo('chat.postMessage').find((c) => !c.args.thread_ts)!;
-    expect(buttons(root.args.blocks)).toEqual(['card_labels', 'card_quick_reply', 'card_opt_out']);
+    expect(buttons(root.args.blocks)).toEqual(['card_labels', 'card_quick_reply', 'card_opt_out', 'card_forget']);
   });
 
   it('when an agent presses Opt out, then the ledger names them, the contact gets one confirmation, and the card and thread say so', async () => {
@@ -39,7 +39,7 @@ describe('contact card buttons', () => {
     expect(entry).toMatchObject({ type: 'opt_out', source: 'slack:button', actor: 'U0AGENT' });
     const card = await slack.waitFor('chat.update', (c) => c.args.ts === thread.threadTs);
     expect(JSON.stringify(card.args.blocks)).toContain('opted out');
-    expect(buttons(card.args.blocks)).toEqual(['card_labels', 'card_quick_reply']);
+    expect(buttons(card.args.blocks)).toEqual(['card_labels', 'card_quick_reply', 'card_forget']);
     await slack.waitFor('chat.postMessage', (c) => String(c.args.text).includes('Opted out* by <@U0AGENT>'));
     await t.app.bridge.toWhatsApp.runDue();
     expect(t.gateway.sent.map((s) => s.text)).toEqual([t.app.deps.config.bridge.optOutConfirmation]);

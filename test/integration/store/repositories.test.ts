@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
+import { loadConfig } from '../../../src/config';
+import { createPrivacy } from '../../../src/privacy/privacy';
 import { createModels, syncIndexes, type Models } from '../../../src/store/models';
 import { createRepositories, type Repositories } from '../../../src/store/repositories';
 import { testPrivacy } from '../../support/privacy';
 import { consentEvent, inboundSighting, newInboundMessage, waId } from '../../support/factories';
+import { validEnv } from '../../support/env';
 import { useTestDb } from '../../support/mongo';
 
 describe('repositories over a real MongoDB wire connection', () => {
@@ -75,6 +79,35 @@ describe('repositories over a real MongoDB wire connection', () => {
       await repos.contacts.erase(gone, new Date('2026-11-03T00:00:00Z'));
       expect(await repos.contacts.erasedAt([gone, kept])).toEqual(new Map([[gone, new Date('2026-11-03T00:00:00Z')]]));
       expect(await repos.contacts.erasedAt([{ $gt: '' } as unknown as string])).toEqual(new Map());
+    });
+
+    it('when a number is erased, then its suppression id is a keyed HMAC: neither the number nor its plain SHA-256 is stored', async () => {
+      const gone = waId();
+      await repos.contacts.recordInbound(inboundSighting({ waId: gone }));
+      await repos.contacts.erase(gone, now, 'U0LEAD01');
+      const ids = (await models.Suppression.find().lean<Array<{ _id: string }>>()).map((d) => d._id);
+      expect(ids).toContain(testPrivacy().suppressionKey(gone));
+      expect(ids).not.toContain(createHash('sha256').update(`switchboard-suppression:${gone}`).digest('hex'));
+      expect(JSON.stringify(await models.Suppression.find().lean())).not.toContain(gone.split('@')[0]);
+      // Another key cannot find it: the table is useless without PRIVACY_KEY.
+      const other = createPrivacy({ key: 'another-key-0123456789abcdef0123456789', previousKeys: [], ephemeral: false });
+      expect(ids).not.toContain(other.suppressionKey(gone));
+      expect(await repos.contacts.suppressionOf(gone)).toEqual({ reason: 'erased', at: now, by: 'U0LEAD01' });
+    });
+
+    it('when a suppression was kept under a rotated-out key or the old unkeyed hash, then it is still found and moved to the current key', async () => {
+      const [rotated, legacy] = [waId(), waId()];
+      const oldKey = 'the-previous-key-0123456789abcdef0123456';
+      const before = createPrivacy({ key: oldKey, previousKeys: [], ephemeral: false });
+      await models.Suppression.create({ _id: before.suppressionKey(rotated), reason: 'erased', at: now });
+      await models.Suppression.create({ _id: createHash('sha256').update(`switchboard-suppression:${legacy}`).digest('hex'), reason: 'erased', at: now });
+      const current = testPrivacy();
+      const afterRotation = createRepositories(models, () => now, createPrivacy({ key: loadConfig(validEnv()).privacy.key, previousKeys: [oldKey], ephemeral: false }));
+      expect(await afterRotation.contacts.erasedAt([rotated, legacy])).toEqual(new Map([[rotated, now], [legacy, now]]));
+      const ids = (await models.Suppression.find().lean<Array<{ _id: string }>>()).map((d) => d._id);
+      expect(ids).toEqual(expect.arrayContaining([current.suppressionKey(rotated), current.suppressionKey(legacy)]));
+      expect(ids).not.toContain(before.suppressionKey(rotated));
+      expect(ids).not.toContain(createHash('sha256').update(`switchboard-suppression:${legacy}`).digest('hex'));
     });
 
     it('when a thread is set twice, then the first one stays', async () => {

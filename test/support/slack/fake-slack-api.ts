@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Document } from 'bson';
 import { blockKitViolation } from './block-kit-limits';
-import { defaultResponse, type ScriptedResponse, type SlackCall } from './default-responses';
+import { defaultResponse, nextTs, type ScriptedResponse, type SlackCall } from './default-responses';
 import { compareTs, repliesPage, type KeptMessage } from './thread-listing';
 
 export type { SlackCall } from './default-responses';
@@ -46,6 +46,10 @@ export class FakeSlackApi {
   /** Files agents "attached", served at their url_private_download; and who fetched them. */
   private readonly hosted = new Map<string, Buffer>();
   readonly downloads: Array<{ id: string; authorization: string }> = [];
+  /** Messages people (not the bot) posted in threads, and what was deleted: Slack's side of a thread. */
+  private readonly userPosts: Array<KeptMessage & { channel: string; threadTs: string }> = [];
+  private readonly deleted = new Set<string>();
+  private readonly deletedFiles = new Set<string>();
   private readonly scripts = new Map<string, Script[]>();
   private readonly events = new EventEmitter();
   private authToken: string | undefined;
@@ -101,9 +105,9 @@ export class FakeSlackApi {
     this.respond(method, { body: { ok: false, error: 'internal_error' }, status, accepted: true });
   }
 
-  /** A thread as Slack keeps it: its parent (when posted here) first, then its replies in order. */
+  /** A thread as Slack keeps it: its parent (when posted here) first, then its replies in order; deleted ones gone. */
   thread(channel: string, threadTs: string): KeptMessage[] {
-    const kept = this.calls
+    const posts = this.calls
       .filter((c) => c.method === 'chat.postMessage' && c.result && c.args.channel === channel && (c.result.ts === threadTs || c.args.thread_ts === threadTs))
       .map((c): KeptMessage => {
         const message = (c.result!.message ?? {}) as Document;
@@ -115,7 +119,20 @@ export class FakeSlackApi {
           ...(c.args.metadata ? { metadata: c.args.metadata as Document } : {}),
         };
       });
+    // A file the bot shared into the thread is a message of its own, carrying the file.
+    const shares = this.calls
+      .filter((c) => c.method === 'files.completeUploadExternal' && c.result && c.args.channel_id === channel && c.args.thread_ts === threadTs)
+      .map((c): KeptMessage => ({ ts: String(c.result!.ts), files: ((c.result!.files as Document[]) ?? []).filter((f) => !this.deletedFiles.has(String(f.id))).map((f) => ({ id: String(f.id) })) }));
+    const people = this.userPosts.filter((p) => p.channel === channel && p.threadTs === threadTs);
+    const kept = [...posts, ...shares, ...people].filter((m) => !this.deleted.has(`${channel}/${m.ts}`));
     return kept.sort((a, b) => (a.ts === threadTs ? -1 : b.ts === threadTs ? 1 : compareTs(a.ts, b.ts)));
+  }
+
+  /** An agent's own message in a thread, as Slack keeps it (the app may not delete it); returns its ts. */
+  userPost(channel: string, threadTs: string, user: string, text: string, files?: Array<{ id: string }>): string {
+    const ts = nextTs();
+    this.userPosts.push({ channel, threadTs, ts, user, text, ...(files ? { files } : {}) });
+    return ts;
   }
 
   /** Hosts a file as if an agent had attached it; returns the `files[]` entry of its message event. */
@@ -150,6 +167,9 @@ export class FakeSlackApi {
     this.uploads.clear();
     this.hosted.clear();
     this.downloads.length = 0;
+    this.userPosts.length = 0;
+    this.deleted.clear();
+    this.deletedFiles.clear();
   }
 
   private waitUntil<T>(event: string, find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
@@ -227,10 +247,40 @@ export class FakeSlackApi {
     }
     const violation = blockKitViolation(call.method, call.args);
     if (violation) return { ok: false, error: 'invalid_blocks', errors: [violation] };
+    if (call.method === 'chat.delete') return this.deleteMessage(String(call.args.channel), String(call.args.ts));
+    if (call.method === 'files.delete') return this.deleteFile(String(call.args.file));
     const body = defaultResponse(call, `${this.origin}/`);
     // Remember what a post answered, so conversations.replies can show the thread as Slack would.
     if (call.method === 'chat.postMessage' && body.ok) call.result = body;
+    if (call.method === 'files.completeUploadExternal' && body.ok) call.result = { ...body, ts: nextTs() };
     return body;
+  }
+
+  /** A bot may delete only its own messages (Slack: `cant_delete_message`); a deleted one is gone. */
+  private deleteMessage(channel: string, ts: string): Document {
+    const key = `${channel}/${ts}`;
+    if (this.deleted.has(key)) return { ok: false, error: 'message_not_found' };
+    if (this.userPosts.some((p) => p.channel === channel && p.ts === ts)) return { ok: false, error: 'cant_delete_message' };
+    const posted = this.calls.some(
+      (c) => c.result?.ts === ts && ((c.method === 'chat.postMessage' && c.args.channel === channel) || (c.method === 'files.completeUploadExternal' && c.args.channel_id === channel)),
+    );
+    if (!posted) return { ok: false, error: 'message_not_found' };
+    this.deleted.add(key);
+    return { ok: true, channel, ts };
+  }
+
+  /** A bot may delete only files it uploaded (Slack: `cant_delete_file`). */
+  private deleteFile(id: string): Document {
+    if (this.deletedFiles.has(id)) return { ok: false, error: 'file_deleted' };
+    if (this.hosted.has(id)) return { ok: false, error: 'cant_delete_file' };
+    const ours = this.calls.some((c) => c.method === 'files.getUploadURLExternal' && c.result?.file_id === id) || this.uploadedIds().has(id);
+    if (!ours) return { ok: false, error: 'file_not_found' };
+    this.deletedFiles.add(id);
+    return { ok: true };
+  }
+
+  private uploadedIds(): Set<string> {
+    return new Set(this.calls.filter((c) => c.method === 'files.completeUploadExternal').flatMap((c) => ((c.args.files as Document[] | undefined) ?? []).map((f) => String(f.id))));
   }
 
   private nextScript(method: string, call: SlackCall): ScriptedResponse | undefined {

@@ -7,6 +7,10 @@ export interface KeptMessage {
   blocks?: unknown;
   username?: string;
   metadata?: Document;
+  /** Who posted it when it was not the bot (an agent's own message). */
+  user?: string;
+  /** Files shared with the message: `{ id }` as Slack lists them. */
+  files?: Array<{ id: string }>;
 }
 
 /** Slack's largest page; its documentation recommends asking for 200 at most. */
@@ -40,8 +44,9 @@ export function repliesPage(parent: KeptMessage | undefined, replies: KeptMessag
     ts: m.ts,
     thread_ts: threadTs,
     text: m.text,
-    bot_id: 'B0BOT',
+    ...(m.user ? { user: m.user } : { bot_id: 'B0BOT', user: 'U0BOT' }),
     ...(m.metadata ? { metadata: m.metadata } : {}),
+    ...(m.files ? { files: m.files } : {}),
   });
   return {
     ok: true,

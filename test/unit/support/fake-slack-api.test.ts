@@ -172,6 +172,36 @@ describe('fake Slack Web API with the real WebClient', () => {
     });
   });
 
+  describe('deleting, as Slack allows a bot', () => {
+    it('when the bot deletes its own post, then it leaves the thread; a second delete finds nothing', async () => {
+      const root = await client.chat.postMessage({ channel: 'C1', text: 'card' });
+      const reply = await client.chat.postMessage({ channel: 'C1', thread_ts: root.ts!, text: 'mirrored' });
+      await client.chat.delete({ channel: 'C1', ts: reply.ts! });
+      expect(api.thread('C1', root.ts!).map((m) => m.ts)).toEqual([root.ts]);
+      await expect(client.chat.delete({ channel: 'C1', ts: reply.ts! })).rejects.toMatchObject({ data: { error: 'message_not_found' } });
+    });
+
+    it('when the bot deletes a person’s message or one never posted, then Slack refuses', async () => {
+      const root = await client.chat.postMessage({ channel: 'C1', text: 'card' });
+      const agents = api.userPost('C1', root.ts!, 'U0AGENT1', 'hello from an agent');
+      await expect(client.chat.delete({ channel: 'C1', ts: agents })).rejects.toMatchObject({ data: { error: 'cant_delete_message' } });
+      await expect(client.chat.delete({ channel: 'C1', ts: '1.000001' })).rejects.toMatchObject({ data: { error: 'message_not_found' } });
+      expect(api.thread('C1', root.ts!).map((m) => m.user ?? 'bot')).toEqual(['bot', 'U0AGENT1']);
+    });
+
+    it('when the bot shares a file into a thread, then it lists with the file; the bot may delete that file, not an agent’s', async () => {
+      const root = await client.chat.postMessage({ channel: 'C1', text: 'card' });
+      const upload = (await client.files.uploadV2({ channel_id: 'C1', thread_ts: root.ts!, file: Buffer.from('x'), filename: 'x.txt' })) as unknown as { files: Array<{ files: Array<{ id: string }> }> };
+      const id = upload.files[0]!.files[0]!.id;
+      expect(api.thread('C1', root.ts!)[1]).toMatchObject({ files: [{ id }] });
+      await client.files.delete({ file: id });
+      expect(api.thread('C1', root.ts!)[1]?.files).toEqual([]);
+      await expect(client.files.delete({ file: id })).rejects.toMatchObject({ data: { error: 'file_deleted' } });
+      const hosted = api.hostFile(Buffer.from('y'), 'y.txt', 'text/plain');
+      await expect(client.files.delete({ file: hosted.id })).rejects.toMatchObject({ data: { error: 'cant_delete_file' } });
+    });
+  });
+
   it('when users.info is called, then a user with a profile comes back', async () => {
     const res = await client.users.info({ user: 'U7' });
     expect(res.user).toMatchObject({ id: 'U7', profile: { display_name: expect.any(String), first_name: expect.any(String) } });

@@ -1,6 +1,7 @@
 import type { AppDeps } from '../../../app-deps';
 import { registerContactCardActions } from './contact-card';
 import { registerConversationActions } from './conversation';
+import { registerForgetContact } from './forget-contact';
 import { registerHomeButtons } from './home-buttons';
 import { registerHygieneReportActions } from './hygiene-report';
 import type { Listeners } from '../listener-table';
@@ -9,6 +10,7 @@ import type { Listeners } from '../listener-table';
 export function registerActions(on: Listeners, deps: AppDeps): void {
   registerContactCardActions(on, deps);
   registerConversationActions(on, deps);
+  registerForgetContact(on, deps);
   registerHomeButtons(on, deps);
   registerHygieneReportActions(on, deps);
 }

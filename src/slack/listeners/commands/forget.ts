@@ -1,54 +1,43 @@
 import type { AppDeps } from '../../../app-deps';
+import { eraseContact, type ErasureReport } from '../../../privacy/erase-contact';
 import { contactDisplayName } from '../../blocks/contact-card';
 import { escapeMrkdwn } from '../../mrkdwn';
-import { contactByPhone } from './contact-lookup';
+import { contactByPhoneOrWaId } from './contact-lookup';
 import type { Subcommand } from './subcommand';
 
 /**
- * `/wa forget <phone>` (leads): erases a contact — their profile, every message both ways, held
- * files, and our own posts of their messages in Slack — and keeps only a hashed suppression entry
- * so the number stays opted out; the same under their other WhatsApp id (`@lid`), when known.
- * Consent ledger entries are kept: they are the record of why
- * messages were or were not sent (README → Consent → Erasure).
+ * `/wa forget <phone|WhatsApp id>` (leads): erases a contact (see privacy/erase-contact.ts); the
+ * number stays opted out. The same under their other WhatsApp id (`@lid`), when known.
  */
 export function forgetSubcommand(deps: Pick<AppDeps, 'repos' | 'clock' | 'config' | 'privacy'>): Subcommand {
   return {
     name: 'forget',
-    usage: '/wa forget <phone>',
+    usage: '/wa forget <phone | WhatsApp id>',
     summary: "erase a contact's personal data and messages; the number stays opted out",
     leadOnly: true,
     async run({ rest, respond, client, userId, log }) {
-      const contact = await contactByPhone(deps.repos.contacts, rest, deps.config.phoneDefaultCountry);
-      const name = escapeMrkdwn(contactDisplayName(contact));
-      const at = deps.clock();
-      // The person, under each WhatsApp id they wrote from (their @lid twin, when known).
-      const twins = await deps.repos.contacts.twinsOf(contact);
-      const posts: Array<{ channel: string; ts: string }> = [];
-      const ours: Array<{ channel: string; ts: string }> = [];
-      // Twins first: one known only by its @lid cannot be found by phone if the erasure stops halfway.
-      for (const one of [...twins, contact]) {
-        const theirs = await deps.repos.messages.eraseContact(one.waId);
-        await deps.repos.consentLedger.append({ contact: one.waId, type: 'erased', source: 'slack:command', actor: userId, evidence: 'personal data erased on request', at });
-        await deps.repos.contacts.erase(one.waId, at, userId);
-        await deps.repos.audit.record({ actor: userId, action: 'forget', args: { contact: deps.privacy.pseudonym(one.waId) }, outcome: 'ok', at });
-        posts.push(...theirs);
-        // Our own posts can go too: the card and the mirrored messages.
-        ours.push(...(one.slack ? [{ channel: one.slack.channel, ts: one.slack.threadTs }] : []), ...theirs);
-      }
-      // Best effort, one by one.
-      let deleted = 0;
-      for (const post of ours) {
-        await client.chat.delete({ channel: post.channel, ts: post.ts }).then(
-          () => deleted++,
-          (err: unknown) => log.warn({ err }, 'could not delete a mirrored post during erasure'),
-        );
-      }
-      await respond({
-        response_type: 'ephemeral',
-        text:
-          `:wastebasket: ${name}'s data is erased${twins.length ? ' (under both their WhatsApp ids)' : ''}: profile, ${posts.length} mirrored message${posts.length === 1 ? '' : 's'} and any held files; ` +
-          `${deleted} of our posts were deleted from Slack. The number stays opted out. Replies agents wrote in the thread remain — delete them in Slack if needed.`,
-      });
+      const contact = await contactByPhoneOrWaId(deps.repos.contacts, rest, deps.config.phoneDefaultCountry);
+      const name = contactDisplayName(contact);
+      const report = await eraseContact(deps, client, contact, userId, log);
+      await respond({ response_type: 'ephemeral', text: erasureText(name, report) });
     },
   };
+}
+
+/** What the lead who erased is told (`name` as mrkdwn): what went, and what is left in Slack for a person to delete. */
+export function erasureText(name: string, report: ErasureReport): string {
+  const { slack } = report;
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const lines = [
+    `:wastebasket: ${name}'s data is erased${report.ids > 1 ? ' (under both their WhatsApp ids)' : ''}: profile, ${plural(report.messages, 'message')} and held files, conversation history; ` +
+      `the consent ledger and audit log keep only a pseudonym. ${plural(slack.deletedPosts, 'post')} and ${plural(slack.deletedFiles, 'file')} of ours were deleted from Slack. The number stays opted out.`,
+  ];
+  if (slack.othersLeft.length > 0) {
+    const links = slack.othersLeft.slice(0, 40).map((link, i) => `<${link}|${i + 1}>`).join(' · ');
+    lines.push(`${plural(slack.othersLeft.length, 'message')} agents wrote in the thread stay in Slack; only their authors or an admin can delete them: ${links}${slack.othersLeft.length > 40 ? ' …' : ''}`);
+  }
+  if (slack.incomplete) {
+    lines.push(`:warning: Slack refused part of the clean-up (${escapeMrkdwn(slack.incomplete.error)})${slack.incomplete.threadLink ? `: delete what is left <${slack.incomplete.threadLink}|in the thread>` : ''}.`);
+  }
+  return lines.join('\n');
 }
