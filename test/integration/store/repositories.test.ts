@@ -20,6 +20,16 @@ describe('repositories over a real MongoDB wire connection', () => {
     repos = createRepositories(models, () => now, testPrivacy());
   });
 
+  describe('seen requests', () => {
+    it('when sightings arrive in one turn, some of the same key, then each key is first exactly once, across turns too', async () => {
+      const until = new Date(now.getTime() + 600_000);
+      const sights = await Promise.all(['sig-a', 'sig-b', 'sig-a', 'sig-c', 'sig-a'].map((key) => repos.seenRequests.firstSight(key, now, until)));
+      expect(sights).toEqual([true, true, false, true, false]);
+      expect(await repos.seenRequests.firstSight('sig-b', now, until)).toBe(false);
+      expect(await repos.seenRequests.firstSight('sig-d', now, until)).toBe(true);
+    });
+  });
+
   describe('contacts', () => {
     it('when a contact writes first, then it is created with E.164, unknown consent and active', async () => {
       const sighting = inboundSighting({ waId: '447911123456@c.us' });
