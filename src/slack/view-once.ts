@@ -27,7 +27,7 @@ function closes(response: unknown): boolean {
 }
 
 export interface ViewOnceDeps {
-  seen: Pick<SeenRequestRepository, 'firstSight'>;
+  seen: Pick<SeenRequestRepository, 'firstSight' | 'release'>;
   clock: Clock;
   logger: Logger;
   checkMs?: number;
@@ -67,7 +67,14 @@ export function createViewOnce(deps: ViewOnceDeps): ViewOnce {
         const at = deps.clock();
         const { first, err } = await askInTime(() => deps.seen.firstSight(key, at, new Date(at.getTime() + KEEP_MS)), checkMs);
         if (first === undefined) log.warn({ err, ...requestKind(event.body) }, 'could not check whether the modal was submitted before; taken (the store did not answer)');
-        await event.ack(response);
+        try {
+          await event.ack(response);
+        } catch (ackErr) {
+          // Slack never heard this answer (Bolt had already answered the request for being slow):
+          // the modal is still open with an error, and its next submission must be able to count.
+          if (first) await deps.seen.release(key).catch((releaseErr: unknown) => log.warn({ err: releaseErr }, 'could not release a modal whose answer failed'));
+          throw ackErr;
+        }
         if (first !== false) return;
         log.warn(requestKind(event.body), 'modal submitted again; its effects were not repeated');
         throw new ViewAlreadySubmittedError();

@@ -7,6 +7,8 @@ export interface SeenRequestRepository {
    * instance), false if it had been recorded already. Throws if the store cannot say.
    */
   firstSight(key: string, seenAt: Date, expiresAt: Date): Promise<boolean>;
+  /** Forgets `key`: what it recorded never took effect (a modal whose answer did not reach Slack). */
+  release(key: string): Promise<void>;
 }
 
 interface Pending {
@@ -44,6 +46,9 @@ export function createSeenRequestRepository(models: Models): SeenRequestReposito
   }
 
   return {
+    async release(key) {
+      await models.SeenRequest.deleteOne({ _id: { $eq: key } });
+    },
     firstSight(key, seenAt, expiresAt) {
       return new Promise<boolean>((resolve, reject) => {
         if (!batch) {

@@ -16,6 +16,9 @@ function memorySeen() {
       keys.set(key, expiresAt);
       return true;
     },
+    async release(key: string) {
+      keys.delete(key);
+    },
   };
 }
 
@@ -79,6 +82,18 @@ describe('view once', () => {
     expect(seen.keys.size).toBe(0);
     await views.guard(receiverEvent(submission()).event).ack();
     expect([...seen.keys.keys()]).toEqual(['view:T0TEAM:V1']);
+  });
+
+  it('when the closing answer cannot reach Slack (Bolt already timed the request out), then the view is released: the person submits again and it takes effect', async () => {
+    const seen = memorySeen();
+    const views = createViewOnce({ seen, clock, logger: silent });
+    const body = { type: 'view_submission', team: { id: 'T0TEAM' }, view: { id: 'V0LATE' } };
+    const late = views.guard({ body, ack: async () => Promise.reject(new Error('the request was already answered')) });
+    await expect(late.ack()).rejects.toThrow('already answered');
+    expect(seen.keys.size).toBe(0);
+    const { event, acks } = receiverEvent(body);
+    await expect(views.guard(event).ack()).resolves.toBeUndefined();
+    expect(acks).toEqual(['empty']);
   });
 
   it('when a view closes a second time, then Slack still gets its answer and the listener is stopped at its ack; another view is not', async () => {
