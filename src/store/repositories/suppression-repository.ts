@@ -16,10 +16,12 @@ export function createSuppressionRepository(models: Models, privacy: Privacy) {
     /** Keeps `waId` opted out. An erasure is never replaced by a later opt-out entry (it says more). */
     async suppress(waId: string, entry: Suppression): Promise<void> {
       if (stringKey(waId) === undefined) return;
-      const _id = privacy.suppressionKey(waId);
+      const [_id, ...older] = privacy.suppressionKeys(waId);
       const set = { reason: entry.reason, at: entry.at, ...(entry.by ? { by: entry.by } : {}) };
       if (entry.reason === 'erased') await model.updateOne({ _id: { $eq: _id } }, { $set: set }, { upsert: true });
       else await model.updateOne({ _id: { $eq: _id } }, { $setOnInsert: set }, { upsert: true });
+      // Entries under older keys (or the old unkeyed hash) are what could be brute-forced: gone once replaced.
+      await model.deleteMany({ _id: trusted({ $in: older }) });
     },
 
     /**
@@ -39,8 +41,9 @@ export function createSuppressionRepository(models: Models, privacy: Privacy) {
       for (const doc of docs.sort((a, b) => byKey.get(a._id)!.rank - byKey.get(b._id)!.rank)) {
         const { waId, rank } = byKey.get(doc._id)!;
         if (found.has(waId)) continue;
-        // An entry without a time (none is written so) counts as made at the dawn of time: the safe reading.
-        const entry: Suppression = { reason: doc.reason, at: doc.at ?? new Date(0), ...(doc.by ? { by: doc.by } : {}) };
+        // An entry without a time (none is written so) counts as erased for ever: the safe reading
+        // (a catch-up brings back nothing older than an erasure).
+        const entry: Suppression = { reason: doc.reason, at: doc.at ?? new Date(8.64e15), ...(doc.by ? { by: doc.by } : {}) };
         found.set(waId, entry);
         if (rank > 0) await rekey(doc._id, privacy.suppressionKey(waId), entry);
       }
