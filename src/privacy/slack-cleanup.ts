@@ -8,8 +8,10 @@ export interface ThreadCleanup {
   deletedFiles: number;
   /** Messages people wrote in the thread: a bot may not delete them; the lead gets their links. */
   othersLeft: string[];
-  /** Set when Slack refused or failed part of it: what is left is in the thread at `threadLink`. */
-  incomplete?: { error: string; threadLink?: string };
+  /** The app's posts and files Slack would not delete, or the thread could not be read: run again to finish. */
+  failed: number;
+  /** Slack's reason for the first failure. */
+  error?: string;
 }
 
 interface ListedMessage {
@@ -26,44 +28,52 @@ interface ListedMessage {
  * card (the thread's root) goes last: a failure midway leaves the thread findable.
  */
 export async function cleanThread(client: webApi.WebClient, thread: { channel: string; threadTs: string }, log: Logger): Promise<ThreadCleanup> {
-  const result: ThreadCleanup = { deletedPosts: 0, deletedFiles: 0, othersLeft: [] };
-  let root: ListedMessage | undefined;
+  const result: ThreadCleanup = { deletedPosts: 0, deletedFiles: 0, othersLeft: [], failed: 0 };
+  const fail = (err: unknown) => {
+    result.failed++;
+    result.error ??= (err as { data?: { error?: string } }).data?.error ?? (err instanceof Error ? err.message : String(err));
+    log.warn({ err, channel: thread.channel }, 'erasure: Slack would not delete part of a thread');
+  };
   try {
     const me = await client.auth.test();
     const ours = (m: ListedMessage) => (m.bot_id !== undefined && m.bot_id === me.bot_id) || (m.user !== undefined && m.user === me.user_id);
+    let root: ListedMessage | undefined;
     for await (const m of listThread(client, thread)) {
-      if (m.ts === thread.threadTs) {
-        root = m;
-        if (!ours(m)) result.othersLeft.push(await permalink(client, thread.channel, m.ts));
-        continue;
-      }
-      if (ours(m)) await deleteOurs(client, thread.channel, m, result);
+      // The root is the card, ours; one that is not is the tombstone Slack leaves of a deleted card.
+      if (m.ts === thread.threadTs) root = m;
+      else if (ours(m)) await deleteOurs(client, thread.channel, m, result, fail);
       else result.othersLeft.push(await permalink(client, thread.channel, m.ts));
     }
-    if (root && ours(root)) await deleteOurs(client, thread.channel, root, result);
-    else if (!root) await deleteOurs(client, thread.channel, { ts: thread.threadTs }, result);
+    if (!root || ours(root)) await deleteOurs(client, thread.channel, root ?? { ts: thread.threadTs }, result, fail);
   } catch (err) {
-    const error = (err as { data?: { error?: string } }).data?.error ?? (err instanceof Error ? err.message : String(err));
-    log.warn({ err, channel: thread.channel }, 'erasure: could not clean the Slack thread completely');
-    result.incomplete = { error, threadLink: await permalink(client, thread.channel, thread.threadTs).catch(() => undefined) };
+    // The thread could not be read: everything in it is left for the next run.
+    fail(err);
   }
   return result;
 }
 
-async function deleteOurs(client: webApi.WebClient, channel: string, m: ListedMessage, result: ThreadCleanup): Promise<void> {
+/** One post and its files; a refusal is counted and the rest goes on (a long thread is not lost to one error). */
+async function deleteOurs(client: webApi.WebClient, channel: string, m: ListedMessage, result: ThreadCleanup, fail: (err: unknown) => void): Promise<void> {
   for (const file of m.files ?? []) {
     if (!file.id) continue;
-    await client.files.delete({ file: file.id }).catch(gone);
-    result.deletedFiles++;
+    try {
+      if (await client.files.delete({ file: file.id }).then(() => true, gone)) result.deletedFiles++;
+    } catch (err) {
+      fail(err);
+    }
   }
-  await client.chat.delete({ channel, ts: m.ts }).catch(gone);
-  result.deletedPosts++;
+  try {
+    if (await client.chat.delete({ channel, ts: m.ts }).then(() => true, gone)) result.deletedPosts++;
+  } catch (err) {
+    fail(err);
+  }
 }
 
-/** Already gone (an earlier, interrupted erasure) counts as done; anything else is a failure. */
-function gone(err: unknown): void {
+/** Already gone (deleted by an earlier, interrupted run) is done, not counted again; anything else is a failure. */
+function gone(err: unknown): false {
   const code = (err as { data?: { error?: string } }).data?.error;
   if (code !== 'message_not_found' && code !== 'file_deleted' && code !== 'file_not_found') throw err;
+  return false;
 }
 
 async function* listThread(client: webApi.WebClient, thread: { channel: string; threadTs: string }): AsyncGenerator<ListedMessage> {

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { contactSchema } from './schemas/contact-schema';
 import { consentEventSchema } from './schemas/consent-event-schema';
+import { erasureSchema } from './schemas/erasure-schema';
 import { intakeSchema } from './schemas/intake-schema';
 import { messageSchema } from './schemas/message-schema';
 import { seenRequestSchema } from './schemas/seen-request-schema';
@@ -24,6 +25,7 @@ export function createModels(connection: Connection) {
     ConversationEvent: connection.model('ConversationEvent', conversationEventSchema),
     Intake: connection.model('Intake', intakeSchema),
     SeenRequest: connection.model('SeenRequest', seenRequestSchema),
+    Erasure: connection.model('Erasure', erasureSchema),
   };
 }
 

@@ -13,8 +13,35 @@ export const ERASED_EVIDENCE = '[erased]';
  *
  * This is the one place that rewrites ledger entries: the ledger's own repository only appends.
  */
+export interface ErasureRecord {
+  threads: Array<{ channel: string; threadTs: string }>;
+  by: string;
+  startedAt: Date;
+  slackDone: boolean;
+}
+
 export function createErasureRepository(models: Models, privacy: Privacy) {
+  const records = models.Erasure;
   return {
+    /** Starts (or, run again, continues) the erasure kept under `key`; returns it as stored. */
+    async begin(key: string, threads: ErasureRecord['threads'], by: string, at: Date): Promise<ErasureRecord> {
+      const doc = await records
+        .findOneAndUpdate(
+          { _id: { $eq: key } },
+          { $setOnInsert: { by, startedAt: at }, $addToSet: { threads: { $each: threads } }, $set: { slackDone: false } },
+          { upsert: true, returnDocument: 'after' },
+        )
+        .lean<ErasureRecord>();
+      return doc!;
+    },
+    /** The erasure under `key` whose Slack part is not finished, if there is one. */
+    async unfinished(key: string): Promise<ErasureRecord | null> {
+      if (stringKey(key) === undefined) return null;
+      return records.findOne({ _id: { $eq: key }, slackDone: false }).lean<ErasureRecord>();
+    },
+    async slackDone(key: string): Promise<void> {
+      await records.updateOne({ _id: { $eq: key } }, { $set: { slackDone: true } });
+    },
     async pseudonymize(waId: string, thread?: { channel: string; threadTs: string }): Promise<void> {
       if (stringKey(waId) === undefined) return;
       const pseudonym = privacy.pseudonym(waId);

@@ -1,3 +1,4 @@
+import { WebClient } from '@slack/web-api';
 import { MongoClient, type Db } from 'mongodb';
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../../support/app-harness';
 import { eventually, manualClock, receiveAndMirror } from '../../support/bridge-helpers';
@@ -79,6 +80,33 @@ describe('erasure', () => {
     expect(answer).toMatch(/Ana Lima's data is erased/);
     expect(answer).toContain(`/archives/${thread.channel}/p${agentsOwn.replace('.', '')}`);
     expect(answer).toMatch(/1 message .*agents wrote .*delete/i);
+  });
+
+  it('when Slack fails partway through the clean-up, then the lead is told to run it again, and running it again finishes it', async () => {
+    await receiveAndMirror(t, { from: ANA, pushName: 'Ana Lima', content: { kind: 'text', text: 'one' } }, { from: ANA, pushName: 'Ana Lima', content: { kind: 'text', text: 'two' } });
+    const thread = (await t.app.deps.repos.contacts.findByWaId(ANA))!.slack!;
+    // Slack fails one delete (a 500 is not retried: Slack may have done it).
+    slack.respond('chat.delete', { ok: false, error: 'internal_error' }, { status: 500 });
+    const first = await wa('forget +447911123456');
+    expect(first).toMatch(/Ana Lima's data is erased/);
+    expect(first).toMatch(/would not delete 1 of our posts or files[^]*\/wa forget \+447911123456` again to finish/);
+    expect(slack.thread(thread.channel, thread.threadTs)).toHaveLength(1);
+    expect(await documentsNaming(ANA_TRACES)).toEqual([]);
+
+    const again = await wa('forget +447911123456');
+    expect(again).toMatch(/Finished erasing \+447911123456 in Slack: 1 post/);
+    expect(slack.thread(thread.channel, thread.threadTs)).toEqual([]);
+    // Once finished, the number is simply erased.
+    expect(await wa('forget +447911123456')).toMatch(/^\+447911123456 was erased on 2026-11-25 by <@U0LEAD01>/);
+  });
+
+  it('when the thread is longer than a page of Slack replies, then every app post in it is deleted', async () => {
+    await receiveAndMirror(t, { from: ANA, pushName: 'Ana Lima', content: { kind: 'text', text: 'hi' } });
+    const thread = (await t.app.deps.repos.contacts.findByWaId(ANA))!.slack!;
+    const bot = new WebClient('xoxb-test-token', { slackApiUrl: slack.url, retryConfig: { retries: 0 } });
+    for (let i = 0; i < 230; i++) await bot.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text: `notice ${i}` });
+    expect(await wa('forget +447911123456')).toMatch(/232 posts and 0 files of ours were deleted/);
+    expect(slack.thread(thread.channel, thread.threadTs)).toEqual([]);
   });
 
   it('when an erased number is looked up, then /wa consent, optin and optout say when and by whom it was erased and that it stays opted out; nothing is sent', async () => {

@@ -24,6 +24,14 @@ export async function contactByPhone(contacts: ContactRepository, input: string,
   throw new AppError('CONTACT_NOT_FOUND', `No contact has the number ${e164}: contacts appear once they have written to us.`, { e164 });
 }
 
+/** The WhatsApp id a person typed as a phone number or as an id, and how to show it back. */
+export function typedWaId(input: string, country?: CountryCode): { waId: string; shown: string } {
+  const text = input.trim();
+  if (WA_ID.test(text)) return { waId: text, shown: `\`${text}\`` };
+  const e164 = toE164(text, country);
+  return { waId: e164ToWaId(e164), shown: e164 };
+}
+
 /** By phone number or by WhatsApp id (`…@c.us`, `…@lid`): the only way to name a contact WhatsApp shows no number for. */
 export async function contactByPhoneOrWaId(contacts: ContactRepository, input: string, country?: CountryCode): Promise<Contact> {
   const text = input.trim();
