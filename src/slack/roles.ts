@@ -12,26 +12,52 @@ export type Role = 'agent' | 'lead';
 
 /** Group membership is looked up at most this often: someone added to a group has the role within a minute. */
 const GROUP_CACHE_MS = 60_000;
+/** A list up to this old answers at once while a fresh one is read: requests never queue behind the read. */
+const GROUP_STALE_MAX_MS = 10 * 60_000;
+/** After a failed read, members are refused (or served the last list) this long before Slack is asked again. */
+const GROUP_RETRY_MS = 30_000;
+/** A read slower than this counts as failed: a modal's answer is due within 3 s. */
+const GROUP_READ_TIMEOUT_MS = 2_000;
 
 type Members = (client: webApi.WebClient) => Promise<Set<string> | undefined>;
 
-/** A user group's members, read at most once a minute (one read at a time); undefined when it cannot be read. */
-function groupMembers(group: string, what: string, logger: Logger): Members {
-  let cached: { members: Promise<Set<string> | undefined>; at: number } | undefined;
-  return (client) => {
-    if (!cached || performance.now() - cached.at > GROUP_CACHE_MS) {
-      const members: Promise<Set<string> | undefined> = client.usergroups.users.list({ usergroup: group }).then(
-        (res) => new Set(res.users ?? []),
-        (err: unknown) => {
-          // Unknown membership means "not in it": a refusal is safer than a wrong grant. Asked again next time.
-          logger.warn({ err, group }, `could not read the ${what} user group`);
-          if (cached?.members === members) cached = undefined;
-          return undefined;
-        },
-      );
-      cached = { members, at: performance.now() };
+/**
+ * A user group's members, read at most once a minute (one read at a time, never waited for while a
+ * list under ten minutes old can answer); undefined when it cannot be read and no such list exists.
+ * Unknown membership means "not in it": a refusal is safer than a wrong grant.
+ */
+export function groupMembers(group: string, what: string, logger: Logger, now: () => number = () => performance.now()): Members {
+  let good: { members: Set<string>; at: number } | undefined;
+  let reading: Promise<Set<string> | undefined> | undefined;
+  let failedAt: number | undefined;
+
+  async function read(client: webApi.WebClient): Promise<Set<string> | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${GROUP_READ_TIMEOUT_MS} ms`)), GROUP_READ_TIMEOUT_MS);
+      });
+      const res = await Promise.race([client.usergroups.users.list({ usergroup: group }), late]);
+      good = { members: new Set(res.users ?? []), at: now() };
+      failedAt = undefined;
+      return good.members;
+    } catch (err) {
+      logger.warn({ err, group }, `could not read the ${what} user group`);
+      failedAt = now();
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+      reading = undefined;
     }
-    return cached.members;
+  }
+
+  return async (client) => {
+    const at = now();
+    if (good && at - good.at <= GROUP_CACHE_MS) return good.members;
+    const resting = failedAt !== undefined && at - failedAt < GROUP_RETRY_MS;
+    if (!reading && !resting) reading = read(client);
+    if (good && at - good.at <= GROUP_STALE_MAX_MS) return good.members;
+    return reading ?? undefined;
   };
 }
 
