@@ -31,7 +31,11 @@ export async function eraseContact(deps: Deps, client: webApi.WebClient, contact
   const key = deps.privacy.pseudonym(contact.waId);
   const threads = people.flatMap((one) => (one.slack ? [{ channel: one.slack.channel, threadTs: one.slack.threadTs }] : []));
   const record = await deps.repos.erasure.begin(key, threads, actor, at);
-  for (const one of people) await deps.repos.suppressions.suppress(one.waId, { reason: 'erased', at: record.startedAt, by: record.by });
+  // Their other id may be known without ever having written (no contact of its own): it is them too.
+  const known = new Set(people.map((one) => one.waId));
+  const others = [...new Set(people.flatMap((one) => (one.aliasWaId && !known.has(one.aliasWaId) ? [one.aliasWaId] : [])))];
+  for (const waId of [...people.map((one) => one.waId), ...others]) await deps.repos.suppressions.suppress(waId, { reason: 'erased', at: record.startedAt, by: record.by });
+  for (const waId of others) await eraseStored(deps, waId);
 
   const slack = await cleanThreads(client, record.threads, log);
   let messages = 0;

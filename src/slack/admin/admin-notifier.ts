@@ -101,12 +101,16 @@ export function startAdminNotifier(options: AdminNotifierOptions): AdminNotifier
     const before = privacy;
     try {
       const info = await client.conversations.info({ channel });
-      privacy = info.channel?.is_private === true ? { private: true } : { private: false, why: 'public' };
+      // A private channel shared with another organisation (Slack Connect) reaches people outside the team.
+      const shared = info.channel?.is_ext_shared === true || info.channel?.is_shared === true;
+      privacy = info.channel?.is_private === true && !shared ? { private: true } : { private: false, why: shared ? 'shared' : 'public' };
     } catch (err) {
       privacy = { private: false, why: (err as { data?: { error?: string } }).data?.error ?? (err instanceof Error ? err.message : String(err)) };
     }
     if (privacy.private || (before && !before.private && before.why === privacy.why)) return;
-    if (privacy.why === 'public') {
+    if (privacy.why === 'shared') {
+      log.error('SLACK_ADMIN_CHANNEL is shared with another organisation (Slack Connect): the WhatsApp login QR is a credential, so it is not posted there. Use a private channel of your own workspace');
+    } else if (privacy.why === 'public') {
       log.error('SLACK_ADMIN_CHANNEL is a public channel: the WhatsApp login QR is a credential (whoever scans it first links their phone), so it is not posted there. Make it a private channel with the bot in it');
     } else {
       log.error({ slackError: privacy.why }, `could not check that SLACK_ADMIN_CHANNEL is private (${privacy.why}; conversations.info needs the channels:read and groups:read scopes, and the bot in the channel): the WhatsApp login QR is not posted there`);

@@ -128,6 +128,19 @@ describe('erasure', () => {
     expect(await t.app.deps.repos.contacts.findByWaId(lid)).toBeNull();
     expect(await documentsNaming(['190000000000001', 'Lid Only'])).toEqual([]);
     expect(await wa('forget 12345@lid')).toMatch(/No contact has the WhatsApp id `12345@lid`/);
+    // The phone form as WhatsApp's own servers write it, in any case.
+    await receiveAndMirror(t, { from: ANA, pushName: 'Ana Lima', content: { kind: 'text', text: 'hi' } });
+    expect(await wa('forget 447911123456@S.WhatsApp.Net')).toMatch(/Ana Lima's data is erased/);
+  });
+
+  it('when the contact\'s other WhatsApp id is known but never wrote, then that id is suppressed too', async () => {
+    const lid = '190000000000009@lid';
+    await receiveAndMirror(t, { from: ANA, alias: lid, pushName: 'Ana Lima', content: { kind: 'text', text: 'hi' } });
+    expect((await t.app.deps.repos.contacts.findByWaId(ANA))!.aliasWaId).toBe(lid);
+    await wa('forget +447911123456');
+    expect(await t.app.deps.repos.contacts.suppressionOf(lid)).toMatchObject({ reason: 'erased', by: 'U0LEAD01' });
+    await receiveAndMirror(t, { from: lid, pushName: 'Ana Lima', content: { kind: 'text', text: 'hello from the other id' } });
+    expect((await t.app.deps.repos.contacts.findByWaId(lid))!.consent).toMatchObject({ status: 'opted_out', source: 'suppressed:erased' });
   });
 
   it('when "Forget contact" is used from the card or as a message shortcut, then a lead erases (after confirming) and anyone else is refused', async () => {

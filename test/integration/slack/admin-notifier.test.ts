@@ -153,6 +153,19 @@ describe('admin channel status and login QR', () => {
       }
     });
 
+    it('when the private admin channel is shared with another organisation (Slack Connect), then the QR is not posted there either', async () => {
+      slack.respond('conversations.info', (call) => ({ ok: true, channel: { id: call.args.channel, is_member: true, is_private: true, is_ext_shared: true } }));
+      const t = await start();
+      try {
+        await qrShown(t, SECRET);
+        expect(uploads()).toEqual([]);
+        expect(JSON.stringify(slack.calls)).not.toContain(SECRET);
+        expect(t.logs.filter((l) => l.component === 'admin-notifier' && /another organisation/.test(String(l.msg)))).toHaveLength(1);
+      } finally {
+        await t.stop();
+      }
+    });
+
     it('when Slack will not say whether the channel is private (a missing scope), then the QR is not posted and the log names the scopes', async () => {
       slack.respond('conversations.info', () => ({ ok: false, error: 'missing_scope', needed: 'groups:read' }));
       const t = await start();

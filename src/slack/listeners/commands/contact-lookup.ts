@@ -12,7 +12,10 @@ export const looksLikePhone = (text: string) => /^\d{5,}$/.test(text.replace(/[\
 const shown = (text: string) => escapeMrkdwn(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
 /** A WhatsApp id as typed: `447911123456@c.us`, or a linked-device id `190000000000001@lid` (no number behind it). */
-const WA_ID = /^\d{5,20}@(?:c\.us|lid)$/;
+const WA_ID = /^\d{5,20}@(?:c\.us|lid|s\.whatsapp\.net)$/i;
+
+/** A typed WhatsApp id as the app keeps it: lower case, and the phone form as `@c.us` (whatsapp-web.js's). */
+const canonicalWaId = (text: string) => text.toLowerCase().replace(/@s\.whatsapp\.net$/, '@c.us');
 
 /** The contact with this phone number, or a coded error the agent can act on (saying so when the number was erased). */
 export async function contactByPhone(contacts: ContactRepository, input: string, country?: CountryCode): Promise<Contact> {
@@ -27,7 +30,7 @@ export async function contactByPhone(contacts: ContactRepository, input: string,
 /** The WhatsApp id a person typed as a phone number or as an id, and how to show it back. */
 export function typedWaId(input: string, country?: CountryCode): { waId: string; shown: string } {
   const text = input.trim();
-  if (WA_ID.test(text)) return { waId: text, shown: `\`${text}\`` };
+  if (WA_ID.test(text)) return { waId: canonicalWaId(text), shown: `\`${canonicalWaId(text)}\`` };
   const e164 = toE164(text, country);
   return { waId: e164ToWaId(e164), shown: e164 };
 }
@@ -36,11 +39,12 @@ export function typedWaId(input: string, country?: CountryCode): { waId: string;
 export async function contactByPhoneOrWaId(contacts: ContactRepository, input: string, country?: CountryCode): Promise<Contact> {
   const text = input.trim();
   if (!WA_ID.test(text)) return contactByPhone(contacts, text, country);
-  const contact = await contacts.findByWaId(text);
+  const waId = canonicalWaId(text);
+  const contact = await contacts.findByWaId(waId);
   if (contact) return contact;
-  const suppression = await contacts.suppressionOf(text);
-  if (suppression) throw suppressedError(`\`${text}\``, suppression);
-  throw new AppError('CONTACT_NOT_FOUND', `No contact has the WhatsApp id \`${text}\`.`);
+  const suppression = await contacts.suppressionOf(waId);
+  if (suppression) throw suppressedError(`\`${waId}\``, suppression);
+  throw new AppError('CONTACT_NOT_FOUND', `No contact has the WhatsApp id \`${waId}\`.`);
 }
 
 /**
