@@ -31,6 +31,20 @@ export interface SlackDelivererDeps {
 
 const CONTACT_CACHE_MS = 5_000;
 
+/** Slack's answers (to the post, or to the join after `not_in_channel`) that mean the bot cannot post in a channel at all. */
+const CANNOT_POST_IN_CHANNEL = new Set([
+  'not_in_channel',
+  'channel_not_found',
+  'is_archived',
+  'restricted_action',
+  'method_not_supported_for_channel_type',
+  'user_is_restricted',
+  'team_access_not_granted',
+  'ekm_access_denied',
+  // The join after `not_in_channel` needs channels:join; should the post itself lack a scope, the inbox fails alike and the message waits.
+  'missing_scope',
+]);
+
 /**
  * Posts inbound WhatsApp messages into their conversation's Slack thread, creating the thread
  * (the contact card) on the first one, in the label-routed channel or the inbox.
@@ -38,12 +52,10 @@ const CONTACT_CACHE_MS = 5_000;
 export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
   const { client, contacts, messages } = deps;
 
-  async function routeFor(contact: Contact): Promise<string> {
-    for (const name of contact.labels) {
-      const label = await deps.labels.findByName(name);
-      if (label?.routeChannel) return label.routeChannel;
-    }
-    return deps.inboxChannel;
+  /** Where a new thread starts: the winning route (priority, then name), or the inbox. */
+  async function routeFor(contact: Contact): Promise<{ channel: string; label?: string }> {
+    const [winner] = contact.labels.length ? await deps.labels.routesAmong(contact.labels) : [];
+    return winner?.routeChannel ? { channel: winner.routeChannel, label: winner.name } : { channel: deps.inboxChannel };
   }
 
   /** Calls Slack; `not_in_channel` → join the channel and try once more; Retry-After pauses the channel. */
@@ -61,8 +73,12 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
     }
   }
 
+  /** The Slack error code behind a classified error, for the root post's fallback. */
+  const slackCodes = new WeakMap<DeliveryError, string>();
   function classified(channel: string, err: unknown) {
     const error = classifySlackError(err);
+    const code = slackErrorCode(err);
+    if (code) slackCodes.set(error, code);
     if (error.failure.kind === 'retry' && error.failure.afterMs !== undefined) deps.limiter.pause(channel, error.failure.afterMs);
     return error;
   }
@@ -134,12 +150,42 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
 
   async function threadOf(contact: Contact): Promise<SlackConversation> {
     if (contact.slack) return contact.slack;
-    const channel = await routeFor(contact);
-    const card = await deps.cards.render(contact, channel);
-    const root = await post(channel, { channel, ...card, unfurl_links: false, unfurl_media: false });
+    const route = await routeFor(contact);
+    let channel = route.channel;
+    let refused: string | undefined;
+    let root: { ts?: string };
+    try {
+      root = await postRoot(contact, channel);
+    } catch (err) {
+      // A routed channel the bot can no longer post in (archived, removed, private) would fail
+      // every message of the contact for good: the thread starts in the inbox instead, and says why.
+      const code = err instanceof DeliveryError ? slackCodes.get(err) : undefined;
+      if (channel === deps.inboxChannel || !code || !CANNOT_POST_IN_CHANNEL.has(code)) throw err;
+      deps.logger.warn({ channel, label: route.label, slackError: code }, 'the routed channel refused the thread; starting it in the inbox');
+      refused = code;
+      channel = deps.inboxChannel;
+      root = await postRoot(contact, channel);
+    }
     const saved = await contacts.setSlackConversation(contact.waId, { channel, threadTs: root.ts! });
     if (saved) remember(saved);
-    return saved?.slack ?? { channel, threadTs: root.ts! };
+    const conversation = saved?.slack ?? { channel, threadTs: root.ts! };
+    if (refused) await noteRerouted(conversation, route, refused);
+    return conversation;
+  }
+
+  async function postRoot(contact: Contact, channel: string): Promise<{ ts?: string }> {
+    const card = await deps.cards.render(contact, channel);
+    return post(channel, { channel, ...card, unfurl_links: false, unfurl_media: false });
+  }
+
+  /** The first post of a thread that started in the inbox instead of its route. Best effort: the thread is what matters. */
+  async function noteRerouted(conversation: SlackConversation, route: { channel: string; label?: string }, code: string): Promise<void> {
+    const text = `:warning: This conversation should have started in <#${route.channel}> (label \`${route.label ?? '?'}\`), but Slack refused the post there (\`${code}\`), so it is here. A lead can fix the route with \`/wa label route\`.`;
+    try {
+      await post(conversation.channel, { channel: conversation.channel, thread_ts: conversation.threadTs, text, unfurl_links: false, unfurl_media: false });
+    } catch (err) {
+      deps.logger.warn({ err, channel: conversation.channel }, 'could not post the note on a thread started in the inbox');
+    }
   }
 
   /**

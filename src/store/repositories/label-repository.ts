@@ -1,4 +1,5 @@
-import type { Label, LabelRepository } from '../../domain/label';
+import { byRoutePriority, type Label, type LabelRepository } from '../../domain/label';
+import { trusted } from 'mongoose';
 import { AppError } from '../../errors';
 import type { Models } from '../models';
 import { stringKey } from './filter-values';
@@ -9,6 +10,11 @@ const toLabel = ({ _id, ...rest }: LabelDoc): Label => ({ ...rest, id: _id.toStr
 
 export function createLabelRepository(models: Models): LabelRepository {
   const { Label: model } = models;
+  /** The highest route priority in use (0 when none): a route set without one goes after it. */
+  async function lastPriority(): Promise<number> {
+    const top = await model.findOne({ routePriority: trusted({ $exists: true }) }).sort({ routePriority: -1 }).lean<LabelDoc>();
+    return top?.routePriority ?? 0;
+  }
   return {
     async create(input) {
       try {
@@ -25,10 +31,20 @@ export function createLabelRepository(models: Models): LabelRepository {
     async list() {
       return (await model.find().sort({ name: 1 }).lean<LabelDoc[]>()).map(toLabel);
     },
-    async setRoute(name, channel) {
-      const update = channel ? { $set: { routeChannel: channel } } : { $unset: { routeChannel: 1 } };
+    async setRoute(name, channel, priority) {
+      let update: Record<string, unknown> = { $unset: { routeChannel: 1, routePriority: 1 } };
+      if (channel) {
+        const own = priority ?? (await model.findOne({ name: { $eq: name } }).lean<LabelDoc>())?.routePriority;
+        update = { $set: { routeChannel: channel, routePriority: own ?? (await lastPriority()) + 1 } };
+      }
       const doc = await model.findOneAndUpdate({ name: { $eq: name } }, update, { returnDocument: 'after' }).lean<LabelDoc>();
       return doc ? toLabel(doc) : null;
+    },
+    async routesAmong(names) {
+      const wanted = names.filter((n) => stringKey(n) !== undefined);
+      if (!wanted.length) return [];
+      const docs = await model.find({ name: trusted({ $in: wanted }), routeChannel: trusted({ $exists: true }) }).lean<LabelDoc[]>();
+      return docs.map(toLabel).sort(byRoutePriority);
     },
     async rename(from, to) {
       if (stringKey(from) === undefined || stringKey(to) === undefined) return null;

@@ -16,6 +16,7 @@ export const labelSchema = new Schema(
     name: { type: String, required: true },
     emoji: String,
     routeChannel: String,
+    routePriority: Number,
   },
   { collection: 'labels', timestamps: { createdAt: true, updatedAt: false } },
 );

@@ -41,7 +41,7 @@ describe('lead commands', () => {
     expect(await wa('label create VIP')).toBe('Label `vip` created.');
     expect(await wa('label create vip')).toMatch(/already exists/);
     expect(await wa('label create "<!channel>"')).toMatch(/is not a label name/);
-    expect(await wa('label route vip <#C0VIPROOM|vip-room>')).toBe('New conversations of contacts labelled `vip` now start in <#C0VIPROOM>.');
+    expect(await wa('label route vip <#C0VIPROOM|vip-room>')).toBe('New conversations of contacts labelled `vip` now start in <#C0VIPROOM> (priority 1).');
     expect(await wa('label route vip #vip-room')).toMatch(/Say which channel/);
 
     const repos = t.app.deps.repos;
@@ -86,7 +86,7 @@ describe('lead commands', () => {
     await repos.labels.create({ name: 'billing' });
     await repos.contacts.recordInbound({ waId: '447700900001@c.us', at: time.clock() });
     await repos.contacts.addLabels('447700900001@c.us', ['vip', 'billing']);
-    const usage = '\nUsage: `/wa label add|remove &lt;phone&gt; &lt;label…&gt;  ·  leads: /wa label create|delete &lt;label&gt;, /wa label rename &lt;old&gt; &lt;new&gt;, /wa label route &lt;label&gt; #channel`';
+    const usage = '\nUsage: `/wa label add|remove &lt;phone&gt; &lt;label…&gt;  ·  leads: /wa label create|delete &lt;label&gt;, /wa label rename &lt;old&gt; &lt;new&gt;, /wa label route &lt;label&gt; #channel [priority N]`';
 
     expect(await wa('label rename vip billing')).toBe(`A label \`billing\` already exists.${usage}`);
     expect(await wa('label rename gold platinum')).toBe(`No such label: \`gold\`. \`/wa labels\` lists them.${usage}`);

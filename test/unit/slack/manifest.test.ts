@@ -53,6 +53,8 @@ describe('manifest.yml', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
       [
         'chat:write', 'chat:write.customize', 'channels:history', 'groups:history', 'channels:read', 'groups:read',
+        // conversations.join (routing to a public channel, the report's channel) and conversations.open (CSV sent as a DM).
+        'channels:join', 'im:write',
         'commands', 'files:read', 'files:write', 'reactions:read', 'reactions:write', 'users:read', 'usergroups:read',
       ].sort(),
     );

@@ -1,7 +1,10 @@
+import type { webApi } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
+import type { Label } from '../../../domain/label';
 import { AppError } from '../../../errors';
 import { contactDisplayName } from '../../blocks/contact-card';
 import { escapeMrkdwn } from '../../mrkdwn';
+import { slackErrorCode } from '../../slack-errors';
 import { contactByPhone } from './contact-lookup';
 import type { Subcommand } from './subcommand';
 
@@ -20,9 +23,14 @@ export function labelsSubcommand(deps: Pick<AppDeps, 'repos' | 'config'>): Subco
 /** Every label with its count and route, as `/wa labels` and App Home's Labels button show it. */
 export async function labelListText(repos: Pick<AppDeps['repos'], 'labels' | 'contacts'>): Promise<string> {
   const [labels, counts] = await Promise.all([repos.labels.list(), repos.contacts.labelCounts()]);
-  const lines = labels.map((l) => `• \`${escapeMrkdwn(l.name)}\` — ${plural(counts.get(l.name) ?? 0, 'contact')}${l.routeChannel ? ` → <#${l.routeChannel}>` : ''}`);
-  return lines.length ? ['*Labels*', ...lines].join('\n') : 'There are no labels yet: a team lead creates them with `/wa label create <name>`.';
+  const lines = labels.map((l) => `• \`${escapeMrkdwn(l.name)}\` — ${plural(counts.get(l.name) ?? 0, 'contact')}${l.routeChannel ? ` → ${routeText(l)}` : ''}`);
+  const routed = labels.filter((l) => l.routeChannel).length;
+  const order = routed > 1 ? ['A contact with several routed labels starts in the channel of the lowest priority number.'] : [];
+  return lines.length ? ['*Labels*', ...lines, ...order].join('\n') : 'There are no labels yet: a team lead creates them with `/wa label create <name>`.';
 }
+
+/** `<#C1> (priority 2)`: a route as lists and confirmations show it. */
+const routeText = (l: Pick<Label, 'routeChannel' | 'routePriority'>) => `<#${l.routeChannel}>${l.routePriority === undefined ? '' : ` (priority ${l.routePriority})`}`;
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
@@ -42,19 +50,19 @@ function labelName(typed: string | undefined, missing = 'Say which label.'): str
 
 /**
  * `/wa label add|remove <phone> <label…>`: labels on one contact (labels must exist). Leads also
- * `create|delete <label>`, `rename <old> <new>` and `route <label> #channel` (a label's
- * conversations go to that channel).
+ * `create|delete <label>`, `rename <old> <new>` and `route <label> #channel [priority N]` (a label's
+ * conversations go to that channel; with several routed labels the lowest priority wins).
  */
 export function labelSubcommand(deps: Pick<AppDeps, 'repos' | 'clock' | 'config'>): Subcommand {
   return {
     name: 'label',
-    usage: '/wa label add|remove <phone> <label…>  ·  leads: /wa label create|delete <label>, /wa label rename <old> <new>, /wa label route <label> #channel',
+    usage: '/wa label add|remove <phone> <label…>  ·  leads: /wa label create|delete <label>, /wa label rename <old> <new>, /wa label route <label> #channel [priority N]',
     summary: "add or remove a contact's labels; leads manage the labels themselves",
     leadOnly: (args) => LEAD_VERBS.has(args[0]?.toLowerCase() ?? ''),
     async run(ctx) {
       const { args, respond, userId } = ctx;
       const verb = args[0]?.toLowerCase();
-      if (verb && LEAD_VERBS.has(verb)) return manageLabel(deps, verb, args.slice(1), userId, respond);
+      if (verb && LEAD_VERBS.has(verb)) return manageLabel(deps, verb, args.slice(1), userId, respond, ctx.client);
       const rest = args.slice(1);
       if (verb !== 'add' && verb !== 'remove') throw new AppError('BAD_ARGUMENTS', 'Say `add` or `remove` (leads: `create`, `delete`, `rename`, `route`).');
       // The number may contain spaces; the labels are the words after it.
@@ -82,6 +90,7 @@ async function manageLabel(
   args: string[],
   userId: string,
   respond: Parameters<Subcommand['run']>[0]['respond'],
+  client: webApi.WebClient,
 ): Promise<void> {
   const name = labelName(args[0]);
   const at = deps.clock();
@@ -115,7 +124,47 @@ async function manageLabel(
   const target = args[1] ?? '';
   const channel = /^<#([CG][A-Z0-9]+)(\|[^>]*)?>$/.exec(target)?.[1] ?? (/^[CG][A-Z0-9]{5,}$/.test(target) ? target : undefined);
   if (!channel && target.toLowerCase() !== 'none') throw new AppError('BAD_ARGUMENTS', 'Say which channel: `#channel`, or `none` to send these conversations to the inbox again.');
-  await deps.repos.labels.setRoute(name, channel ?? null);
-  await audit({ channel: channel ?? null });
-  await say(channel ? `New conversations of contacts labelled \`${name}\` now start in <#${channel}>.` : `Conversations labelled \`${name}\` start in the inbox again.`);
+  const priority = channel ? routePriority(args.slice(2)) : undefined;
+  if (channel) await ensureCanPost(client, channel);
+  const routed = await deps.repos.labels.setRoute(name, channel ?? null, priority);
+  if (!routed) throw notFound(); // deleted meanwhile
+  await audit({ channel: channel ?? null, ...(channel ? { priority: routed.routePriority } : {}) });
+  await say(channel ? `New conversations of contacts labelled \`${name}\` now start in ${routeText(routed)}.` : `Conversations labelled \`${name}\` start in the inbox again.`);
+}
+
+/** `priority N` after the channel (a whole number, lowest wins); nothing → undefined (the repository decides). */
+function routePriority(words: string[]): number | undefined {
+  if (!words.length) return undefined;
+  const [word, value, ...more] = words;
+  if (word?.toLowerCase() !== 'priority' || more.length || !/^\d{1,3}$/.test(value ?? '')) {
+    throw new AppError('BAD_ARGUMENTS', 'A priority is a whole number from 0 to 999, as in `priority 1`: with several routed labels, the lowest number wins.');
+  }
+  return Number(value);
+}
+
+/**
+ * A route to a channel the bot cannot post in would fail every new conversation's first post:
+ * refused now, with the reason. A public channel the bot is not in is joined.
+ */
+async function ensureCanPost(client: webApi.WebClient, channel: string): Promise<void> {
+  const refuse = (why: string) => new AppError('BAD_ARGUMENTS', `${why} Conversations keep going where they went before.`);
+  let info: { is_archived?: boolean; is_private?: boolean; is_member?: boolean } | undefined;
+  try {
+    info = (await client.conversations.info({ channel })).channel;
+  } catch (err) {
+    const code = slackErrorCode(err);
+    if (code === 'channel_not_found') throw refuse(`I cannot see <#${channel}>: it does not exist, or it is private and I am not in it (invite me there first).`);
+    throw refuse(`Slack would not tell me about <#${channel}> (\`${code ?? 'no answer'}\`), so I cannot tell whether I may post there.`);
+  }
+  if (info?.is_archived) throw refuse(`<#${channel}> is archived: nothing can be posted there.`);
+  if (info?.is_member) return;
+  if (info?.is_private) throw refuse(`<#${channel}> is private and I am not in it: invite me there first, then route again.`);
+  try {
+    await client.conversations.join({ channel });
+  } catch (err) {
+    const code = slackErrorCode(err);
+    // Joining needs the channels:join scope, which an app installed from an older manifest lacks.
+    const fix = code === 'missing_scope' ? ' Invite me there instead, then route again.' : '';
+    throw refuse(`I could not join <#${channel}> (Slack said \`${code ?? 'no answer'}\`).${fix}`);
+  }
 }
