@@ -108,6 +108,8 @@ export function createBridge(deps: BridgeDeps): Bridge {
       clock,
       logger,
       caughtUp,
+      settings: repos.settings,
+      intakes: repos.intakes,
     }),
   });
   const notices = createConversationNotices({ messages: repos.messages, conversations: repos.conversations, wakeSlack: (contact) => toSlack.wake(contact), clock, logger });

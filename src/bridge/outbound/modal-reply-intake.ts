@@ -33,7 +33,6 @@ export async function processModalReply(ctx: IntakeContext, intake: Intake): Pro
     });
     return { kind: 'refused' };
   }
-  const at = deps.clock();
   const noted = intake.postTs;
   let postTs = noted ?? (intake.claims > 1 ? await findPost(client, intake) : undefined);
   if (!postTs) {
@@ -51,6 +50,8 @@ export async function processModalReply(ctx: IntakeContext, intake: Intake): Pro
   const slack = { channel: intake.channel, ts: postTs };
   const { undoMs } = deps.config.bridge;
   const signature = await deps.signature(client, intake.user);
+  // The window starts now, not before the post and the profile lookup above (they may take seconds).
+  const at = deps.clock();
   const { duplicate } = await repos.messages.recordOutbound({
     contactWaId: contact.waId,
     body: signed(intake.text ?? '', signature),

@@ -8,7 +8,7 @@ import { signed } from '../../workflow/agent-signature';
 import { channelMode } from '../../workflow/channel-mode';
 import { DELIVERY_REACTIONS } from './delivery-reactions';
 import { bestEffort, type IntakeContext, type IntakeOutcome } from './intake-context';
-import { fillQuickReply } from './quick-reply-text';
+import { expandQuickReply } from './quick-reply-text';
 import { keepSlackFiles } from './slack-files';
 import { slackToWhatsApp } from './slack-to-whatsapp';
 
@@ -46,20 +46,13 @@ export async function processThreadReply(ctx: IntakeContext, intake: Intake): Pr
     await bestEffort(log, 'mark a refused reply', () => client.reactions.add({ channel: m.channel, timestamp: m.ts, name: DELIVERY_REACTIONS.blocked }));
     return { kind: 'refused' };
   }
-  // `!shortcut …` at the start: the quick reply, variables filled, then whatever followed it.
-  const shortcut = /^!([\p{L}\p{N}_-]{1,40})(?:\s+|$)/u.exec(typed);
-  let quickReply: string | undefined;
-  if (shortcut) {
-    const reply = await repos.quickReplies.findByShortcut(shortcut[1]!.toLowerCase());
-    if (!reply) {
-      await tell(`No quick reply \`!${escapeMrkdwn(shortcut[1]!)}\` (\`/wa qr list\` shows them); nothing was sent.`);
-      return { kind: 'ignored' };
-    }
-    const profile = (await client.users.info({ user: m.user }).catch(() => undefined))?.user?.profile;
-    const filled = fillQuickReply(reply.body, { name: contactPlainName(contact), agent: profile?.display_name || profile?.real_name || m.user });
-    text = [filled, typed.slice(shortcut[0].length)].filter(Boolean).join(' ');
-    quickReply = reply.shortcut;
+  const expanded = await expandQuickReply(typed, { quickReplies: repos.quickReplies, client, user: m.user, contactName: contactPlainName(contact) });
+  if ('unknown' in expanded) {
+    await tell(`No quick reply \`!${escapeMrkdwn(expanded.unknown)}\` (\`/wa qr list\` shows them); nothing was sent.`);
+    return { kind: 'ignored' };
   }
+  text = expanded.text;
+  const quickReply = expanded.shortcut;
   const attachments = await attachmentsOf(ctx, intake);
   if ((intake.files?.length ?? 0) > 0 && attachments.length === 0 && !text) return { kind: 'ignored' };
 
@@ -68,7 +61,10 @@ export async function processThreadReply(ctx: IntakeContext, intake: Intake): Pr
   const body = signed(text, signature);
   const parts = attachments.length > 0 ? attachments.map((media, i) => ({ media, body: i === 0 ? body : '' })) : [{ media: undefined, body }];
   const { undoMs } = deps.config.bridge;
-  const holdUntil = undoMs > 0 ? new Date(at.getTime() + undoMs) : undefined;
+  // The window starts now, not when the reply arrived: the profile lookup and file downloads above
+  // may have taken seconds the agent must not lose.
+  const queuedAt = deps.clock();
+  const holdUntil = undoMs > 0 ? new Date(queuedAt.getTime() + undoMs) : undefined;
   let queued = 0;
   for (const [i, part] of parts.entries()) {
     const { duplicate, message } = await repos.messages.recordOutbound({
@@ -80,7 +76,7 @@ export async function processThreadReply(ctx: IntakeContext, intake: Intake): Pr
       slack,
       agent: m.user,
       ...(part.body ? { signature } : {}),
-      at,
+      at: queuedAt,
       state: 'pending',
       ...(holdUntil ? { holdUntil } : {}),
     });

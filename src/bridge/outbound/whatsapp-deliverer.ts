@@ -5,9 +5,12 @@ import type { ConversationRepository } from '../../domain/conversation';
 import type { Cards } from '../../slack/card-refresh';
 import type { MessageRepository, StoredMessage } from '../../domain/message';
 import type { Logger } from '../../logger';
+import type { IntakeRepository } from '../../store/repositories/intake-repository';
 import type { MediaRepository } from '../../store/repositories/media-repository';
+import type { SettingsRepository } from '../../store/repositories/settings-repository';
 import { escapeMrkdwn } from '../../slack/mrkdwn';
 import { GatewaySendError, type WhatsAppGateway } from '../../whatsapp/gateway';
+import { channelMode } from '../../workflow/channel-mode';
 import { failPermanently, retryLater } from '../dispatch/delivery-error';
 import type { Deliverer } from '../dispatch/dispatcher';
 import { DELIVERY_REACTIONS } from './delivery-reactions';
@@ -24,9 +27,16 @@ export interface WhatsAppDelivererDeps {
   logger: Logger;
   /** False while the catch-up after WhatsApp's latest connect has not yet read this contact's missed messages (a STOP among them?). */
   caughtUp?: (contactWaId: string) => boolean;
+  /**
+   * The channel modes, and the intakes that tell a reply typed in a thread (keyed on its Slack
+   * message) from one written in a modal: a thread reply does not go once its channel is notes-only.
+   */
+  settings?: SettingsRepository;
+  intakes?: Pick<IntakeRepository, 'findByKey'>;
 }
 
 const WITHDRAWN = 'deleted in Slack before it was sent';
+const NOTES_ONLY = 'the channel was switched to notes-only before it was sent (the card\'s Reply button answers the customer there)';
 
 /** While WhatsApp is not connected, queued replies are looked at again this often (and on reconnect). */
 const OFFLINE_RETRY_MS = 15_000;
@@ -65,6 +75,19 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
     return match;
   }
 
+  /**
+   * A reply typed in a thread whose channel is notes-only now (a lead switched it while the reply
+   * waited): it must stay in Slack, as it would had it been typed a moment later. A reply from the
+   * card's modal is the way a notes-only channel answers, so it goes. The mode is read first: the
+   * intake is looked up only in notes-only channels.
+   */
+  async function typedInNotesOnly(message: StoredMessage): Promise<boolean> {
+    if (!message.slack || !deps.settings || !deps.intakes) return false;
+    if ((await channelMode(deps.settings, message.slack.channel)) !== 'notes-only') return false;
+    const intake = await deps.intakes.findByKey(`${message.slack.channel}:${message.slack.ts}`);
+    return intake?.kind === 'thread';
+  }
+
   /** The conversation's queue state after an agent's reply; sent is sent, so a failure here is only logged. */
   async function answered(waId: string, at: Date): Promise<void> {
     try {
@@ -91,6 +114,7 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
         if (!contact) throw failPermanently('the contact no longer exists');
         const gate = await checkPersonConsent({ contacts }, contact, purpose);
         if (!gate.allowed) throw failPermanently(gate.reason, 'consent_refused');
+        if (purpose === 'reply' && (await typedInNotesOnly(message))) throw failPermanently(NOTES_ONLY);
         if (deps.caughtUp && !deps.caughtUp(waId)) throw retryLater('waiting for the catch-up with WhatsApp', { afterMs: CATCH_UP_WAIT_MS, countAttempt: false });
         // A consent keyword of theirs is stored but not handled yet (a store error or a crash came
         // between): it may be a STOP, so nothing goes until it is.

@@ -134,6 +134,74 @@ describe('agent edits and deletes', () => {
     expect(t.gateway.sent.filter((s) => s.kind === 'edit')).toHaveLength(0);
   });
 
+  describe('quick replies', () => {
+    beforeEach(async () => {
+      await t.app.deps.repos.quickReplies.create({ shortcut: 'hours', body: 'We are open 9–17, {{first_name}}.', author: 'U0LEAD01' });
+    });
+    const stored = async (ts: string) => (await t.app.deps.repos.messages.findBySlackMessage(thread.channel, ts))!;
+    /** The app has looked at `n` changes that change nothing the contact would see. */
+    const unchanged = (n: number) => eventually(() => t.logs.filter((l) => l.msg === 'an edit that changes nothing the contact would see; nothing to carry').length === n, `${n} unchanged`);
+
+    it('when a queued !shortcut reply is edited, then the edit is expanded as a new reply is, and only that is sent', async () => {
+      t.gateway.setState('disconnected');
+      const ts = await reply('!hours');
+      expect((await stored(ts)).body).toMatch(/^We are open 9–17, /);
+      const name = (await stored(ts)).body!.slice('We are open 9–17, '.length);
+      await edit(ts, '!hours See you soon!');
+      await eventually(async () => (await stored(ts)).body!.endsWith('See you soon!'), 'rewritten');
+      expect((await stored(ts)).body).toBe(`We are open 9–17, ${name} See you soon!`);
+      t.gateway.setState('connected');
+      time.advance(60_000);
+      await t.app.bridge.toWhatsApp.runDue();
+      expect(t.gateway.sent.map((s) => s.text)).toEqual([`We are open 9–17, ${name} See you soon!`]);
+    });
+
+    it('when Slack unfurls a link in a queued !shortcut reply, then the reply keeps its expanded text', async () => {
+      t.gateway.setState('disconnected');
+      const ts = await reply('!hours https://example.com/hours');
+      const before = (await stored(ts)).body!;
+      expect(before).toMatch(/^We are open 9–17, .*https:\/\/example\.com\/hours$/);
+      await post(messageChangedEnvelope({ channel: thread.channel, threadTs: thread.threadTs, ts, text: '!hours <https://example.com/hours>', previousText: '!hours <https://example.com/hours>' }));
+      await unchanged(1);
+      expect((await stored(ts)).body).toBe(before);
+      t.gateway.setState('connected');
+      time.advance(60_000);
+      await t.app.bridge.toWhatsApp.runDue();
+      expect(t.gateway.sent.map((s) => s.text)).toEqual([before]);
+      expect(slack.callsTo('chat.postEphemeral').filter((c) => /withdrawn|No quick reply/.test(String(c.args.text)))).toHaveLength(0);
+    });
+
+    it('when a sent !shortcut reply is unfurled or edited to the same words, then nothing goes to WhatsApp; a real edit goes expanded', async () => {
+      const ts = await reply('!hours');
+      await eventually(() => t.gateway.sent.length === 1, 'sent');
+      expect(t.gateway.sent[0]!.text).toMatch(/^We are open 9–17, .+\.$/);
+      // The unfurl: Slack changes the message, not its words.
+      await post(messageChangedEnvelope({ channel: thread.channel, threadTs: thread.threadTs, ts, text: '!hours', previousText: '!hours' }));
+      await unchanged(1);
+      // An edit whose expansion is what the contact already has.
+      await edit(ts, '!hours  ');
+      await unchanged(2);
+      expect(t.gateway.sent).toHaveLength(1);
+      await edit(ts, '!hours Thanks!');
+      await eventually(() => t.gateway.sent.length === 2, 'the real edit carried');
+      expect(t.gateway.sent[1]).toMatchObject({ kind: 'edit', text: `${t.gateway.sent[0]!.text} Thanks!` });
+      expect(t.gateway.sent.filter((s) => s.kind === 'edit')).toHaveLength(1);
+      expect(slack.callsTo('chat.postEphemeral').filter((c) => /withdrawn|No quick reply|not carried/.test(String(c.args.text)))).toHaveLength(0);
+    });
+
+    it('when a reply is edited into a !shortcut that does not exist, then it is not sent as typed', async () => {
+      t.gateway.setState('disconnected');
+      const ts = await reply('Our hours are on the website');
+      await edit(ts, '!hourz');
+      await ephemeral(/No quick reply `!hourz`/);
+      t.gateway.setState('connected');
+      time.advance(60_000);
+      await t.app.bridge.catchUp();
+      await t.app.bridge.toWhatsApp.runDue();
+      expect(t.gateway.sent.filter((s) => s.text === '!hourz')).toHaveLength(0);
+    });
+  });
+
   it('when the contact opts out while an edit waits for its anti-ban slot, then the edit is not carried', async () => {
     await t.stop();
     const slots: Array<() => void> = [];

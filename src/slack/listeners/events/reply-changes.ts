@@ -1,11 +1,13 @@
 import type { webApi } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
+import { expandQuickReply } from '../../../bridge/outbound/quick-reply-text';
 import { slackToWhatsApp } from '../../../bridge/outbound/slack-to-whatsapp';
 import type { GateDecision } from '../../../consent/consent-gate';
 import { checkPersonConsent } from '../../../consent/twins';
 import { channelMode } from '../../../workflow/channel-mode';
 import type { StoredMessage } from '../../../domain/message';
 import { GatewaySendError } from '../../../whatsapp/gateway';
+import { contactPlainName } from '../../blocks/contact-card';
 import { escapeMrkdwn } from '../../mrkdwn';
 import { requestLog } from '../../request-context';
 import { signed } from '../../../workflow/agent-signature';
@@ -19,7 +21,7 @@ interface ChangeEvent {
   subtype?: string;
   channel: string;
   message?: { ts: string; thread_ts?: string; user?: string; text?: string; bot_id?: string };
-  previous_message?: { ts: string; thread_ts?: string; user?: string; bot_id?: string };
+  previous_message?: { ts: string; thread_ts?: string; user?: string; text?: string; bot_id?: string };
 }
 
 const SENT = new Set(['sent', 'delivered', 'read']);
@@ -53,6 +55,9 @@ export function registerReplyChanges(on: Listeners, deps: Pick<AppDeps, 'config'
       const age = reply.sentAt ? deps.clock().getTime() - reply.sentAt.getTime() : Infinity;
 
       if (m.subtype === 'message_changed') {
+        const unchanged = () => log.debug('an edit that changes nothing the contact would see; nothing to carry');
+        // Slack changed the message, not its words (an unfurl, a file's preview): nothing to carry.
+        if (m.previous_message?.text !== undefined && m.message?.text === m.previous_message.text) return unchanged();
         const typed = slackToWhatsApp(m.message?.text ?? '').trim();
         if (!typed) return;
         // An edit obeys the rules a new reply does: one that would now stay in Slack goes nowhere.
@@ -62,11 +67,22 @@ export function registerReplyChanges(on: Listeners, deps: Pick<AppDeps, 'config'
             ? 'this channel is notes-only'
             : undefined;
         if (stays) return keepInSlack(reply, stays, `:memo: Edited so that ${stays}`, tell);
+        // Expanded as a new reply is: an edited `!shortcut` reply must not become its raw shortcut.
+        const contact = await deps.repos.contacts.findByWaId(reply.contactWaId);
+        const expanded = await expandQuickReply(typed, {
+          quickReplies: deps.repos.quickReplies,
+          client,
+          user: target.user,
+          contactName: contact ? contactPlainName(contact) : '',
+        });
+        if ('unknown' in expanded) {
+          return keepInSlack(reply, `there is no quick reply !${expanded.unknown}`, `:grey_question: No quick reply \`!${escapeMrkdwn(expanded.unknown)}\` (\`/wa qr list\` shows them)`, tell);
+        }
         // Signed as the original was (the signature is part of what the customer sees): with the line
         // it went out with, so a profile that cannot be read now does not strip it. (Replies stored
         // before signatures were kept look it up.)
-        const text = signed(typed, reply.signature ?? (await deps.signature(client, target.user)));
-        if (text === reply.body) return; // e.g. Slack unfurled a link: not an edit of the words
+        const text = signed(expanded.text, reply.signature ?? (await deps.signature(client, target.user)));
+        if (text === reply.body) return unchanged();
         if (await deps.repos.messages.rewritePending(reply.id, text)) return log.info('queued reply rewritten before sending');
         if (!SENT.has(reply.delivery.state) || !reply.waMessageId) {
           if (reply.delivery.state === 'sending') await tell(':hourglass: That reply was already on its way to WhatsApp; edit it again in a moment to change it there.');
