@@ -11,12 +11,16 @@ export interface Conversation {
   /** The Slack user who has it. */
   assignee?: string;
   snoozedUntil?: Date;
-  /** When this cycle began: the first message, or the first one after it was resolved. */
+  /**
+   * When this cycle began: the first message, the first one after it was resolved, or a reopening
+   * by hand after it was resolved. A cycle counts one resolution (see `resolvedAt`).
+   */
   openedAt: Date;
-  /** The customer's oldest message we have not answered yet. */
+  /** The customer's oldest message we have not answered yet, or when it was reopened by hand or its snooze ended. */
   waitingSince?: Date;
   /** The first reply sent to WhatsApp in this cycle. */
   firstResponseAt?: Date;
+  /** Set while this cycle has been resolved: kept through a snooze and its end, cleared by a new cycle. */
   resolvedAt?: Date;
   /** A notice the thread is owed, set in the same write as the change it tells of (see conversation-notices.ts). */
   owedNotice?: OwedNotice;
@@ -61,6 +65,11 @@ export interface ConversationRepository {
   /** Resolve, reopen or snooze; returns the previous status, or null when it already had it (or no such contact). */
   setStatus(waId: string, to: 'open' | 'resolved' | 'snoozed', actor: string, at: Date, snoozedUntil?: Date): Promise<ConversationStatus | null>;
   /**
+   * Resolves unless the customer wrote after `seenInboundAt` (the newest message the agent could
+   * see in the thread): then `arriving`, and nothing changes. Otherwise as setStatus.
+   */
+  resolveIfSeen(waId: string, actor: string, at: Date, seenInboundAt: Date | undefined): Promise<ConversationStatus | null | 'arriving'>;
+  /**
    * A reply reached WhatsApp: the first of a cycle is its first response; an open conversation
    * becomes pending (true when it did).
    */
@@ -71,7 +80,7 @@ export interface ConversationRepository {
   owedNotices(before: Date, limit: number): Promise<Array<{ waId: string; notice: OwedNotice }>>;
   /** The notice of `at` is recorded: no longer owed (a newer one owed meanwhile stays). */
   noticeRecorded(waId: string, at: Date): Promise<void>;
-  /** The conversations in a view, oldest waiting first. */
+  /** The conversations in a view: open ones first, the longest waiting first; then the rest, oldest cycle first. */
   list(view: InboxView, user: string, page: number, pageSize: number): Promise<{ total: number; items: Array<{ waId: string; name?: string; e164?: string; conversation: Conversation; slack?: { channel: string; threadTs: string } }> }>;
   counts(): Promise<{ open: number; unassigned: number; pending: number }>;
   /** Median first response or resolution time (ms) of those recorded in (from, to], or since `from`. */

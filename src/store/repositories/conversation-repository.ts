@@ -16,6 +16,41 @@ export function createConversationRepository(models: Models): ConversationReposi
   const byWaId = (waId: string) => ({ waId: { $eq: waId } });
   const log = (event: ConversationEvent) => events.create(event);
 
+  async function changeStatus(waId: string, to: 'open' | 'resolved' | 'snoozed', actor: string, at: Date, snoozedUntil?: Date, guard: object = {}): Promise<ConversationStatus | null> {
+    if (stringKey(waId) === undefined) return null;
+    const set: Record<string, unknown> = { 'conversation.status': to };
+    const unset: Record<string, 1> = {};
+    const min: Record<string, Date> = {};
+    if (to === 'resolved') {
+      set['conversation.resolvedAt'] = at;
+      Object.assign(unset, { 'conversation.snoozedUntil': 1, 'conversation.waitingSince': 1 });
+    } else if (to === 'snoozed') {
+      // A snoozed conversation keeps `resolvedAt`: snoozing a resolved one is a reminder, not a new cycle.
+      set['conversation.snoozedUntil'] = snoozedUntil;
+    } else {
+      Object.assign(unset, { 'conversation.snoozedUntil': 1, 'conversation.resolvedAt': 1 });
+      // Reopened by hand: open, so in the queue by how long it has waited (from now, or from an older unanswered message).
+      min['conversation.waitingSince'] = at;
+    }
+    // Snoozing again moves the time; any other change needs the status to differ.
+    const filter = to === 'snoozed' ? { ...byWaId(waId), ...guard } : { ...byWaId(waId), ...guard, 'conversation.status': trusted({ $ne: to }) };
+    const update = { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}), ...(Object.keys(min).length ? { $min: min } : {}) };
+    const before = await model.findOneAndUpdate(filter, update, { returnDocument: 'before' }).lean<ContactDoc>();
+    if (!before) return null;
+    const from: ConversationStatus = before.conversation?.status ?? 'open';
+    await log({ contact: waId, type: 'status', from, to, actor, at });
+    const openedAt = before.conversation?.openedAt;
+    // One resolution per cycle: `resolvedAt` still set means this cycle was resolved already (then
+    // snoozed and woken, say); resolving it again is not a second piece of work.
+    const resolvedBefore = before.conversation?.resolvedAt !== undefined && before.conversation.resolvedAt !== null;
+    if (to === 'resolved' && openedAt && !resolvedBefore) await log({ contact: waId, type: 'resolution', actor, at, ms: at.getTime() - openedAt.getTime() });
+    if (to === 'open' && (from === 'resolved' || resolvedBefore)) {
+      // Reopened by hand after a resolution (snoozed since, or not): a new cycle for the timing figures.
+      await model.updateOne(byWaId(waId), { $set: { 'conversation.openedAt': at }, $unset: { 'conversation.firstResponseAt': 1 } });
+    }
+    return from;
+  }
+
   return {
     async claim(waId, user, at) {
       if (stringKey(waId) === undefined) return { ok: false };
@@ -44,33 +79,21 @@ export function createConversationRepository(models: Models): ConversationReposi
       return { previous };
     },
 
-    async setStatus(waId, to, actor, at, snoozedUntil) {
+    setStatus(waId, to, actor, at, snoozedUntil) {
+      return changeStatus(waId, to, actor, at, snoozedUntil);
+    },
+
+    async resolveIfSeen(waId, actor, at, seenInboundAt) {
       if (stringKey(waId) === undefined) return null;
-      const set: Record<string, unknown> = { 'conversation.status': to };
-      const unset: Record<string, 1> = {};
-      if (to === 'resolved') {
-        set['conversation.resolvedAt'] = at;
-        Object.assign(unset, { 'conversation.snoozedUntil': 1, 'conversation.waitingSince': 1 });
-      } else if (to === 'snoozed') {
-        set['conversation.snoozedUntil'] = snoozedUntil;
-      } else {
-        Object.assign(unset, { 'conversation.snoozedUntil': 1, 'conversation.resolvedAt': 1 });
-      }
-      // Snoozing again moves the time; any other change needs the status to differ.
-      const filter = to === 'snoozed' ? byWaId(waId) : { ...byWaId(waId), 'conversation.status': trusted({ $ne: to }) };
-      const before = await model
-        .findOneAndUpdate(filter, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { returnDocument: 'before' })
-        .lean<ContactDoc>();
-      if (!before) return null;
-      const from: ConversationStatus = before.conversation?.status ?? 'open';
-      await log({ contact: waId, type: 'status', from, to, actor, at });
-      const openedAt = before.conversation?.openedAt;
-      if (to === 'resolved' && openedAt) await log({ contact: waId, type: 'resolution', actor, at, ms: at.getTime() - openedAt.getTime() });
-      if (to === 'open' && from === 'resolved') {
-        // Reopened by hand: a new cycle for the timing figures.
-        await model.updateOne(byWaId(waId), { $set: { 'conversation.openedAt': at }, $unset: { 'conversation.firstResponseAt': 1 } });
-      }
-      return from;
+      // Nothing newer from the customer than what the agent could see: a message recorded since
+      // (its post still on its way to the thread) makes the write miss, and the agent is told.
+      const seen = seenInboundAt
+        ? { $or: [{ lastInboundAt: trusted({ $exists: false }) }, { lastInboundAt: trusted({ $lte: seenInboundAt }) }] }
+        : { lastInboundAt: trusted({ $exists: false }) };
+      const from = await changeStatus(waId, 'resolved', actor, at, undefined, seen);
+      if (from !== null) return from;
+      const now = await model.findOne(byWaId(waId), { 'conversation.status': 1 }).lean<ContactDoc>();
+      return now && now.conversation?.status !== 'resolved' ? 'arriving' : null;
     },
 
     async agentReplied(waId, at) {
@@ -106,7 +129,8 @@ export function createConversationRepository(models: Models): ConversationReposi
         // notice is owed in the same write, so a crash right after cannot end the snooze silently.
         const res = await model.updateOne(
           { ...byWaId(doc.waId), 'conversation.status': 'snoozed', 'conversation.snoozedUntil': trusted({ $lte: now }) },
-          { $set: { 'conversation.status': 'open', 'conversation.owedNotice': notice }, $unset: { 'conversation.snoozedUntil': 1 } },
+          // Open again: in the queue by how long the customer has waited (from now, or an older unanswered message).
+          { $set: { 'conversation.status': 'open', 'conversation.owedNotice': notice }, $unset: { 'conversation.snoozedUntil': 1 }, $min: { 'conversation.waitingSince': now } },
         );
         if (res.modifiedCount !== 1) continue;
         await log({ contact: doc.waId, type: 'status', from: 'snoozed', to: 'open', actor: 'system', at: now });
@@ -136,14 +160,23 @@ export function createConversationRepository(models: Models): ConversationReposi
           : view === 'unassigned'
             ? { 'conversation.assignee': trusted({ $exists: false }), 'conversation.status': trusted({ $in: ['open', 'pending'] }) }
             : { 'conversation.status': { $eq: view } };
+      // Open conversations first (the customer is waiting on us), the longest waiting first; then the
+      // rest (pending, snoozed) by when their cycle began. A missing date would sort first in a plain sort.
       const [total, docs] = await Promise.all([
         model.countDocuments(filter),
-        model
-          .find(filter, { waId: 1, name: 1, e164: 1, conversation: 1, slack: 1 })
-          .sort({ 'conversation.waitingSince': 1, 'conversation.openedAt': 1, _id: 1 })
-          .skip(page * pageSize)
-          .limit(pageSize)
-          .lean<ContactDoc[]>(),
+        model.aggregate<ContactDoc>([
+          { $match: filter },
+          {
+            $addFields: {
+              queueRank: { $cond: [{ $eq: ['$conversation.status', 'open'] }, 0, 1] },
+              queueSince: { $ifNull: ['$conversation.waitingSince', '$conversation.openedAt'] },
+            },
+          },
+          { $sort: { queueRank: 1, queueSince: 1, _id: 1 } },
+          { $skip: page * pageSize },
+          { $limit: pageSize },
+          { $project: { waId: 1, name: 1, e164: 1, conversation: 1, slack: 1 } },
+        ]),
       ]);
       return { total, items: docs.map((d) => ({ waId: d.waId, name: d.name, e164: d.e164, conversation: d.conversation!, slack: d.slack })) };
     },

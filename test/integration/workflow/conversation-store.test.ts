@@ -1,3 +1,5 @@
+import type { Model } from 'mongoose';
+import { noticeText } from '../../../src/workflow/conversation-notices';
 import { manualClock } from '../../support/bridge-helpers';
 import { useTestDb } from '../../support/mongo';
 import { useRepositories } from '../../support/repositories';
@@ -66,5 +68,43 @@ describe('conversations in the store', () => {
     expect(reopenings).toHaveLength(1);
     expect(woken.length + (byHand === null ? 0 : 1)).toBe(1);
     expect((await conversation()).status).toBe('open');
+  });
+
+  it('when a claim lands while a customer message reopens the conversation, then the "open again" notice names who has it', async () => {
+    await repos.contacts.recordInbound({ waId: ANA, at: at(0) });
+    await repos.conversations.setStatus(ANA, 'resolved', 'U0AGENT', at(10));
+    // The claim lands between the reopening's read of the contact and its write.
+    const contacts = db.mongoose.model('Contact') as Model<unknown>;
+    const write = contacts.findOneAndUpdate.bind(contacts);
+    let claimed = false;
+    const spy = jest.spyOn(contacts, 'findOneAndUpdate').mockImplementation(((filter: object, update: { $set?: Record<string, unknown> }, options: object) => {
+      if (claimed || !update?.$set?.['conversation.owedNotice']) return write(filter, update, options);
+      claimed = true;
+      return { lean: async () => (await repos.conversations.claim(ANA, 'U0BOB', at(99)), write(filter, update, options).lean()) };
+    }) as never);
+    try {
+      const reopened = await repos.contacts.recordInbound({ waId: ANA, at: at(100) });
+      expect(claimed).toBe(true);
+      expect(reopened.conversationChange).toEqual({ from: 'resolved', assignee: 'U0BOB' });
+    } finally {
+      spy.mockRestore();
+    }
+    const owed = (await conversation()).owedNotice!;
+    expect(owed).toEqual({ event: 'reopened', from: 'resolved', assignee: 'U0BOB', at: at(100) });
+    expect(noticeText(owed)).toMatch(/^:arrows_counterclockwise: <@U0BOB> this conversation is open again/);
+    expect(await conversation()).toMatchObject({ status: 'open', assignee: 'U0BOB' });
+  });
+
+  it('when a customer message was recorded after what the agent saw, then Resolve changes nothing and says a message is arriving', async () => {
+    await repos.contacts.recordInbound({ waId: ANA, at: at(0) });
+    const seen = (await repos.contacts.findByWaId(ANA))!.lastInboundAt;
+    // Stored between the agent's check and the write.
+    await repos.contacts.recordInbound({ waId: ANA, at: at(30) });
+    expect(await repos.conversations.resolveIfSeen(ANA, 'U0AGENT', at(40), seen)).toBe('arriving');
+    expect(await conversation()).toMatchObject({ status: 'open', waitingSince: at(0) });
+    expect((await repos.conversations.history(ANA, 20)).filter((e) => e.type === 'resolution' || e.to === 'resolved')).toEqual([]);
+    expect(await repos.conversations.resolveIfSeen(ANA, 'U0AGENT', at(50), at(30))).toBe('open');
+    expect(await repos.conversations.resolveIfSeen(ANA, 'U0AGENT', at(60), at(30))).toBeNull(); // resolved already
+    expect((await repos.conversations.history(ANA, 20)).filter((e) => e.type === 'resolution')).toEqual([expect.objectContaining({ ms: 50_000 })]);
   });
 });

@@ -188,7 +188,9 @@ describe('conversation workflow', () => {
     const ts = await agentReplies(thread, 'Wrong thread, sorry');
     await outboundRecorded(1);
     await postEvent(t.baseUrl, SIGNING_SECRET, messageDeletedEnvelope({ channel: thread.channel, ts, threadTs: thread.threadTs }));
-    await eventually(async () => (await t.app.deps.repos.messages.countByState('outbound')).failed === 1, 'withdrawn');
+    // Withdrawn: ended for good, and (the agent's choice) not counted as a failure.
+    await eventually(async () => (await t.app.deps.repos.messages.findBySlackMessage(thread.channel, ts))?.delivery.state === 'failed', 'withdrawn');
+    expect(await t.app.deps.repos.messages.findBySlackMessage(thread.channel, ts)).toMatchObject({ withdrawn: true });
     time.advance(10_000);
     await t.app.bridge.toWhatsApp.runDue();
     expect(sentTexts()).toEqual([]);

@@ -2,9 +2,10 @@ import type { BlockAction, ButtonAction, StaticSelectAction, UsersSelectAction, 
 import type { AppDeps } from '../../../app-deps';
 import { checkPersonConsent } from '../../../consent/twins';
 import type { Contact } from '../../../domain/contact';
+import { resolveConversation } from '../../../workflow/resolve-conversation';
 import { tomorrowAt } from '../../../workflow/team-time';
 import { CONVERSATION_ACTIONS, SNOOZE_CHOICES, contactPlainName } from '../../blocks/contact-card';
-import { UNDO_CANCEL } from '../../blocks/undo-notice';
+import { UNDO_CANCEL, cancelOutcome, cancelledPost } from '../../blocks/undo-notice';
 import { queueReplyFromModal } from '../../reply-from-modal';
 import { modal } from '../../blocks/modal';
 import { escapeMrkdwn } from '../../mrkdwn';
@@ -70,7 +71,11 @@ export function registerConversationActions(on: Listeners, deps: Deps): void {
       await ack();
       const contact = await contactOf(body, action.value);
       if (!contact) return void (await tell(client, body, 'That contact no longer exists.'));
-      const from = await deps.repos.conversations.setStatus(contact.waId, to, body.user.id, deps.clock());
+      const from =
+        to === 'resolved'
+          ? await resolveConversation(deps.repos, contact.waId, body.user.id, deps.clock())
+          : await deps.repos.conversations.setStatus(contact.waId, to, body.user.id, deps.clock());
+      if (from === 'arriving') return void (await tell(client, body, ':incoming_envelope: A new message from the customer is arriving in the thread: read it, then resolve. Nothing changed.'));
       if (from === null) return void (await tell(client, body, `It is ${to === 'open' ? 'open' : 'resolved'} already.`));
       await audit(body.user.id, to === 'open' ? 'reopen' : 'resolve', { contact: contact.waId, from });
       await redraw(client, contact.waId);
@@ -166,23 +171,22 @@ export function registerConversationActions(on: Listeners, deps: Deps): void {
     requestLog(context, deps.logger).info({ contact: contact.waId }, 'reply from the modal queued');
   });
 
-  on.action<BlockAction<ButtonAction>>(UNDO_CANCEL, async ({ ack, action, respond, body }) => {
+  on.action<BlockAction<ButtonAction>>(UNDO_CANCEL, async ({ ack, action, respond, body, client, context }) => {
     await ack();
-    const reply = parse(action.value ?? '') as { channel?: unknown; ts?: unknown };
+    const reply = parse(action.value ?? '') as { channel?: unknown; ts?: unknown; post?: unknown };
     if (typeof reply.channel !== 'string' || typeof reply.ts !== 'string') return;
     const stored = await deps.repos.messages.findBySlackMessage(reply.channel, reply.ts);
     if (!stored || stored.agent !== body.user.id) return void (await respond({ replace_original: true, text: 'Only the author can cancel a reply.' }));
     const { withdrawn, inFlight } = await deps.repos.messages.cancelPendingForSlack(reply.channel, reply.ts, 'cancelled by the agent before it was sent');
     await deps.repos.audit.record({ actor: body.user.id, action: 'reply_cancel', args: { contact: stored.contactWaId, withdrawn, inFlight }, outcome: 'ok', at: deps.clock() });
-    await respond({
-      replace_original: true,
-      text:
-        withdrawn > 0 && inFlight === 0
-          ? ':leftwards_arrow_with_hook: Cancelled: it was not sent to WhatsApp. (Your message stays in the thread; delete it if you like.)'
-          : inFlight > 0
-            ? ':hourglass: It was being handed to WhatsApp as you pressed: if it shows as sent, delete your message to remove it there too.'
-            : 'Too late to cancel: it has been sent. Delete your message to remove it on WhatsApp too.',
-    });
+    // A modal reply is the app's post: the app marks it, since the agent cannot delete it.
+    const post = reply.post === true;
+    if (post && withdrawn > 0 && inFlight === 0) {
+      await client.chat
+        .update({ channel: reply.channel, ts: reply.ts, ...cancelledPost(body.user.id, stored.body ?? '') })
+        .catch((err: unknown) => requestLog(context, deps.logger).warn({ err }, 'could not mark the cancelled reply’s post'));
+    }
+    await respond({ replace_original: true, text: cancelOutcome({ withdrawn, inFlight }, post) });
   });
 }
 

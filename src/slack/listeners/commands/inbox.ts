@@ -9,8 +9,9 @@ const VIEWS: readonly InboxView[] = ['mine', 'unassigned', 'open', 'pending'];
 const PAGE = 10;
 
 /**
- * `/wa inbox [mine|unassigned|open|pending] [page]`: the queue, the longest-waiting first, each
- * with its status, assignee and a link to its thread.
+ * `/wa inbox [mine|unassigned|open|pending] [page]`: the queue, open conversations first, the
+ * customer who has waited longest first (then pending and snoozed ones), each with its status,
+ * assignee and a link to its thread.
  */
 export function inboxSubcommand(deps: Pick<AppDeps, 'repos'>): Subcommand {
   return {
