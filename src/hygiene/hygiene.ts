@@ -37,7 +37,7 @@ export interface HygieneDeps {
  */
 export function createHygiene(deps: HygieneDeps): Hygiene {
   const { repos, logger } = deps;
-  const settings = () => loadHygieneSettings(deps.config, repos.settings, logger);
+  const settings = () => loadHygieneSettings(deps.config, repos.settings, logger, deps.clock);
   const listeners: Array<() => Promise<void>> = [];
 
   const work: Record<JobName, JobWork> = {

@@ -113,6 +113,9 @@ export function createHygieneScheduler(deps: SchedulerDeps): HygieneScheduler {
         if (!(await deps.slots.hasHistory(name))) continue;
         const slot = previousSlot(settings.schedules[name], settings.timezone, deps.clock());
         if (!slot) continue;
+        // A slot from before this schedule took effect never existed: the old schedule was in force then.
+        const since = settings.schedulesSince?.[name];
+        if (since && slot.getTime() < since.getTime()) continue;
         const key = `${name}:${slot.toISOString()}`;
         if (await deps.slots.isComplete(key)) continue;
         if (!(await coordinator.shouldRun(key, deps.leaseMs))) continue;

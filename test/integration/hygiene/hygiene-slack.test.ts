@@ -1,3 +1,4 @@
+import { previousSlot } from '../../../src/hygiene/previous-slot';
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../../support/app-harness';
 import { manualClock, receiveAndMirror } from '../../support/bridge-helpers';
 import { uniqueDbName } from '../../support/mongo';
@@ -184,6 +185,59 @@ describe('list hygiene in Slack', () => {
     expect((await t.app.deps.hygiene.runner.run('flag-inactive', 'command')).counts.noMessage).toBe(1);
   });
 
+  it('when a lead saves the settings without choosing a report channel, then what they chose is stored and applies; the channel stays the configured one', async () => {
+    const saved = await settingsSubmission({ days: '30', flag: '30 4 * * *', report: '0 8 * * 5' });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toBe('');
+    expect(await t.app.deps.hygiene.settings()).toMatchObject({
+      inactiveDays: 30,
+      schedules: { 'flag-inactive': '30 4 * * *', 'hygiene-report': '0 8 * * 5' },
+      reportChannel: 'C0REPORTS',
+      ignored: [],
+    });
+  });
+
+  it('when one stored setting is invalid, then only that one falls back to the configured value, and the settings modal says so', async () => {
+    // A hand edit in the database (or a value from an older version).
+    await t.app.deps.repos.settings.set('hygiene', { inactiveDays: 'ninety', flagSchedule: '30 4 * * *', reportSchedule: '0 8 * * 5', reportChannel: 'C0NEWREP' });
+    expect(await t.app.deps.hygiene.settings()).toMatchObject({
+      inactiveDays: 90,
+      schedules: { 'flag-inactive': '30 4 * * *', 'hygiene-report': '0 8 * * 5' },
+      reportChannel: 'C0NEWREP',
+      ignored: ['inactiveDays'],
+    });
+    await postSlashCommand(t.baseUrl, SIGNING_SECRET, { text: 'hygiene settings', user_id: LEAD, response_url: slack.responseUrl('s') });
+    const modal = JSON.stringify((await slack.waitFor('views.open')).args.view);
+    expect(modal).toContain('"initial_value":"90"');
+    expect(modal).toContain('The saved value of *Inactive after* was invalid and is ignored (the configured one is shown): saving stores it again.');
+  });
+
+  it('when a lead submits a report schedule that would fire every minute of an hour, then the modal refuses it with the reason', async () => {
+    const refused = await settingsSubmission({ days: '30', flag: '0 3 * * *', report: '* 9 * * 1' });
+    expect(JSON.parse(refused.body)).toEqual({
+      response_action: 'errors',
+      errors: { report_schedule: 'This must run at most once an hour: give one minute, like "0 9 * * 1" (Mondays at 09:00), not "*", a list, a range or a step.' },
+    });
+    expect(await t.app.deps.repos.settings.get('hygiene')).toBeUndefined();
+  });
+
+  it('when a lead changes the report schedule, then no report is posted for a slot of the new schedule from before the change', async () => {
+    // The weekly report (Mondays at 09:00) ran last Monday; it is now a Wednesday, 09:00 London.
+    const monday = previousSlot('0 9 * * 1', 'Europe/London', time.clock())!;
+    await t.app.deps.repos.jobSlots.claim(`hygiene-report:${monday.toISOString()}`, 'a', 60_000);
+    await t.app.deps.repos.jobSlots.complete(`hygiene-report:${monday.toISOString()}`, 'a');
+    expect(await t.app.scheduler.catchUp()).toEqual([]);
+    // Daily at 08:00: its latest slot (today 08:00, after Monday's) never existed under Mondays-at-09:00.
+    expect(previousSlot('0 8 * * *', 'Europe/London', time.clock())!.getTime()).toBeGreaterThan(monday.getTime());
+    expect((await settingsSubmission({ days: '90', flag: '0 3 * * *', report: '0 8 * * *' })).status).toBe(200);
+    expect(await t.app.scheduler.catchUp()).toEqual([]);
+    expect(reportPosts()).toHaveLength(0);
+    // A slot after the change that was missed is caught up as before.
+    time.advance(DAY);
+    expect(await t.app.scheduler.catchUp()).toEqual(['hygiene-report']);
+    expect(reportPosts()).toHaveLength(1);
+  });
+
   it('when someone presses Archive inactive, then only a lead gets the confirmation, and confirming archives and says so in the thread', async () => {
     const { quiet } = await seed();
     await t.app.deps.hygiene.runner.run('flag-inactive', 'command');
@@ -229,6 +283,27 @@ describe('list hygiene in Slack', () => {
 
 describe('list hygiene across instances', () => {
   const slack = useFakeSlackApi();
+
+  it('when the environment changes a schedule across a restart, then no slot of the new schedule from before the restart is caught up', async () => {
+    const dbName = uniqueDbName('hyg');
+    const time = manualClock('2026-11-25T12:00:00Z');
+    const before = await startTestApp({ HYGIENE_FLAG_SCHEDULE: '0 3 * * *' }, { slack, dbName, keepDb: true, clock: time.clock });
+    const key = 'flag-inactive:2026-11-25T03:00:00.000Z';
+    await before.app.deps.repos.jobSlots.claim(key, 'old', 60_000);
+    await before.app.deps.repos.jobSlots.complete(key, 'old');
+    await before.stop();
+
+    // 08:00 today is later than the 03:00 run, but 08:00 was not the schedule then.
+    const after = await startTestApp({ HYGIENE_FLAG_SCHEDULE: '0 8 * * *' }, { slack, dbName, clock: time.clock });
+    try {
+      expect(await after.app.deps.repos.jobRuns.recentOk('flag-inactive', 10)).toEqual([]);
+      expect(await after.app.scheduler.catchUp()).toEqual([]);
+      time.advance(DAY); // tomorrow's 08:00 was missed too: that one is caught up
+      expect(await after.app.scheduler.catchUp()).toEqual(['flag-inactive']);
+    } finally {
+      await after.stop();
+    }
+  });
 
   it('when two instances start after downtime, then the missed slot is caught up once, on one of them', async () => {
     const dbName = uniqueDbName('hyg');

@@ -32,10 +32,11 @@ describe('erasure', () => {
     await t.stop();
   });
 
-  async function wa(text: string, user = 'U0LEAD01'): Promise<string> {
+  /** A `/wa` command's answer; `waitMs` for work that makes hundreds of Slack calls before answering. */
+  async function wa(text: string, user = 'U0LEAD01', waitMs = 3000): Promise<string> {
     const id = `e${++n}`;
     await postSlashCommand(t.baseUrl, SIGNING_SECRET, { text, user_id: user, response_url: slack.responseUrl(id) });
-    return String((await slack.waitForResponse((p) => p.id === id)).body.text);
+    return String((await slack.waitForResponse((p) => p.id === id, waitMs)).body.text);
   }
 
   /** Every document of every collection, as text, that contains one of `traces`. */
@@ -105,9 +106,9 @@ describe('erasure', () => {
     const thread = (await t.app.deps.repos.contacts.findByWaId(ANA))!.slack!;
     const bot = new WebClient('xoxb-test-token', { slackApiUrl: slack.url, retryConfig: { retries: 0 } });
     for (let i = 0; i < 230; i++) await bot.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text: `notice ${i}` });
-    expect(await wa('forget +447911123456')).toMatch(/232 posts and 0 files of ours were deleted/);
+    expect(await wa('forget +447911123456', 'U0LEAD01', 30_000)).toMatch(/232 posts and 0 files of ours were deleted/);
     expect(slack.thread(thread.channel, thread.threadTs)).toEqual([]);
-  });
+  }, 60_000);
 
   it('when an erased number is looked up, then /wa consent, optin and optout say when and by whom it was erased and that it stays opted out; nothing is sent', async () => {
     await receiveAndMirror(t, { from: ANA, pushName: 'Ana Lima', content: { kind: 'text', text: 'hi' } });

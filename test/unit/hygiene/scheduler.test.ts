@@ -75,9 +75,9 @@ describe('previousSlot', () => {
     expect(previousSlot('0 9 L * *', 'UTC', new Date('2026-11-29T10:00:00Z'))).toEqual(new Date('2026-10-31T09:00:00Z'));
   });
 
-  it('when a slot falls in the hour repeated at the end of summer time, then the later of the two is the previous slot', () => {
-    // 2026-10-25: 01:30 London happens at 00:30Z (BST) and again at 01:30Z (GMT).
-    expect(previousSlot('30 1 * * *', 'Europe/London', new Date('2026-10-25T01:00:00Z'))).toEqual(new Date('2026-10-25T00:30:00Z'));
+  it('when a slot falls in the hour repeated at the end of summer time in London, then it is the later of the two, as node-cron fires it', () => {
+    // 2026-10-25: 01:30 London happens at 00:30Z (BST) and again at 01:30Z (GMT); node-cron fires only the second.
+    expect(previousSlot('30 1 * * *', 'Europe/London', new Date('2026-10-25T01:00:00Z'))).toEqual(new Date('2026-10-24T00:30:00Z'));
     expect(previousSlot('30 1 * * *', 'Europe/London', new Date('2026-10-25T02:00:00Z'))).toEqual(new Date('2026-10-25T01:30:00Z'));
   });
 
@@ -91,12 +91,12 @@ describe('hygiene scheduler (real node-cron, fake timers)', () => {
     jest.useRealTimers();
   });
 
-  async function started(schedules: Partial<Record<JobName, string>>, slots: JobSlotRepository, owner = 'a') {
+  async function started(schedules: Partial<Record<JobName, string>>, slots: JobSlotRepository, owner = 'a', timezone?: string) {
     const runner = recordingRunner();
     const scheduler = createHygieneScheduler({
       runner,
       slots,
-      settings: async () => settings(schedules),
+      settings: async () => settings(schedules, timezone),
       clock: () => new Date(),
       logger,
       owner,
@@ -119,6 +119,19 @@ describe('hygiene scheduler (real node-cron, fake timers)', () => {
       { name: 'flag-inactive', trigger: 'schedule', slot: '2026-10-26T09:00:00.000Z' },
     ]);
     expect([...slots.claims.values()].every((c) => c.done)).toBe(true);
+  });
+
+  it.each([
+    ['America/New_York', '2026-10-31T12:00:00Z', ['2026-11-01T05:30:00.000Z', '2026-11-02T06:30:00.000Z']],
+    ['Europe/London', '2026-10-24T12:00:00Z', ['2026-10-25T01:30:00.000Z', '2026-10-26T01:30:00.000Z']],
+    ['Australia/Sydney', '2026-04-03T12:00:00Z', ['2026-04-03T15:30:00.000Z', '2026-04-04T16:30:00.000Z']],
+  ])('when the clocks go back in %s, then a job in the repeated hour runs once that day, and the catch-up does not run it again', async (zone, start, expected) => {
+    jest.useFakeTimers({ now: new Date(start) });
+    const slots = memorySlots(() => new Date());
+    const { runner, scheduler } = await started({ 'flag-inactive': zone === 'Australia/Sydney' ? '30 2 * * *' : '30 1 * * *' }, slots, 'a', zone);
+    await jest.advanceTimersByTimeAsync(2 * 86_400_000);
+    await scheduler.stop();
+    expect(runner.runs.map((r) => `${r.trigger} ${r.slot}`)).toEqual(expected.map((slot) => `schedule ${slot}`));
   });
 
   it('when two instances schedule the same job, then each slot runs on one of them only', async () => {
