@@ -9,6 +9,8 @@ import { recordOptOut } from './record-opt-out';
 
 export type { ConsentMessage } from './opt-in-answer';
 
+const DAY = 86_400_000;
+
 export interface ConsentWording {
   /** The one message an opt-out gets. */
   optOutConfirmation: string;
@@ -24,6 +26,11 @@ export interface InboundConsentDeps {
   wording: ConsentWording;
   /** An unquoted YES confirms the opt-in request only as the contact's first message this soon after it went out. */
   answerWindowMs: number;
+  /**
+   * OPT_IN_EXPIRY_DAYS in ms: a YES written longer than this after consent became pending answers a
+   * request that has expired, even before the daily job has said so. Unset: only the job expires requests.
+   */
+  optInExpiryMs?: number;
   clock: Clock;
 }
 
@@ -58,14 +65,24 @@ export function inboundConsent(deps: InboundConsentDeps): (contact: Contact, mes
     if (status !== 'pending') return undefined;
     const answer = await answeredOptInRequest(deps, contact, message);
     if (!answer) return undefined;
+    // Judged by when they wrote it (a YES brought in late by the catch-up was still in time), with
+    // the daily job's rule: pending for longer than the expiry.
+    const pendingSince = contact.consent.since;
+    if (deps.optInExpiryMs !== undefined && pendingSince && message.at.getTime() - pendingSince.getTime() > deps.optInExpiryMs) {
+      const days = Math.round(deps.optInExpiryMs / DAY);
+      return `:hourglass: “${escapeMrkdwn(said)}” came after the opt-in request expired (no YES within ${days} day${days === 1 ? '' : 's'}): not opted in. They can write START to be asked again.`;
+    }
     const to = answer.how === 'quoted' ? 'quoting it' : 'their first message after it';
+    // Their message's own time, not when it was handled: what they wrote after it (brought in by the
+    // catch-up, say) is their reply since opting in, and the no-reply rule must see it so.
+    const confirmedAt = message.at;
     // Keyed on their message: handled twice (a retry), it is written once. Written before the
     // status, so a crash in between cannot leave consent without its evidence.
     await deps.ledger.appendOnce([
-      { key: `opt_in_confirmed:${message.waMessageId}`, contact: contact.waId, type: 'opt_in_confirmed', source: 'whatsapp:keyword', actor: 'contact', evidence: `${said} (answer to opt-in request ${answer.requestWaMessageId}, ${to})`, at },
+      { key: `opt_in_confirmed:${message.waMessageId}`, contact: contact.waId, type: 'opt_in_confirmed', source: 'whatsapp:keyword', actor: 'contact', evidence: `${said} (answer to opt-in request ${answer.requestWaMessageId}, ${to})`, at: confirmedAt },
     ]);
     // Only from pending: an opt-out that got in first (an agent's button, say) is never undone.
-    const changed = await deps.contacts.changeConsent(contact.waId, ['pending'], { status: 'opted_in', since: at, source: `reply:${said.toUpperCase()}` });
+    const changed = await deps.contacts.changeConsent(contact.waId, ['pending'], { status: 'opted_in', since: confirmedAt, source: `reply:${said.toUpperCase()}` });
     return changed ? `:white_check_mark: *Opted in* by replying “${escapeMrkdwn(said)}” to the opt-in request.` : undefined;
   };
 }

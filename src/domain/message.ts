@@ -163,6 +163,7 @@ export interface MessageRepository {
   claimStatus(id: string, token: string): Promise<'held' | 'withdrawn' | 'lost'>;
   /** Moves an outbound message's delivery forward (never back) on a WhatsApp ack; returns it if it moved. */
   advanceAck(waMessageId: string, state: 'delivered' | 'read' | 'failed'): Promise<StoredMessage | null>;
+  /** Messages per delivery state; replies withdrawn in Slack (cancelled, deleted) are not counted as failed. */
   countByState(direction: Direction): Promise<Partial<Record<DeliveryState, number>>>;
   findBySlackMessage(channel: string, ts: string): Promise<StoredMessage | null>;
   /** Deletes every message of a contact, both ways (and their held media); returns how many. */

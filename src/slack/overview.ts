@@ -3,6 +3,8 @@ import type { ConsentStatus } from '../domain/contact';
 import type { JobRun } from '../domain/job-run';
 import type { DeliveryState } from '../domain/message';
 import type { ReadinessReport } from '../health';
+import { slackDate } from './blocks/gateway-state';
+import { escapeMrkdwn } from './mrkdwn';
 
 type Counts = Partial<Record<DeliveryState, number>>;
 
@@ -12,6 +14,8 @@ export interface Overview {
   queues?: { inbound: Counts; outbound: Counts };
   consent?: Partial<Record<ConsentStatus, number>>;
   lastHygiene?: JobRun | null;
+  /** The last run that succeeded, read only when the latest one failed. */
+  lastHygieneOk?: JobRun | null;
   /** The team's queue, and the median first response of the last 7 days (ms; absent without replies). */
   conversations?: { open: number; unassigned: number; pending: number; medianFirstResponseMs?: number };
 }
@@ -32,7 +36,9 @@ export async function readOverview(deps: Pick<AppDeps, 'health' | 'repos' | 'clo
     deps.repos.conversations.counts(),
     deps.repos.conversations.medianMs('first_response', new Date(deps.clock().getTime() - WEEK)),
   ]);
-  return { report, queues: { inbound, outbound }, consent, lastHygiene, conversations: { ...counts, ...(median !== undefined ? { medianFirstResponseMs: median } : {}) } };
+  // A failed latest run is shown as such, with when the job last worked.
+  const lastHygieneOk = lastHygiene?.outcome === 'failed' ? ((await deps.repos.jobRuns.recentOk(HYGIENE_JOB, 1))[0] ?? null) : undefined;
+  return { report, queues: { inbound, outbound }, consent, lastHygiene, ...(lastHygieneOk !== undefined ? { lastHygieneOk } : {}), conversations: { ...counts, ...(median !== undefined ? { medianFirstResponseMs: median } : {}) } };
 }
 
 /** "12 open · 3 unassigned · 5 pending" */
@@ -53,6 +59,14 @@ export function durationText(ms: number): string {
 /** "3 waiting · 1 failed": what is still to do on one side, and what will not happen by itself. */
 export function queueLine(counts: Counts): string {
   return `${(counts.pending ?? 0) + (counts.sending ?? 0)} waiting · ${counts.failed ?? 0} failed`;
+}
+
+/** "<date>", or ":warning: failed <date> — <error> · last successful <date>": a failed run never passes for a good one. */
+export function hygieneRunLine(latest: JobRun | null | undefined, lastOk?: JobRun | null): string {
+  if (!latest) return 'not yet';
+  if (latest.outcome !== 'failed') return slackDate(latest.finishedAt);
+  const error = latest.error ? ` — ${escapeMrkdwn(latest.error.length > 200 ? `${latest.error.slice(0, 199)}…` : latest.error)}` : '';
+  return `:warning: failed ${slackDate(latest.finishedAt)}${error} · ${lastOk ? `last successful ${slackDate(lastOk.finishedAt)}` : 'no successful run yet'}`;
 }
 
 export function consentLine(totals: Partial<Record<ConsentStatus, number>>): string {

@@ -1,13 +1,13 @@
 import type { types } from '@slack/bolt';
-import { consentLine, conversationsLine, durationText, queueLine, type Overview } from '../overview';
-import { gatewayStateLine, slackDate } from './gateway-state';
+import { consentLine, conversationsLine, durationText, hygieneRunLine, queueLine, type Overview } from '../overview';
+import { gatewayStateLine } from './gateway-state';
 
 export const HOME_REFRESH = 'home_refresh';
 /** App Home's shortcuts to what agents most often type `/wa` for (listeners in slack/listeners/actions/home-buttons.ts). */
 export const HOME_ACTIONS = { findContact: 'home_find_contact', quickReplies: 'home_quick_replies', labels: 'home_labels' } as const;
 
 /** App Home: the state of the bridge for anyone who opens the app, refreshed on every visit. */
-export function homeView({ report, queues, consent, lastHygiene, conversations }: Overview): types.HomeView {
+export function homeView({ report, queues, consent, lastHygiene, lastHygieneOk, conversations }: Overview): types.HomeView {
   const field = (title: string, text: string) => ({ type: 'mrkdwn' as const, text: `*${title}*\n${text}` });
   return {
     type: 'home',
@@ -31,7 +31,7 @@ export function homeView({ report, queues, consent, lastHygiene, conversations }
               ]
             : []),
           ...(consent ? [field('Consent', consentLine(consent))] : []),
-          field('Last hygiene run', lastHygiene ? slackDate(lastHygiene.finishedAt) : 'not yet'),
+          field('Last hygiene run', hygieneRunLine(lastHygiene, lastHygieneOk)),
         ],
       },
       {

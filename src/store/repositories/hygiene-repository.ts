@@ -6,6 +6,8 @@ import type { Models } from '../models';
 
 type ContactDoc = Omit<Contact, 'id'> & { _id: { toString(): string } };
 type Counted = { _id: string | null; n: number };
+/** The source of the opt-out entry a person's other WhatsApp id gets (see consent/twins.ts). */
+const ALIAS_SOURCE = 'whatsapp:alias';
 
 /**
  * List hygiene as set-based writes: each rule is one updateMany whose filter is the rule, so the
@@ -87,7 +89,10 @@ export function createHygieneRepository(models: Models, ledger: ConsentLedger): 
     async archiveInactive(now, actor) {
       const res = await model.updateMany(
         { 'activity.status': { $eq: 'inactive' } },
-        { $set: { 'activity.status': 'archived', 'activity.since': now, 'activity.reason': `archived by ${actor}` } },
+        // `activity.since` is kept: when the contact stopped being active (was flagged). The report's
+        // "newly inactive" counts by it, so a contact flagged and archived in one period still counts.
+        // When and by whom it was archived is in the audit log.
+        { $set: { 'activity.status': 'archived', 'activity.reason': `archived by ${actor}` } },
       );
       return res.modifiedCount;
     },
@@ -113,8 +118,10 @@ export function createHygieneRepository(models: Models, ledger: ConsentLedger): 
         model.aggregate<Counted>([{ $group: { _id: '$activity.status', n: { $sum: 1 } } }]),
         model.aggregate<Counted>([notArchived, { $group: { _id: '$consent.status', n: { $sum: 1 } } }]),
         model.aggregate<Counted>([notArchived, { $unwind: '$labels' }, { $group: { _id: '$labels', n: { $sum: 1 } } }, { $sort: { n: -1, _id: 1 } }, { $limit: 5 }]),
-        model.countDocuments({ 'activity.status': { $eq: 'inactive' }, 'activity.since': trusted({ $gt: from, $lte: to }) }),
-        ledger.countByType('opt_out', from, to),
+        model.countDocuments({ 'activity.status': trusted({ $in: ['inactive', 'archived'] }), 'activity.since': trusted({ $gt: from, $lte: to }) }),
+        // Opt-outs, not ids: the entry written for a person's other WhatsApp id (twins.ts, source
+        // "whatsapp:alias") records the same opt-out there, so it is not counted again.
+        models.ConsentEvent.countDocuments({ type: { $eq: 'opt_out' }, source: trusted({ $ne: ALIAS_SOURCE }), at: trusted({ $gt: from, $lte: to }) }),
         ledger.countByType('opt_in_expired', from, to),
       ]);
       const by = (rows: Counted[]) => new Map(rows.map((r) => [r._id, r.n]));

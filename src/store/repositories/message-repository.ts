@@ -173,7 +173,13 @@ export function createMessageRepository(models: Models): MessageRepository {
       return deletedCount;
     },
     async countByState(direction) {
-      const rows = await model.aggregate<{ _id: DeliveryState; n: number }>([{ $match: { direction } }, { $group: { _id: '$delivery.state', n: { $sum: 1 } } }]);
+      // A reply withdrawn in Slack (cancelled or deleted) ends as "failed" but failed at nothing: the
+      // agent chose it. Left out, so "failed" counts only what needs a look.
+      const withdrawn = { 'delivery.state': 'failed', withdrawn: true };
+      const rows = await model.aggregate<{ _id: DeliveryState; n: number }>([
+        { $match: { direction, $nor: [withdrawn] } },
+        { $group: { _id: '$delivery.state', n: { $sum: 1 } } },
+      ]);
       return Object.fromEntries(rows.map((r) => [r._id, r.n]));
     },
     async latestOptInRequest(contactWaId, since, answer) {

@@ -11,6 +11,8 @@ import { useFakeSlackApi } from '../../support/slack/fake-slack-api';
 const ANA = '447911123456@c.us';
 const REQUEST_ID = 'true_447911123456@c.us_REQUEST';
 const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+const EXPIRY_DAYS = 7;
 let seq = 0;
 
 /**
@@ -29,6 +31,7 @@ describe('a YES counts only as the answer to the opt-in request', () => {
       classify: createKeywordClassifier(defaultKeywordLists()),
       wording: { optOutConfirmation: 'Unsubscribed.', optInRequest: 'Reply YES to receive messages from us again.' },
       answerWindowMs: 24 * HOUR,
+      optInExpiryMs: EXPIRY_DAYS * DAY,
       clock: time.clock,
     });
 
@@ -43,12 +46,17 @@ describe('a YES counts only as the answer to the opt-in request', () => {
     if (sent) await db.db.collection('messages').updateOne({ _id: new ObjectId(message.id) }, { $set: { waMessageId: REQUEST_ID, sentAt: time.clock(), 'delivery.state': 'sent' } });
   }
 
-  /** Ana writes `text` (stored first, as the inbound path does); returns the consent step's banner. */
-  async function anaWrites(text: string, extra: Pick<NewInboundMessage, 'quoted'> = {}) {
+  /**
+   * Ana writes `text` (stored first, as the inbound path does); returns the consent step's banner.
+   * `writtenAt`: WhatsApp's time of the message, when it is handled later (the catch-up); now by default.
+   */
+  async function anaWrites(text: string, extra: Pick<NewInboundMessage, 'quoted'> & { writtenAt?: Date } = {}) {
+    const { writtenAt = time.clock(), quoted } = extra;
     const waMessageId = `false_${ANA}_IN${++seq}`;
-    await repos.messages.recordInbound({ waMessageId, contactWaId: ANA, kind: 'text', body: text, at: time.clock(), ...extra });
+    await repos.contacts.recordInbound({ waId: ANA, at: writtenAt });
+    await repos.messages.recordInbound({ waMessageId, contactWaId: ANA, kind: 'text', body: text, at: writtenAt, ...(quoted ? { quoted } : {}) });
     const contact = (await repos.contacts.findByWaId(ANA))!;
-    return consent()(contact, { text, waMessageId, at: time.clock(), ...(extra.quoted ? { quotedId: extra.quoted.id } : {}) });
+    return consent()(contact, { text, waMessageId, at: writtenAt, ...(quoted ? { quotedId: quoted.id } : {}) });
   }
   /** A row in Ana's conversation that is not her writing: a notice of ours, or our message sent from the phone. */
   const storedNotByAna = (extra: Partial<NewInboundMessage>) =>
@@ -114,6 +122,41 @@ describe('a YES counts only as the answer to the opt-in request', () => {
   it('when START, the request and YES all fall in one second (WhatsApp stamps to the second), then YES still answers the request', async () => {
     await requestPending({ sentAfterMs: 0 });
     expect(await anaWrites('YES')).toMatch(/Opted in/);
+  });
+
+  it('when YES quotes a request older than OPT_IN_EXPIRY_DAYS (the daily job not yet run), then the request has expired: no consent, and the agent is told why', async () => {
+    await requestPending();
+    time.advance(EXPIRY_DAYS * DAY);
+    const banner = await anaWrites('YES', { quoted: { id: REQUEST_ID, text: 'Reply YES to receive messages from us again.' } });
+    expect(banner).toMatch(/expired/);
+    expect(banner).not.toMatch(/Opted in/);
+    expect(await status()).toBe('pending');
+    expect(await confirmations()).toEqual([]);
+  });
+
+  it('when YES was written before the request expired but is handled after (the catch-up), then it counts: judged by when it was written', async () => {
+    await requestPending();
+    time.advance(EXPIRY_DAYS * DAY - 2 * HOUR);
+    const writtenAt = time.clock();
+    time.advance(3 * HOUR);
+    expect(await anaWrites('YES', { quoted: { id: REQUEST_ID, text: 'Reply YES to receive messages from us again.' }, writtenAt })).toMatch(/Opted in/);
+  });
+
+  it('when YES is handled hours after it was written, then consent and its ledger entry carry the time it was written, and a message written just after it is a reply', async () => {
+    await requestPending();
+    time.advance(HOUR);
+    const writtenAt = time.clock();
+    // The catch-up brings YES and the message after it in three hours late.
+    time.advance(3 * HOUR);
+    expect(await anaWrites('Yes', { writtenAt })).toMatch(/Opted in/);
+    await anaWrites('Thanks! When does the sale start?', { writtenAt: new Date(writtenAt.getTime() + 60_000) });
+    const contact = (await repos.contacts.findByWaId(ANA))!;
+    expect(contact.consent.since).toEqual(writtenAt);
+    expect((await confirmations())[0]!.at).toEqual(writtenAt);
+    // Well past the no-reply period: she did reply after opting in, so she is not flagged.
+    time.advance(30 * DAY);
+    const flagged = await repos.hygiene.flagInactive({ inactiveBefore: new Date(0), inactiveDays: 90, optedInBefore: new Date(time.clock().getTime() - 14 * DAY), noReplyDays: 14, now: time.clock() });
+    expect(flagged.noReply).toBe(0);
   });
 
   it('when the same YES is handled twice (a retry), then the ledger has one confirmation', async () => {

@@ -1,3 +1,4 @@
+import { optOutTwins } from '../../../src/consent/twins';
 import { manualClock } from '../../support/bridge-helpers';
 import { useTestDb } from '../../support/mongo';
 import { useRepositories } from '../../support/repositories';
@@ -120,7 +121,7 @@ describe('hygiene in the store', () => {
     const ids = await Promise.all(Array.from({ length: 10 }, () => contactLastSeen(1)));
     await db.db.collection('contacts').updateMany({ waId: { $in: ids.slice(0, 2) } }, { $set: { 'activity.status': 'inactive', 'activity.since': new Date(from.getTime() + DAY) } });
     await db.db.collection('contacts').updateMany({ waId: { $in: ids.slice(2, 3) } }, { $set: { 'activity.status': 'inactive', 'activity.since': new Date(from.getTime() - DAY) } });
-    await db.db.collection('contacts').updateMany({ waId: { $in: ids.slice(3, 4) } }, { $set: { 'activity.status': 'archived', 'consent.status': 'opted_in' } });
+    await db.db.collection('contacts').updateMany({ waId: { $in: ids.slice(3, 4) } }, { $set: { 'activity.status': 'archived', 'activity.since': new Date(from.getTime() - 2 * DAY), 'consent.status': 'opted_in' } }); // flagged before the period
     await db.db.collection('contacts').updateMany({ waId: { $in: ids.slice(4, 7) } }, { $set: { 'consent.status': 'opted_in' } });
     await db.db.collection('contacts').updateMany({ waId: { $in: ids.slice(7, 8) } }, { $set: { 'consent.status': 'opted_out' } });
     await db.db.collection('contacts').updateMany({ waId: { $in: ids.slice(0, 5) } }, { $set: { labels: ['vip'] } });
@@ -160,6 +161,46 @@ describe('hygiene in the store', () => {
     expect(await repos.hygiene.archiveInactive(time.clock(), 'U0LEAD01')).toBe(1);
     expect(await repos.contacts.countSegment({ labels: ['vip'] })).toBe(0);
     expect((await repos.contacts.recordInbound({ waId: id, at: time.clock() })).activity).toMatchObject({ status: 'archived', reason: 'archived by U0LEAD01' });
+  });
+
+  it('when a contact is flagged and then archived within the period, then the report still counts it newly inactive; one flagged before the period and archived in it is not', async () => {
+    const from = time.clock();
+    const before = await contactLastSeen(91);
+    await repos.hygiene.flagInactive(rules(time.clock())); // flagged at the previous report's moment: counted there
+    time.advance(DAY);
+    const during = await contactLastSeen(91);
+    expect(await repos.hygiene.flagInactive(rules(time.clock()))).toEqual({ noMessage: 1, noReply: 0 });
+    time.advance(DAY);
+    expect(await repos.hygiene.archiveInactive(time.clock(), 'U0LEAD01')).toBe(2);
+    expect((await repos.contacts.findByWaId(during))!.activity.status).toBe('archived');
+    // Archiving keeps when the contact was flagged (who archived it, and when, is in the audit log).
+    expect((await repos.contacts.findByWaId(before))!.activity).toMatchObject({ status: 'archived', since: from, reason: 'archived by U0LEAD01' });
+    const after = await contactLastSeen(91);
+    expect(await repos.hygiene.flagInactive(rules(time.clock()))).toEqual({ noMessage: 1, noReply: 0 });
+    expect((await repos.contacts.findByWaId(after))!.activity.status).toBe('inactive');
+    time.advance(DAY);
+    const { figures } = await repos.hygiene.figures({ from, to: time.clock() });
+    expect(figures.newlyInactive).toBe(2); // the one flagged then archived in the period, and the one still inactive
+  });
+
+  it('when one person opts out under one WhatsApp id and the opt-out covers their other id, then "opted out this period" counts them once', async () => {
+    const from = new Date(time.clock().getTime() - DAY);
+    const phone = await contactLastSeen(1, '447700900555@c.us');
+    const lid = await contactLastSeen(1, '123456789012345@lid');
+    await repos.contacts.linkAlias(phone, lid);
+    await repos.contacts.linkAlias(lid, phone);
+    const other = await contactLastSeen(1);
+    const deps = { contacts: repos.contacts, ledger: repos.consentLedger };
+    for (const waId of [phone, other]) {
+      await repos.consentLedger.append({ contact: waId, type: 'opt_out', source: 'whatsapp:keyword', actor: 'contact', evidence: 'STOP', at: time.clock() });
+      await repos.contacts.setConsent(waId, { status: 'opted_out', since: time.clock(), source: 'keyword:STOP' });
+    }
+    await optOutTwins(deps, (await repos.contacts.findByWaId(phone))!, time.clock());
+    expect((await repos.contacts.findByWaId(lid))!.consent.status).toBe('opted_out');
+    expect((await repos.consentLedger.listForContact(lid)).map((e) => e.type)).toEqual(['opt_out']);
+    const { figures } = await repos.hygiene.figures({ from, to: time.clock() });
+    expect(figures.optedOut).toBe(3); // both ids are opted out, as the gate needs
+    expect(figures.optedOutInPeriod).toBe(2); // two people opted out
   });
 
   it('when two instances claim one slot at once, then exactly one wins; a claim that lapsed unfinished can be taken over once, a finished one never', async () => {

@@ -110,6 +110,40 @@ describe('App Home and status', () => {
     expect(JSON.stringify(labels)).toContain(JSON.stringify(answer).slice(1, -1));
   });
 
+  it('when replies were cancelled or deleted before sending and the last hygiene run failed, then /wa status and App Home count only the real failure and say the run failed', async () => {
+    const repos = t.app.deps.repos;
+    const reply = (contactWaId: string, ts: string) =>
+      repos.messages.recordOutbound({ contactWaId, body: `reply ${ts}`, purpose: 'reply', at: time.clock(), state: 'pending', slack: { channel: 'C0INBOX', ts } });
+    await reply('447911123456@c.us', '1700000001.000100');
+    await reply('447911123456@c.us', '1700000002.000100');
+    // A real failure: WhatsApp refused the send.
+    await reply('447700900099@c.us', '1700000003.000100');
+    const claim = (await repos.messages.claimHead('outbound', '447700900099@c.us', time.clock(), 60_000))!;
+    expect(await repos.messages.markFailed(claim.message.id, 'WhatsApp refused it', claim.message.delivery.claimToken!)).toBe(true);
+    // One cancelled with the Cancel button, one deleted in Slack: both withdrawn, neither a failure.
+    await repos.messages.cancelPendingForSlack('C0INBOX', '1700000001.000100', 'cancelled by the agent before it was sent');
+    await repos.messages.cancelPendingForSlack('C0INBOX', '1700000002.000100', 'deleted in Slack before it was sent');
+    const okAt = new Date(time.clock().getTime() - 86_400_000);
+    await repos.jobRuns.record({ job: 'flag-inactive', trigger: 'schedule', startedAt: okAt, finishedAt: okAt, durationMs: 5, counts: { flagged: 0 }, outcome: 'ok' });
+    const failedAt = time.clock();
+    await repos.jobRuns.record({ job: 'flag-inactive', trigger: 'schedule', startedAt: failedAt, finishedAt: failedAt, durationMs: 5, counts: {}, outcome: 'failed', error: 'store timed out' });
+
+    await postSlashCommand(t.baseUrl, SIGNING_SECRET, { text: 'status', response_url: slack.responseUrl('status-failed') });
+    const text = String((await slack.waitForResponse((p) => p.id === 'status-failed')).body.text);
+    expect(text).toContain('*Slack → WhatsApp:* 1 waiting · 1 failed · 0 refused by consent');
+    const hygieneLine = text.split('\n').find((l) => l.startsWith('*Last hygiene run:*'))!;
+    expect(hygieneLine).toContain(':warning: failed');
+    expect(hygieneLine).toContain('store timed out');
+    expect(hygieneLine).toContain(failedAt.toISOString());
+    expect(hygieneLine).toContain(`last successful ${'<!date^'}${Math.floor(okAt.getTime() / 1000)}`);
+
+    await homeOpened();
+    const home = JSON.stringify((await slack.waitFor('views.publish')).args.view);
+    expect(home).toContain('*Slack → WhatsApp*\\n1 waiting · 1 failed · 0 refused by consent');
+    expect(home).toContain('*Last hygiene run*\\n:warning: failed');
+    expect(home).toContain('store timed out');
+  });
+
   it('when /wa status is asked, then it gives the same figures', async () => {
     await postSlashCommand(t.baseUrl, SIGNING_SECRET, { text: 'status', response_url: slack.responseUrl('status') });
     const text = String((await slack.waitForResponse((p) => p.id === 'status')).body.text);

@@ -1,7 +1,7 @@
 import type { AppDeps } from '../../../app-deps';
 import { gatewayStateLine, slackDate } from '../../blocks/gateway-state';
 import { escapeMrkdwn } from '../../mrkdwn';
-import { consentLine, queueLine, readOverview } from '../../overview';
+import { consentLine, hygieneRunLine, queueLine, readOverview } from '../../overview';
 import type { Subcommand } from './subcommand';
 
 /** `/wa status`: WhatsApp (and since when), the queues both ways, consent totals, the store. */
@@ -11,7 +11,7 @@ export function statusSubcommand(deps: Pick<AppDeps, 'health' | 'repos' | 'clock
     usage: '/wa status',
     summary: 'WhatsApp connection, message queues, consent totals and store state',
     async run({ respond }) {
-      const { report, queues, consent, lastHygiene } = await readOverview(deps);
+      const { report, queues, consent, lastHygiene, lastHygieneOk } = await readOverview(deps);
       const wa = report.whatsapp;
       const lines = [
         `*WhatsApp:* ${gatewayStateLine(wa)}${wa.browserRssMb === undefined ? '' : ` (browser ${wa.browserRssMb} MB)`}`,
@@ -28,7 +28,7 @@ export function statusSubcommand(deps: Pick<AppDeps, 'health' | 'repos' | 'clock
           `*WhatsApp → Slack:* ${queueLine(queues.inbound)}`,
           `*Slack → WhatsApp:* ${queueLine(queues.outbound)} · ${queues.outbound.blocked ?? 0} refused by consent`,
           `*Consent:* ${consentLine(consent)}`,
-          `*Last hygiene run:* ${lastHygiene ? slackDate(lastHygiene.finishedAt) : 'not yet'}`,
+          `*Last hygiene run:* ${hygieneRunLine(lastHygiene, lastHygieneOk)}`,
         );
       }
       await respond({ response_type: 'ephemeral', text: lines.join('\n') });
