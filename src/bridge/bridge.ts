@@ -155,6 +155,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
           classify,
           wording: { optOutConfirmation: config.bridge.optOutConfirmation, optInRequest: config.bridge.optInRequest },
           answerWindowMs: config.bridge.optInAnswerWindowMs,
+          optInExpiryMs: config.hygiene.optInExpiryDays * 86_400_000,
           clock,
         }),
         isConsentKeyword: (text) => classify(text) !== null,
