@@ -54,6 +54,8 @@ export interface Contact {
   labels: string[];
   consent: Consent;
   lastInboundAt?: Date;
+  /** Counts the contact's messages as they are recorded: what Resolve compares (WhatsApp's times are to the second, and a catch-up's are older). */
+  inboundSeq?: number;
   lastOutboundAt?: Date;
   activity: Activity;
   slack?: SlackConversation;

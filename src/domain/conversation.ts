@@ -68,7 +68,7 @@ export interface ConversationRepository {
    * Resolves unless the customer wrote after `seenInboundAt` (the newest message the agent could
    * see in the thread): then `arriving`, and nothing changes. Otherwise as setStatus.
    */
-  resolveIfSeen(waId: string, actor: string, at: Date, seenInboundAt: Date | undefined): Promise<ConversationStatus | null | 'arriving'>;
+  resolveIfSeen(waId: string, actor: string, at: Date, seenInboundSeq: number | undefined): Promise<ConversationStatus | null | 'arriving'>;
   /**
    * A reply reached WhatsApp: the first of a cycle is its first response; an open conversation
    * becomes pending (true when it did).

@@ -23,5 +23,5 @@ export async function resolveConversation(
   if (!contact) return null;
   const unposted = await deps.messages.unfinished('inbound', waId, LOOK_AHEAD);
   if (unposted.some((m) => m.kind !== 'notice' && !m.fromPhone)) return 'arriving';
-  return deps.conversations.resolveIfSeen(waId, actor, at, contact.lastInboundAt);
+  return deps.conversations.resolveIfSeen(waId, actor, at, contact.inboundSeq);
 }

@@ -110,6 +110,7 @@ export function createContactRepository(models: Models, suppressions: Suppressio
           'conversation.openedAt': since,
         },
         $max: { lastInboundAt: sighting.at },
+        $inc: { inboundSeq: 1 },
         // The customer's oldest unanswered message (kept while one is already waiting).
         $min: { 'conversation.waitingSince': since },
         ...(sighting.name || sighting.alias ? { $set: { ...(sighting.name ? { name: sighting.name } : {}), ...(sighting.alias ? { aliasWaId: sighting.alias } : {}) } } : {}),

@@ -83,13 +83,12 @@ export function createConversationRepository(models: Models): ConversationReposi
       return changeStatus(waId, to, actor, at, snoozedUntil);
     },
 
-    async resolveIfSeen(waId, actor, at, seenInboundAt) {
+    async resolveIfSeen(waId, actor, at, seenInboundSeq) {
       if (stringKey(waId) === undefined) return null;
-      // Nothing newer from the customer than what the agent could see: a message recorded since
-      // (its post still on its way to the thread) makes the write miss, and the agent is told.
-      const seen = seenInboundAt
-        ? { $or: [{ lastInboundAt: trusted({ $exists: false }) }, { lastInboundAt: trusted({ $lte: seenInboundAt }) }] }
-        : { lastInboundAt: trusted({ $exists: false }) };
+      // No message from the customer recorded since what the agent could see: one recorded since
+      // (its post still on its way to the thread) makes the write miss, and the agent is told. A
+      // count, not a time: WhatsApp stamps to the second, and a catch-up's messages are older.
+      const seen = typeof seenInboundSeq === 'number' ? { inboundSeq: { $eq: seenInboundSeq } } : { inboundSeq: trusted({ $exists: false }) };
       const from = await changeStatus(waId, 'resolved', actor, at, undefined, seen);
       if (from !== null) return from;
       const now = await model.findOne(byWaId(waId), { 'conversation.status': 1 }).lean<ContactDoc>();

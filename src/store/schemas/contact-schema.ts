@@ -21,6 +21,7 @@ export const contactSchema = new Schema(
       default: undefined,
     },
     lastInboundAt: Date,
+    inboundSeq: Number,
     lastOutboundAt: Date,
     activity: {
       status: { type: String, enum: ['active', 'inactive', 'archived'], default: 'active', required: true },

@@ -97,14 +97,26 @@ describe('conversations in the store', () => {
 
   it('when a customer message was recorded after what the agent saw, then Resolve changes nothing and says a message is arriving', async () => {
     await repos.contacts.recordInbound({ waId: ANA, at: at(0) });
-    const seen = (await repos.contacts.findByWaId(ANA))!.lastInboundAt;
+    const seen = (await repos.contacts.findByWaId(ANA))!.inboundSeq;
     // Stored between the agent's check and the write.
     await repos.contacts.recordInbound({ waId: ANA, at: at(30) });
     expect(await repos.conversations.resolveIfSeen(ANA, 'U0AGENT', at(40), seen)).toBe('arriving');
     expect(await conversation()).toMatchObject({ status: 'open', waitingSince: at(0) });
     expect((await repos.conversations.history(ANA, 20)).filter((e) => e.type === 'resolution' || e.to === 'resolved')).toEqual([]);
-    expect(await repos.conversations.resolveIfSeen(ANA, 'U0AGENT', at(50), at(30))).toBe('open');
-    expect(await repos.conversations.resolveIfSeen(ANA, 'U0AGENT', at(60), at(30))).toBeNull(); // resolved already
+    const now = (await repos.contacts.findByWaId(ANA))!.inboundSeq;
+    expect(await repos.conversations.resolveIfSeen(ANA, 'U0AGENT', at(50), now)).toBe('open');
+    expect(await repos.conversations.resolveIfSeen(ANA, 'U0AGENT', at(60), now)).toBeNull(); // resolved already
     expect((await repos.conversations.history(ANA, 20)).filter((e) => e.type === 'resolution')).toEqual([expect.objectContaining({ ms: 50_000 })]);
+  });
+
+  it('when the message recorded meanwhile carries the same second (or an older time, from the catch-up), then Resolve still sees it', async () => {
+    await repos.contacts.recordInbound({ waId: ANA, at: at(10) });
+    const seen = (await repos.contacts.findByWaId(ANA))!.inboundSeq;
+    await repos.contacts.recordInbound({ waId: ANA, at: at(10) }); // WhatsApp stamps to the second
+    expect(await repos.conversations.resolveIfSeen(ANA, 'U0AGENT', at(20), seen)).toBe('arriving');
+    const seenNow = (await repos.contacts.findByWaId(ANA))!.inboundSeq;
+    await repos.contacts.recordInbound({ waId: ANA, at: at(5) }); // an older message the catch-up brings in
+    expect(await repos.conversations.resolveIfSeen(ANA, 'U0AGENT', at(30), seenNow)).toBe('arriving');
+    expect(await conversation()).toMatchObject({ status: 'open' });
   });
 });
