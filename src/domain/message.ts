@@ -64,6 +64,8 @@ export interface StoredMessage {
   /** Outbound: the signature line added under `body` ('' for none), so an edit is signed the same way. */
   signature?: string;
   purpose?: OutboundPurpose;
+  /** Outbound replies: typed in the thread or written in a modal (a notes-only channel sends only the latter). */
+  via?: 'thread' | 'modal';
   /** A consent event this message caused (shown as a banner in the thread). */
   consentNotice?: string;
   /** Outbound: when WhatsApp accepted it (WhatsApp's edit and delete windows count from here). */
@@ -97,6 +99,8 @@ export type OutboundPurpose = 'reply' | 'opt_out_confirmation' | 'opt_in_request
 
 export interface NewOutboundMessage {
   contactWaId: string;
+  /** Where an agent's reply was written: typed in the thread, or in the card's Reply/Quick reply modal. */
+  via?: 'thread' | 'modal';
   body: string;
   purpose: OutboundPurpose;
   /** The agent's Slack message: the dedupe key for Slack's retried and duplicate events. */

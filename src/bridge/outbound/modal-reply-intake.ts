@@ -56,6 +56,7 @@ export async function processModalReply(ctx: IntakeContext, intake: Intake): Pro
     contactWaId: contact.waId,
     body: signed(intake.text ?? '', signature),
     purpose: 'reply',
+    via: 'modal',
     slack,
     agent: intake.user,
     signature,

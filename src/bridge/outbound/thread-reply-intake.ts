@@ -73,6 +73,7 @@ export async function processThreadReply(ctx: IntakeContext, intake: Intake): Pr
       ...(part.media ? { media: part.media } : {}),
       ...(i > 0 ? { part: i + 1 } : {}),
       purpose: 'reply',
+      via: 'thread',
       slack,
       agent: m.user,
       ...(part.body ? { signature } : {}),

@@ -82,9 +82,12 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
    * intake is looked up only in notes-only channels.
    */
   async function typedInNotesOnly(message: StoredMessage): Promise<boolean> {
-    if (!message.slack || !deps.settings || !deps.intakes) return false;
+    if (!message.slack || !deps.settings) return false;
     if ((await channelMode(deps.settings, message.slack.channel)) !== 'notes-only') return false;
-    const intake = await deps.intakes.findByKey(`${message.slack.channel}:${message.slack.ts}`);
+    // Recorded on the reply; replies queued before it was recorded are told apart by their intake
+    // (kept 7 days after it was handled).
+    if (message.via) return message.via === 'thread';
+    const intake = await deps.intakes?.findByKey(`${message.slack.channel}:${message.slack.ts}`);
     return intake?.kind === 'thread';
   }
 

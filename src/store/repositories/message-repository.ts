@@ -77,6 +77,7 @@ export function createMessageRepository(models: Models): MessageRepository {
           body: message.body,
           media: message.media,
           purpose: message.purpose,
+          via: message.via,
           slack: message.slack,
           slackKey,
           agent: message.agent,

@@ -38,6 +38,7 @@ export const messageSchema = new Schema(
     agent: String,
     signature: String,
     purpose: { type: String, enum: ['reply', 'opt_out_confirmation', 'opt_in_request'] },
+    via: { type: String, enum: ['thread', 'modal'] },
     consentNotice: String,
     sentAt: Date,
     edited: Boolean,

@@ -45,6 +45,24 @@ describe('notes-only, asked again at send time', () => {
     expect((await t.app.deps.repos.messages.countByState('outbound')).failed).toBe(1);
   });
 
+  it('when a thread reply has waited past its intake record (kept 7 days after it was handled), then notes-only still keeps it in Slack', async () => {
+    await t.stop();
+    // WhatsApp was down for over a week: the intakes' TTL has removed the reply's record by send time.
+    t = await startTestApp(
+      { UNDO_SECONDS: '5' },
+      { slack, clock: time.clock, wrapRepositories: (repos) => ({ ...repos, intakes: { ...repos.intakes, findByKey: async () => null } }) },
+    );
+    await receiveAndMirror(t, { from: ANA, pushName: 'Ana Lima', content: { kind: 'text', text: 'hello again?' } });
+    thread = (await t.app.deps.repos.contacts.findByWaId(ANA))!.slack!;
+    await postEvent(t.baseUrl, SIGNING_SECRET, messageEventEnvelope({ text: 'Your order ships today', channel: thread.channel, threadTs: thread.threadTs, ts: nextTs() }));
+    await outbound();
+    await setChannelMode(t.app.deps.repos.settings, thread.channel, 'notes-only');
+    time.advance(8 * 86_400_000);
+    await t.app.bridge.toWhatsApp.runDue();
+    expect(sentTexts()).toEqual([]);
+    await slack.waitFor('chat.postMessage', (c) => /Not delivered to WhatsApp: .*notes-only/.test(String(c.args.text)));
+  });
+
   it('when the channel is switched to notes-only while a thread reply waits for its anti-ban slot, then it is not sent', async () => {
     await t.stop();
     const slots: Array<() => void> = [];
