@@ -1,6 +1,7 @@
 import { HTTPModuleFunctions, type BufferedIncomingMessage, type ReceiverEvent, type ReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
+import { withTimeout } from '../timeout';
 import type { SeenRequestRepository } from '../store/repositories/seen-request-repository';
 
 /** The custom property the receiver leaves the verified signature in; taken off before Bolt builds the context. */
@@ -66,18 +67,10 @@ export function requestKind(body: Record<string, unknown>): Record<string, unkno
 
 /** The store's answer to "first sight?" within `ms`; `undefined` (with the reason) if it failed or was too slow. */
 export async function askInTime(ask: () => Promise<boolean>, ms: number): Promise<{ first: boolean | undefined; err?: unknown }> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from the store within ${ms} ms`)), ms);
-  });
-  const asked = ask();
-  asked.catch(() => undefined); // a late failure, after the timeout decided, is not unhandled
   try {
-    return { first: await Promise.race([asked, late]) };
+    return { first: await withTimeout(ask(), ms, () => new Error(`no answer from the store within ${ms} ms`)) };
   } catch (err) {
     return { first: undefined, err };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -2,6 +2,7 @@ import type { types, webApi } from '@slack/bolt';
 import type { AppDeps } from '../app-deps';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { withTimeout } from '../timeout';
 
 /**
  * What a person may do. Agents use the app: `/wa`, buttons, shortcuts, App Home, replies to
@@ -32,12 +33,8 @@ export function groupMembers(group: string, what: string, logger: Logger, now: (
   let failedAt: number | undefined;
 
   async function read(client: webApi.WebClient): Promise<Set<string> | undefined> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${GROUP_READ_TIMEOUT_MS} ms`)), GROUP_READ_TIMEOUT_MS);
-      });
-      const res = await Promise.race([client.usergroups.users.list({ usergroup: group }), late]);
+      const res = await withTimeout(client.usergroups.users.list({ usergroup: group }), GROUP_READ_TIMEOUT_MS, () => new Error(`no answer within ${GROUP_READ_TIMEOUT_MS} ms`));
       good = { members: new Set(res.users ?? []), at: now() };
       failedAt = undefined;
       return good.members;
@@ -46,7 +43,6 @@ export function groupMembers(group: string, what: string, logger: Logger, now: (
       failedAt = now();
       return undefined;
     } finally {
-      clearTimeout(timer);
       reading = undefined;
     }
   }

@@ -3,6 +3,7 @@ import type { ContactRepository } from '../../domain/contact';
 import type { MessageRepository } from '../../domain/message';
 import { AppError, isAppError } from '../../errors';
 import type { Logger } from '../../logger';
+import { withTimeout } from '../../timeout';
 import type { InboundMessage, WhatsAppGateway } from '../../whatsapp/gateway';
 
 export interface CatchUpDeps {
@@ -95,7 +96,11 @@ export function startCatchUp(deps: CatchUpDeps): CatchUp {
     if (slowPage) log.warn('reading WhatsApp was too slow last time: new messages are not held meanwhile, so they may be posted before older ones');
     const release = slowPage ? () => {} : deps.hold();
     try {
-      const { messages: held, truncatedChats } = await withTimeout(deps.gateway.messagesSince(since, CATCH_UP_PER_CHAT), readTimeoutMs);
+      const { messages: held, truncatedChats } = await withTimeout(
+        deps.gateway.messagesSince(since, CATCH_UP_PER_CHAT),
+        readTimeoutMs,
+        () => new AppError('WHATSAPP_TIMEOUT', `reading WhatsApp's chats took longer than ${readTimeoutMs} ms`),
+      );
       if (newest.getTime() - CATCH_UP_MARGIN_MS < floor) log.warn({ since }, `the app was away more than ${CATCH_UP_MAX_DAYS} days: older messages are only on the phone`);
       if (truncatedChats > 0) log.warn({ chats: truncatedChats, perChat: CATCH_UP_PER_CHAT }, 'some chats had more messages than a catch-up reads: their older ones are only on the phone');
       const known = await deps.messages.knownWaIds(held.map((m) => m.id));
@@ -189,17 +194,4 @@ export function startCatchUp(deps: CatchUpDeps): CatchUp {
       unsubscribe();
     },
   };
-}
-
-/** `work`, or a coded error once `ms` have passed (the read itself cannot be cancelled; its answer is then ignored). */
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError('WHATSAPP_TIMEOUT', `reading WhatsApp's chats took longer than ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
