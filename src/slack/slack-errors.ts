@@ -41,6 +41,12 @@ export function slackErrorCode(err: unknown): string | undefined {
  * an operator; the errors above fail the message with its reason.
  */
 export function classifySlackError(err: unknown): DeliveryError {
+  const error = classify(err);
+  error.serviceCode = slackErrorCode(err);
+  return error;
+}
+
+function classify(err: unknown): DeliveryError {
   const e = err as WebApiErrorLike;
   if (e?.code === 'slack_webapi_rate_limited_error') {
     return retryLater('Slack rate limit', { afterMs: (e.retryAfter ?? 1) * 1000, countAttempt: false });

@@ -8,6 +8,9 @@ export type DeliveryFailure =
   | { kind: 'permanent'; reason: string; code?: string };
 
 export class DeliveryError extends Error {
+  /** The service's own error code behind it, when there is one (Slack's `not_in_channel`, say). */
+  serviceCode?: string;
+
   constructor(readonly failure: DeliveryFailure) {
     super(failure.reason);
     this.name = 'DeliveryError';

@@ -73,12 +73,8 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
     }
   }
 
-  /** The Slack error code behind a classified error, for the root post's fallback. */
-  const slackCodes = new WeakMap<DeliveryError, string>();
   function classified(channel: string, err: unknown) {
     const error = classifySlackError(err);
-    const code = slackErrorCode(err);
-    if (code) slackCodes.set(error, code);
     if (error.failure.kind === 'retry' && error.failure.afterMs !== undefined) deps.limiter.pause(channel, error.failure.afterMs);
     return error;
   }
@@ -159,7 +155,7 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
     } catch (err) {
       // A routed channel the bot can no longer post in (archived, removed, private) would fail
       // every message of the contact for good: the thread starts in the inbox instead, and says why.
-      const code = err instanceof DeliveryError ? slackCodes.get(err) : undefined;
+      const code = err instanceof DeliveryError ? err.serviceCode : undefined;
       if (channel === deps.inboxChannel || !code || !CANNOT_POST_IN_CHANNEL.has(code)) throw err;
       deps.logger.warn({ channel, label: route.label, slackError: code }, 'the routed channel refused the thread; starting it in the inbox');
       refused = code;
