@@ -1,16 +1,13 @@
 import { trusted } from 'mongoose';
-import type { ConversationChange, OwedNotice } from '../../domain/conversation';
 import { CONSENT_STATUSES, type Contact, type ContactRepository, type Consent, type ConsentStatus, type InboundSighting, type OwedOptOut, type Segment, type SlackConversation } from '../../domain/contact';
 import { waIdToE164 } from '../../domain/phone';
 import type { Models } from '../models';
 import { stringKey } from './filter-values';
+import { contactReopener } from './contact-reopen';
 import { isDuplicateKey } from './mongo-errors';
 import type { SuppressionRepository } from './suppression-repository';
 
 type ContactDoc = Omit<Contact, 'id'> & { _id: { toString(): string } };
-
-/** A reopening tried again after someone else's change landed between its read and its write. */
-const REOPEN_ATTEMPTS = 3;
 
 function toContact(doc: ContactDoc | null): Contact | null {
   if (!doc) return null;
@@ -23,65 +20,7 @@ export function createContactRepository(models: Models, suppressions: Suppressio
   const { Contact: model } = models;
   const opts = { returnDocument: 'after', lean: true } as const;
 
-  /**
-   * A message on a pending, resolved or snoozed conversation opens it again (the rare case; the
-   * common one cost nothing beyond the upsert). A conversation resolved in this cycle (resolved, or
-   * snoozed or woken since) starts a new cycle for the timing figures.
-   */
-  async function reopen(doc: ContactDoc | null, at: Date): Promise<{ doc: ContactDoc | null; change?: ConversationChange }> {
-    // The write is conditional on the status and assignee read: a claim or assignment landing in
-    // between makes it miss, and it is done again from a fresh read, so the notice names who has it now.
-    for (let attempt = 0; doc && attempt < REOPEN_ATTEMPTS; attempt++) {
-      const result = await reopenOnce(doc, at);
-      if (result !== 'changed_meanwhile') return result;
-      doc = await model.findOne({ waId: { $eq: doc.waId } }).lean<ContactDoc>();
-    }
-    return { doc }; // changed again and again by others: theirs stands
-  }
-
-  async function reopenOnce(doc: ContactDoc, at: Date): Promise<{ doc: ContactDoc | null; change?: ConversationChange } | 'changed_meanwhile'> {
-    const conversation = doc.conversation;
-    const waId = { $eq: doc.waId };
-    const resolvedInCycle = conversation?.resolvedAt !== undefined && conversation.resolvedAt !== null;
-    if (conversation?.status === 'open') {
-      if (!resolvedInCycle) return { doc };
-      // Open again after its snooze ended, though resolved in this cycle: the customer writing is a new cycle.
-      const updated = await model
-        .findOneAndUpdate(
-          { waId, 'conversation.status': 'open', 'conversation.resolvedAt': trusted({ $exists: true }) },
-          { $set: { 'conversation.openedAt': at }, $unset: { 'conversation.firstResponseAt': 1, 'conversation.resolvedAt': 1 } },
-          { returnDocument: 'after' },
-        )
-        .lean<ContactDoc>();
-      return { doc: updated ?? doc };
-    }
-    if (!conversation?.status) {
-      // A contact from before conversations had a status.
-      const updated = await model
-        .findOneAndUpdate({ waId, 'conversation.status': trusted({ $exists: false }) }, { $set: { 'conversation.status': 'open', 'conversation.openedAt': at } }, { returnDocument: 'after' })
-        .lean<ContactDoc>();
-      return { doc: updated ?? doc };
-    }
-    const from = conversation.status;
-    const newCycle = from === 'resolved' || resolvedInCycle;
-    const assignee = conversation.assignee;
-    // Reopening owes the thread a notice, recorded in this same write so a crash cannot lose it.
-    // (Pending → open only redraws the card: not worth a write per customer turn.)
-    const owedNotice: OwedNotice | undefined = from === 'pending' ? undefined : { event: 'reopened', from, ...(assignee ? { assignee } : {}), at };
-    const updated = await model
-      .findOneAndUpdate(
-        { waId, 'conversation.status': { $eq: from }, 'conversation.assignee': assignee ? { $eq: assignee } : trusted({ $exists: false }) },
-        {
-          $set: { 'conversation.status': 'open', ...(newCycle ? { 'conversation.openedAt': at } : {}), ...(owedNotice ? { 'conversation.owedNotice': owedNotice } : {}) },
-          $unset: { 'conversation.snoozedUntil': 1, ...(newCycle ? { 'conversation.firstResponseAt': 1, 'conversation.resolvedAt': 1 } : {}) },
-        },
-        { returnDocument: 'after' },
-      )
-      .lean<ContactDoc>();
-    if (!updated) return 'changed_meanwhile';
-    await models.ConversationEvent.create({ contact: doc.waId, type: 'status', from, to: 'open', actor: 'contact', at });
-    return { doc: updated, change: { from, ...(assignee ? { assignee } : {}) } };
-  }
+  const reopen = contactReopener(models);
 
   /** Why a new contact starts opted out, if it does: its number (or its other id's) was erased, or its other id opted out. */
   async function inheritedOptOut(sighting: InboundSighting): Promise<string | undefined> {
