@@ -41,7 +41,8 @@ const schema = z.object({
   STORE: optional(z.enum(['memory'], { error: 'must be "memory" or unset' })),
   MONGOMS_SYSTEM_BINARY: optional(z.string()),
   DATA_DIR: optional(z.string()),
-  WHATSAPP_GATEWAY: optional(z.enum(['wwebjs', 'none'], { error: 'must be wwebjs or none' })),
+  WHATSAPP_GATEWAY: optional(z.enum(['wwebjs', 'simulator', 'none'], { error: 'must be wwebjs, simulator or none' })),
+  SIMULATOR_PUBLIC: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
   WHATSAPP_DATA_PATH: optional(z.string()),
   CHROMIUM_PATH: optional(z.string()),
   WHATSAPP_NO_SANDBOX: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
@@ -105,7 +106,10 @@ export interface Config {
   health: { token?: string };
   store: { mongodbUri?: string; inProcess: boolean; systemBinary?: string; dataDir: string };
   whatsapp: {
-    gateway: 'wwebjs' | 'none';
+    /** `simulator`: a local page plays the customers (README → Try it); `none`: Slack only. */
+    gateway: 'wwebjs' | 'simulator' | 'none';
+    /** The simulator page listens on every address, not only loopback. */
+    simulatorPublic: boolean;
     dataPath: string;
     chromiumPath: string;
     /** Run Chromium without its sandbox (only where it cannot have one; it renders strangers' content). */
@@ -200,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     whatsapp: {
       gateway: e.WHATSAPP_GATEWAY ?? 'wwebjs',
+      simulatorPublic: e.SIMULATOR_PUBLIC === 'true',
       dataPath: e.WHATSAPP_DATA_PATH ?? `${dataDir}/whatsapp`,
       chromiumPath: e.CHROMIUM_PATH ?? '/usr/bin/chromium',
       noSandbox: e.WHATSAPP_NO_SANDBOX === 'true',
