@@ -15,7 +15,7 @@ export interface SendThrottleOptions {
 
 /**
  * Paces sends the way a careful human operator would. WhatsApp bans numbers that send in bursts;
- * the defaults (README → WhatsApp → Sending limits) are deliberately conservative.
+ * the defaults (docs/whatsapp.md → Sending limits) are deliberately conservative.
  *
  * Slots are reserved synchronously when a send arrives, so concurrent callers queue up in arrival
  * order and no interleaving can let two sends share a slot.

@@ -41,13 +41,13 @@ export function chromiumArgs(options: { noSandbox: boolean }): string[] {
 const NO_SANDBOX =
   'WHATSAPP_NO_SANDBOX=true: Chromium runs without its sandbox while rendering content from strangers (WhatsApp messages, media, link previews), ' +
   "so a browser exploit would get the app's own rights: its Slack token, database and WhatsApp session. " +
-  'To keep the sandbox on, run the app as a non-root user and remove WHATSAPP_NO_SANDBOX (README → WhatsApp).';
+  'To keep the sandbox on, run the app as a non-root user and remove WHATSAPP_NO_SANDBOX (docs/whatsapp.md).';
 const ROOT_WITH_SANDBOX =
   'Chromium will not start as root with its sandbox on, so WhatsApp cannot connect. ' +
-  'Run the app as a non-root user (recommended: the sandbox stays on), or set WHATSAPP_NO_SANDBOX=true to run Chromium without its sandbox (README → WhatsApp).';
+  'Run the app as a non-root user (recommended: the sandbox stays on), or set WHATSAPP_NO_SANDBOX=true to run Chromium without its sandbox (docs/whatsapp.md).';
 const NO_USABLE_SANDBOX =
   'Chromium could not set up its sandbox on this host (it needs unprivileged user namespaces, which this container or kernel does not allow), ' +
-  'so WhatsApp cannot connect. Allow them (README → WhatsApp), or set WHATSAPP_NO_SANDBOX=true to run Chromium without its sandbox.';
+  'so WhatsApp cannot connect. Allow them (docs/whatsapp.md), or set WHATSAPP_NO_SANDBOX=true to run Chromium without its sandbox.';
 
 /** What the operator must hear at start about Chromium's sandbox, if anything. */
 export function sandboxNotice(options: { noSandbox: boolean; runningAsRoot: boolean }): { level: 'warn' | 'error'; message: string } | undefined {

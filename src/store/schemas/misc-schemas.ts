@@ -104,7 +104,7 @@ export const mediaSchema = new Schema(
 
 /**
  * Numbers that must stay opted out with no contact behind them (erased, or opted out before they
- * ever wrote): only a keyed hash of the WhatsApp id (README → Erasure).
+ * ever wrote): only a keyed hash of the WhatsApp id (docs/consent.md → Erasure).
  */
 export const suppressionSchema = new Schema(
   {

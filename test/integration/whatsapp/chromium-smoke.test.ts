@@ -19,7 +19,7 @@ const haveChromium = existsSync(CHROMIUM);
 const noSandbox = process.getuid?.() === 0;
 if (!haveChromium) {
   // Skipped, not failed: the smoke test needs a real browser. `.ci/run` installs Debian's chromium
-  // when it can (README → WhatsApp → CI); this line says why it did not run.
+  // when it can (docs/whatsapp.md → CI); this line says why it did not run.
   process.stderr.write(`chromium smoke test skipped: no browser at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`);
 }
 
