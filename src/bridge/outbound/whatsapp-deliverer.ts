@@ -65,7 +65,7 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
    */
   async function alreadySent(chatId: string, message: StoredMessage): Promise<{ id: string; at: Date } | undefined> {
     const text = message.body ?? '';
-    if (!text) return undefined; // a file without caption cannot be recognised; sent again (README)
+    if (!text) return undefined; // a file without caption cannot be recognised; sent again (docs/delivery.md)
     const since = Math.floor(message.createdAt.getTime() / 1000) * 1000;
     const candidates = (await gateway.recentOwnMessages(chatId, 20)).filter((m) => m.text === text && m.at.getTime() >= since);
     let match: { id: string; at: Date } | undefined;
@@ -109,11 +109,11 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
       const waId = message.contactWaId;
       /** The last word, asked in the slot (see SendOptions.check); throws to stop the send. */
       const check = async () => {
-        const claim = await messages.claimStatus(message.id, token);
+        // Read together: one round trip of waiting instead of three, and all as of the same moment.
+        const [claim, contact, owesConsent] = await Promise.all([messages.claimStatus(message.id, token), contacts.findByWaId(waId), messages.owesConsent(waId)]);
         // Taken over after our claim lapsed: the new holder sends it (or finds it sent); we record nothing.
         if (claim === 'lost') throw retryLater('the claim lapsed and was taken over', { countAttempt: false });
         if (claim === 'withdrawn') throw failPermanently(WITHDRAWN);
-        const contact = await contacts.findByWaId(waId);
         if (!contact) throw failPermanently('the contact no longer exists');
         const gate = await checkPersonConsent({ contacts }, contact, purpose);
         if (!gate.allowed) throw failPermanently(gate.reason, 'consent_refused');
@@ -121,7 +121,7 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
         if (deps.caughtUp && !deps.caughtUp(waId)) throw retryLater('waiting for the catch-up with WhatsApp', { afterMs: CATCH_UP_WAIT_MS, countAttempt: false });
         // A consent keyword of theirs is stored but not handled yet (a store error or a crash came
         // between): it may be a STOP, so nothing goes until it is.
-        if (await messages.owesConsent(waId)) throw retryLater('a consent keyword from the contact is still being recorded', { afterMs: CATCH_UP_WAIT_MS, countAttempt: false });
+        if (owesConsent) throw retryLater('a consent keyword from the contact is still being recorded', { afterMs: CATCH_UP_WAIT_MS, countAttempt: false });
       };
       const file = message.media?.storedId ? await deps.media.load(message.media.storedId) : null;
       if (message.media?.storedId && !file) throw failPermanently('the attached file was lost before it could be sent');
