@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import type { Repositories } from '../store/repositories';
 import { createJobRunner, type JobRunner, type JobWork } from './job-runner';
 import { buildReport, postReport } from './report';
+import { findPostedReport } from './report-posted';
 import { loadHygieneSettings, saveHygieneSettings, type HygieneSettings, type StoredHygieneSettings } from './settings';
 
 const DAY = 86_400_000;
@@ -56,7 +57,7 @@ export function createHygiene(deps: HygieneDeps): Hygiene {
       const s = await settings();
       return repos.hygiene.expirePendingOptIns(daysBefore(now, s.optInExpiryDays), now);
     },
-    async 'hygiene-report'({ now, channel: asked }) {
+    async 'hygiene-report'({ now, slot, channel: asked }) {
       const s = await settings();
       const data = await buildReport(repos, now);
       const channel = asked ?? s.reportChannel;
@@ -65,11 +66,17 @@ export function createHygiene(deps: HygieneDeps): Hygiene {
         logger.warn({ job: 'hygiene-report' }, 'no report channel (HYGIENE_REPORT_CHANNEL or SLACK_ADMIN_CHANNEL): report not posted');
         return { ...data.figures, posted: 0 };
       }
-      await postReport(deps.slack(), channel, data, s, logger);
+      // The slot's claim is the intent: a slot run again (its instance died after posting and
+      // before the run was recorded, or the record failed) first looks for its own post. What is
+      // left: a report channel changed in between, or a history Slack would not show (logged).
+      const slotKey = slot ? `hygiene-report:${slot.toISOString()}` : undefined;
+      const earlier = slotKey && slot ? await findPostedReport(deps.slack(), channel, slotKey, slot, logger) : undefined;
+      if (earlier) logger.info({ job: 'hygiene-report', channel, ts: earlier, slot: slotKey }, 'this slot\'s report was already posted: recording it, not posting again');
+      else await postReport(deps.slack(), channel, data, s, logger, slotKey);
       return { ...data.figures, posted: 1 };
     },
   };
-  const runner = createJobRunner({ work, jobRuns: repos.jobRuns, clock: deps.clock, logger });
+  const runner = createJobRunner({ work, jobRuns: repos.jobRuns, leases: repos.leases, notes: repos.settings, timezone: async () => (await settings()).timezone, clock: deps.clock, logger });
 
   return {
     runner,

@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { hygieneReportBlocks } from '../slack/blocks/hygiene-report';
 import { slackErrorCode } from '../slack/slack-errors';
 import { renderReportChart } from './report-chart';
+import { reportMetadata } from './report-posted';
 import type { HygieneSettings } from './settings';
 
 const DAY = 86_400_000;
@@ -41,7 +42,8 @@ export async function buildReport(deps: { hygiene: HygieneRepository; jobRuns: J
 
 /**
  * Posts the report to `channel`, then its chart into the report's thread. A chart that fails to
- * upload leaves the report standing (logged); a report that cannot be posted throws.
+ * upload leaves the report standing (logged); a report that cannot be posted throws. A scheduled
+ * report carries its slot (`slotKey`), so a retry of the slot finds it (report-posted.ts).
  */
 export async function postReport(
   client: webApi.WebClient,
@@ -49,9 +51,11 @@ export async function postReport(
   data: ReportData,
   settings: Pick<HygieneSettings, 'inactiveDays' | 'noReplyDays' | 'timezone'>,
   logger: Logger,
+  slotKey?: string,
 ): Promise<{ channel: string; ts: string }> {
   const message = hygieneReportBlocks(data, settings);
-  const post = () => client.chat.postMessage({ channel, ...message, unfurl_links: false });
+  const metadata = slotKey ? { metadata: reportMetadata(slotKey) } : {};
+  const post = () => client.chat.postMessage({ channel, ...message, ...metadata, unfurl_links: false });
   const posted = await post().catch(async (err: unknown) => {
     // A public channel the bot was never invited to: join it, as the mirroring does.
     if (slackErrorCode(err) !== 'not_in_channel') throw err;
