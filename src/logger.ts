@@ -66,6 +66,8 @@ export interface LoggerOptions {
    * in log lines are replaced by it; without it they are blanked out.
    */
   pseudonym?: (waId: string) => string;
+  /** Whether pino-pretty can be loaded (tests pretend it cannot). Default: resolve it. */
+  prettyAvailable?: () => boolean;
 }
 
 /**
@@ -77,6 +79,10 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions, destination?: DestinationStream): Logger {
   const scrub = createScrubber(options.pseudonym);
+  // pino-pretty is a dev dependency: a production install (`npm ci --omit=dev`) run with
+  // NODE_ENV=development must still start, so it logs JSON instead of failing on the transport.
+  const prettyMissing = options.pretty && !(options.prettyAvailable ?? canLoadPinoPretty)();
+  const pretty = options.pretty && !prettyMissing;
   const pinoOptions: pino.LoggerOptions = {
     level: options.level,
     redact: { paths: REDACT_PATHS, censor: CENSOR },
@@ -89,11 +95,22 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
     },
     formatters: { log: scrub.nested },
     hooks: { streamWrite: scrub.text },
-    ...(options.pretty
+    ...(pretty
       ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } }
       : {}),
   };
-  return destination && !options.pretty ? pino(pinoOptions, destination) : pino(pinoOptions);
+  const logger = destination && !pretty ? pino(pinoOptions, destination) : pino(pinoOptions);
+  if (prettyMissing) logger.warn('NODE_ENV=development asks for pretty logs, but pino-pretty is not installed (a dev dependency): logging JSON');
+  return logger;
+}
+
+function canLoadPinoPretty(): boolean {
+  try {
+    require.resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A logger that drops everything, for tests and tools that want silence. */
