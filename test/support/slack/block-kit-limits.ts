@@ -26,7 +26,7 @@ export const BLOCK_KIT_LIMITS = {
  * checked — enough that a fake never accepts what Slack would not.
  */
 export function blockKitViolation(method: string, args: Record<string, unknown>): string | undefined {
-  if (MESSAGE_METHODS.has(method)) return blocksViolation(args.blocks, BLOCK_KIT_LIMITS.messageBlocks, 'blocks');
+  if (MESSAGE_METHODS.has(method)) return messageViolation(args);
   if (!VIEW_METHODS.has(method) || !isDoc(args.view)) return undefined;
   const view = args.view;
   const title = textOf(view.title);
@@ -41,11 +41,33 @@ export function blockKitViolation(method: string, args: Record<string, unknown>)
   return blocksViolation(view.blocks, BLOCK_KIT_LIMITS.viewBlocks, 'view/blocks');
 }
 
+/**
+ * What Slack would refuse in a `response_url` post (Bolt's `respond()`): the same message rules.
+ * Deleting the original carries no message to check.
+ */
+export function responseUrlViolation(body: Document): string | undefined {
+  if (body.delete_original === true || body.delete_original === 'true') return undefined;
+  return messageViolation(body);
+}
+
+/**
+ * A message: its blocks, and a `text` fallback beside them. Slack only warns when `text` is
+ * missing (notifications and screen readers then show nothing useful); we refuse, so the app
+ * never depends on that warning being read.
+ */
+function messageViolation(args: Record<string, unknown>): string | undefined {
+  const blocks = args.blocks;
+  const problem = blocksViolation(blocks, BLOCK_KIT_LIMITS.messageBlocks, 'blocks');
+  if (problem) return problem;
+  if (Array.isArray(blocks) && blocks.length > 0 && !(typeof args.text === 'string' && args.text.trim() !== '')) return 'blocks without a text fallback [/text]';
+  return undefined;
+}
+
 function blocksViolation(blocks: unknown, maxBlocks: number, path: string): string | undefined {
   if (!Array.isArray(blocks)) return undefined;
   if (blocks.length > maxBlocks) return `more than ${maxBlocks} blocks [/${path}]`;
+  // block_id is unique in the whole message or view; action_id only within its block.
   const blockIds = new Set<string>();
-  const actionIds = new Set<string>();
   for (const [i, block] of blocks.entries()) {
     if (!isDoc(block)) continue;
     const at = `/${path}/${i}`;
@@ -55,6 +77,7 @@ function blocksViolation(blocks: unknown, maxBlocks: number, path: string): stri
     }
     const problem = blockViolation(block, at);
     if (problem) return problem;
+    const actionIds = new Set<string>();
     for (const element of elementsOf(block)) {
       const id = element.action_id;
       if (typeof id !== 'string') continue;

@@ -1,8 +1,12 @@
 import { EventEmitter, once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Document } from 'bson';
-import { blockKitViolation } from './block-kit-limits';
+import { parse } from 'yaml';
+import { blockKitViolation, responseUrlViolation } from './block-kit-limits';
+import { channelKindOf, checkScopes, type ChannelKind } from './method-scopes';
 import { defaultResponse, nextTs, type ScriptedResponse, type SlackCall } from './default-responses';
 import { compareTs, repliesPage, type KeptMessage } from './thread-listing';
 
@@ -14,6 +18,8 @@ export interface ResponseUrlPost {
   id: string;
   body: Document;
   at: Date;
+  /** Why Slack refused it (`invalid_blocks`), when it did: the user never saw it. */
+  refused?: string;
 }
 
 /**
@@ -28,6 +34,18 @@ export type ScriptOptions = Omit<ScriptedResponse, 'body'>;
 export interface FakeSlackApiOptions {
   /** Accept only this bot token (same as calling `setAuthToken`). */
   authToken?: string;
+  /** The bot token's scopes; by default those `manifest.yml` asks for, as after installing the app. */
+  scopes?: Iterable<string>;
+}
+
+let manifestScopes: readonly string[] | undefined;
+/** The bot scopes `manifest.yml` (at the repository root) grants. */
+export function manifestBotScopes(): readonly string[] {
+  if (!manifestScopes) {
+    const manifest = parse(readFileSync(path.join(__dirname, '../../../manifest.yml'), 'utf8')) as { oauth_config?: { scopes?: { bot?: string[] } } };
+    manifestScopes = manifest.oauth_config?.scopes?.bot ?? [];
+  }
+  return manifestScopes;
 }
 
 // The WebClient JSON-encodes every non-primitive argument into the form body; these are the ones
@@ -37,7 +55,9 @@ const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'files', 'metadata
 /**
  * Slack's Web API, faked over real HTTP on 127.0.0.1: the app's own WebClient talks to it through
  * `SLACK_API_URL`. Every call is recorded; answers are Slack's success shapes unless scripted, and
- * what Slack would refuse (Block Kit limits) it refuses with `invalid_blocks`.
+ * what Slack would refuse it refuses as Slack does: a scope the token lacks (`missing_scope`, with
+ * the manifest's scopes by default — see method-scopes.ts), Block Kit limits (`invalid_blocks`).
+ * A method it does not know answers `unknown_method` and fails the test (see `unknownMethods`).
  */
 export class FakeSlackApi {
   readonly calls: SlackCall[] = [];
@@ -53,11 +73,24 @@ export class FakeSlackApi {
   private readonly scripts = new Map<string, Script[]>();
   private readonly events = new EventEmitter();
   private authToken: string | undefined;
+  private grantedDefault: readonly string[] | undefined;
+  private granted = new Set<string>();
+  private readonly channelKinds = new Map<string, ChannelKind>();
+  /**
+   * Calls to methods the scope table does not know. Slack would answer `unknown_method` (a typo, or a
+   * method nobody checked the scopes of); `close()` and `useFakeSlackApi` fail the test while any is left.
+   */
+  readonly unknownMethods: string[] = [];
   private server = createServer((req, res) => void this.handle(req, res));
 
   /** Base URL for the WebClient (`slackApiUrl`), ending in `/api/`. */
   url = '';
   origin = '';
+
+  constructor(scopes?: Iterable<string>) {
+    this.grantedDefault = scopes ? [...scopes] : undefined;
+    this.setScopes(undefined);
+  }
 
   async start(): Promise<this> {
     this.server.listen(0, '127.0.0.1');
@@ -70,11 +103,40 @@ export class FakeSlackApi {
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.failOnUnknownMethods();
   }
 
   /** Only this bot token is accepted; any other gets `invalid_auth`. */
   setAuthToken(token: string | undefined): void {
     this.authToken = token;
+  }
+
+  /** The bot token's scopes from now on (undefined: back to the default, the manifest's); `reset()` restores the default. */
+  setScopes(scopes: Iterable<string> | undefined): void {
+    this.granted = new Set(scopes ?? this.grantedDefault ?? manifestBotScopes());
+  }
+
+  /** Scopes the bot token carries. */
+  scopes(): string[] {
+    return [...this.granted];
+  }
+
+  /** The type of a conversation, where its id's prefix would not tell (a private `C…` channel). */
+  setChannelKind(channel: string, kind: ChannelKind): void {
+    this.channelKinds.set(channel, kind);
+  }
+
+  /** Hands over (and forgets) the unknown-method calls, for a test that makes one on purpose. */
+  takeUnknownMethods(): string[] {
+    return this.unknownMethods.splice(0);
+  }
+
+  /** Throws while a call to an unknown method is left: the app (or a test) called something Slack has no scopes for in our table. */
+  failOnUnknownMethods(): void {
+    const unknown = this.takeUnknownMethods();
+    if (unknown.length > 0) {
+      throw new Error(`fake Slack API: called ${[...new Set(unknown)].join(', ')}, not in test/support/slack/method-scopes.ts — add it with the scopes Slack's method reference lists`);
+    }
   }
 
   /**
@@ -170,6 +232,8 @@ export class FakeSlackApi {
     this.userPosts.length = 0;
     this.deleted.clear();
     this.deletedFiles.clear();
+    this.channelKinds.clear();
+    this.setScopes(undefined);
   }
 
   private waitUntil<T>(event: string, find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
@@ -213,14 +277,20 @@ export class FakeSlackApi {
       const auth = String(req.headers.authorization ?? '');
       this.downloads.push({ id: path.slice('/files/'.length), authorization: auth });
       if (!auth.startsWith('Bearer xoxb-')) return send(res, { status: 403, body: { ok: false, error: 'not_authed' } });
+      // Slack serves url_private(_download) only to a token with files:read.
+      if (!this.granted.has('files:read')) return send(res, { status: 403, body: { ok: false, error: 'missing_scope', needed: 'files:read', provided: this.scopes().join(',') } });
       if (!file) return send(res, { status: 404, body: { ok: false, error: 'file_not_found' } });
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
       res.end(file);
       return;
     }
     if (path.startsWith('/response/')) {
-      this.responses.push({ id: path.slice('/response/'.length), body: JSON.parse(raw.toString() || '{}') as Document, at: new Date() });
+      const body = JSON.parse(raw.toString() || '{}') as Document;
+      const violation = responseUrlViolation(body);
+      this.responses.push({ id: path.slice('/response/'.length), body, at: new Date(), ...(violation ? { refused: violation } : {}) });
       this.events.emit('response');
+      // Slack refuses a response_url message it would not show, with a 4xx the caller's HTTP client throws on.
+      if (violation) return send(res, { status: 400, body: { ok: false, error: 'invalid_blocks', errors: [violation] } });
       return send(res, { body: { ok: true } });
     }
     const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
@@ -230,6 +300,13 @@ export class FakeSlackApi {
     this.calls.push(call);
     this.events.emit('call');
     if (this.authToken !== undefined && token !== this.authToken) return send(res, { body: { ok: false, error: 'invalid_auth' } });
+    const scopeHeaders = { 'x-oauth-scopes': this.scopes().join(',') };
+    const scope = checkScopes(method, args, token, this.granted, (id) => this.channelKinds.get(id) ?? channelKindOf(id));
+    if (!scope.ok) {
+      if (scope.error === 'unknown_method') this.unknownMethods.push(method);
+      const body = scope.error === 'missing_scope' ? { ok: false, error: scope.error, needed: scope.needed, provided: this.scopes().join(',') } : { ok: false, error: scope.error };
+      return send(res, { body, headers: scopeHeaders });
+    }
     const scripted = this.nextScript(method, call);
     if (scripted?.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
     if (scripted && !scripted.accepted) return send(res, scripted);
@@ -295,17 +372,18 @@ export class FakeSlackApi {
 
 /** Starts a fake on a random 127.0.0.1 port; give `api.url` to the WebClient as `slackApiUrl`. */
 export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Promise<FakeSlackApi> {
-  const api = await new FakeSlackApi().start();
+  const api = await new FakeSlackApi(options.scopes).start();
   api.setAuthToken(options.authToken);
   return api;
 }
 
-/** One fake for a test file: started before its tests, closed after, its record cleared before each. */
-export function useFakeSlackApi(): FakeSlackApi {
-  const api = new FakeSlackApi();
+/** One fake for a test file: started before its tests, closed after, its record cleared before each; a test that called an unknown method fails. */
+export function useFakeSlackApi(options: Pick<FakeSlackApiOptions, 'scopes'> = {}): FakeSlackApi {
+  const api = new FakeSlackApi(options.scopes);
   beforeAll(() => api.start());
   afterAll(() => api.close());
   beforeEach(() => api.reset());
+  afterEach(() => api.failOnUnknownMethods());
   return api;
 }
 

@@ -43,6 +43,8 @@ describe('fake Slack Web API with the real WebClient', () => {
 
   it('when a method the fake does not know is called, then the WebClient throws unknown_method', async () => {
     await expect(client.apiCall('made.up')).rejects.toMatchObject({ data: { error: 'unknown_method' } });
+    // Acknowledged here, or closing the fake would fail this file (see fake-slack-fidelity.test.ts).
+    expect(api.takeUnknownMethods()).toEqual(['made.up']);
   });
 
   it('when waiting for a call that arrives later, then waitFor resolves with that call', async () => {
