@@ -5,6 +5,7 @@ import type { MessageRepository } from '../domain/message';
 import { escapeMrkdwn } from '../slack/mrkdwn';
 import type { ConsentKeyword } from './keywords';
 import { answeredOptInRequest, type ConsentMessage } from './opt-in-answer';
+import { pendingConsent } from './pending-consent';
 import { recordOptOut } from './record-opt-out';
 
 export type { ConsentMessage } from './opt-in-answer';
@@ -58,7 +59,7 @@ export function inboundConsent(deps: InboundConsentDeps): (contact: Contact, mes
     if (keyword === 'resubscribe') {
       if (status === 'opted_in' || status === 'pending') return undefined;
       await deps.ledger.append({ contact: contact.waId, type: 'opt_in_requested', source: 'whatsapp:keyword', actor: 'contact', evidence: said, at });
-      await deps.contacts.setConsent(contact.waId, { status: 'pending', since: at, source: `keyword:${said.toUpperCase()}`, before: status });
+      await deps.contacts.setConsent(contact.waId, pendingConsent(contact.consent, at, `keyword:${said.toUpperCase()}`));
       await deps.messages.recordOutbound({ contactWaId: contact.waId, body: deps.wording.optInRequest, purpose: 'opt_in_request', at, state: 'pending' });
       return `:hourglass_flowing_sand: Asked to subscribe again (“${escapeMrkdwn(said)}”); an opt-in request was sent. Consent counts only after they reply YES.`;
     }

@@ -15,6 +15,9 @@ export interface Consent {
   source?: string;
   /** While pending: the status before the request, restored if the request expires unanswered. */
   before?: ConsentStatus;
+  /** While pending: that status's `since` and `source`, restored with it (a refusal quotes them). */
+  beforeSince?: Date;
+  beforeSource?: string;
 }
 
 /**
@@ -63,6 +66,8 @@ export interface Contact {
   conversation?: Conversation;
   /** Set from an opt-out's write until its ledger entry and confirmation are stored. */
   owedOptOut?: OwedOptOut;
+  /** Created while WHATSAPP_GATEWAY=simulator: someone played this customer on the simulator page. */
+  simulated?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { QuickReplyRepository } from '../../domain/quick-reply';
+import { agentName } from '../../workflow/agent-name';
 
 /** A quick reply's text with its variables filled; unknown variables are left as typed. */
 export function fillQuickReply(body: string, values: { name: string; agent: string }): string {
@@ -27,7 +28,6 @@ export async function expandQuickReply(
   if (!match) return { text: typed };
   const reply = await ctx.quickReplies.findByShortcut(match[1]!.toLowerCase());
   if (!reply) return { unknown: match[1]! };
-  const profile = (await ctx.client.users.info({ user: ctx.user }).catch(() => undefined))?.user?.profile;
-  const filled = fillQuickReply(reply.body, { name: ctx.contactName, agent: profile?.display_name || profile?.real_name || ctx.user });
+  const filled = fillQuickReply(reply.body, { name: ctx.contactName, agent: await agentName(ctx.client, ctx.user) });
   return { text: [filled, typed.slice(match[0].length)].filter(Boolean).join(' '), shortcut: reply.shortcut };
 }

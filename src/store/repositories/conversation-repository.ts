@@ -51,6 +51,25 @@ export function createConversationRepository(models: Models): ConversationReposi
     return from;
   }
 
+  /**
+   * A reply answers everything the customer wrote up to it: they wait from their first message
+   * after it (not our notices or phone messages), or not at all (a snoozed one then counts from its
+   * end). Only a waiting time the reply answered moves: the filter keeps one already after it, and
+   * one a message recorded meanwhile set.
+   */
+  async function waitAfterAnswer(waId: string, at: Date, lastInboundAt: Date | undefined): Promise<void> {
+    const first = await models.Message.findOne(
+      { contactWaId: { $eq: waId }, direction: 'inbound', kind: trusted({ $ne: 'notice' }), fromPhone: trusted({ $ne: true }), createdAt: trusted({ $gt: at }) },
+      { createdAt: 1 },
+    )
+      .sort({ createdAt: 1 })
+      .lean<{ createdAt: Date }>();
+    // The contact's own count when the message is not stored (yet): its newest is after the reply.
+    const since = first?.createdAt ?? (lastInboundAt && lastInboundAt > at ? lastInboundAt : undefined);
+    const answered = { ...byWaId(waId), 'conversation.waitingSince': trusted({ $lte: at }) };
+    await model.updateOne(answered, since ? { $set: { 'conversation.waitingSince': since } } : { $unset: { 'conversation.waitingSince': 1 } });
+  }
+
   return {
     async claim(waId, user, at) {
       if (stringKey(waId) === undefined) return { ok: false };
@@ -111,7 +130,12 @@ export function createConversationRepository(models: Models): ConversationReposi
         .lean<ContactDoc>();
       const becamePending = before !== null;
       if (becamePending) await log({ contact: waId, type: 'status', from: 'open', to: 'pending', actor: 'system', at });
-      else before = await model.findOneAndUpdate({ ...byWaId(waId), 'conversation.status': trusted({ $exists: true }) }, stamp, { returnDocument: 'before' }).lean<ContactDoc>();
+      else {
+        before = await model.findOneAndUpdate({ ...byWaId(waId), 'conversation.status': trusted({ $exists: true }) }, stamp, { returnDocument: 'before' }).lean<ContactDoc>();
+        // Only a waiting time this reply answered needs moving (none, or a later one, stays).
+        const waiting = before?.conversation?.waitingSince;
+        if (waiting && waiting <= at) await waitAfterAnswer(waId, at, before!.lastInboundAt);
+      }
       const c = before?.conversation;
       if (c && !c.firstResponseAt && c.openedAt) await log({ contact: waId, type: 'first_response', actor: 'system', at, ms: Math.max(0, at.getTime() - c.openedAt.getTime()) });
       return becamePending;

@@ -1,5 +1,5 @@
 import { trusted } from 'mongoose';
-import type { Contact } from '../../domain/contact';
+import type { Consent, Contact } from '../../domain/contact';
 import type { ConsentLedger } from '../../domain/consent-event';
 import type { HygieneRepository, ReportFigures } from '../../domain/hygiene';
 import type { Models } from '../models';
@@ -18,21 +18,36 @@ export function createHygieneRepository(models: Models, ledger: ConsentLedger): 
   const active = { 'activity.status': { $eq: 'active' as const } };
 
   /**
-   * Which of these pending contacts had opted out before their request. Requests remember it
-   * (`consent.before`); older ones, from before they did, are judged by the ledger: an opt-out
-   * not followed by a confirmed opt-in. One aggregation, only when such old requests exist.
+   * Each contact's last opt-out not followed by a confirmed opt-in, from the ledger: how requests
+   * from before they remembered the old state (`consent.before`, `beforeSince`) are judged.
    */
-  async function optedOutBefore(pending: Array<Pick<Contact, 'waId' | 'consent'>>): Promise<Set<string>> {
-    const out = new Set(pending.filter((c) => c.consent.before === 'opted_out').map((c) => c.waId));
-    const unrecorded = pending.filter((c) => !c.consent.before).map((c) => c.waId);
-    if (unrecorded.length === 0) return out;
-    const last = await models.ConsentEvent.aggregate<{ _id: string; type: string }>([
-      { $match: { contact: { $in: unrecorded }, type: { $in: ['opt_out', 'opt_in_confirmed'] } } },
+  async function lastOptOuts(waIds: string[]): Promise<Map<string, { at: Date; source: string }>> {
+    if (waIds.length === 0) return new Map();
+    const last = await models.ConsentEvent.aggregate<{ _id: string; type: string; at: Date; source: string }>([
+      { $match: { contact: { $in: waIds }, type: { $in: ['opt_out', 'opt_in_confirmed'] } } },
       { $sort: { at: -1, _id: -1 } },
-      { $group: { _id: '$contact', type: { $first: '$type' } } },
+      { $group: { _id: '$contact', type: { $first: '$type' }, at: { $first: '$at' }, source: { $first: '$source' } } },
     ]);
-    for (const row of last) if (row.type === 'opt_out') out.add(row._id);
-    return out;
+    return new Map(last.filter((row) => row.type === 'opt_out').map((row) => [row._id, { at: row.at, source: row.source }]));
+  }
+
+  /**
+   * The consent each expiring request gives back: exactly what it replaced (status, date, source),
+   * so a refusal quotes the real opt-out. Someone who had opted out stays out; anyone else goes
+   * back to unknown, stamped with the lapse when there was nothing to restore.
+   */
+  async function restoredConsent(pending: Array<Pick<Contact, 'waId' | 'consent'>>, now: Date): Promise<Map<string, Consent>> {
+    const unrecorded = (c: Pick<Contact, 'consent'>) => !c.consent.before || (c.consent.before === 'opted_out' && !c.consent.beforeSince);
+    const ledger = await lastOptOuts(pending.filter(unrecorded).map((c) => c.waId));
+    return new Map(
+      pending.map(({ waId, consent: c }) => {
+        const fromLedger = c.before === undefined || c.before === 'opted_out' ? ledger.get(waId) : undefined;
+        const status = c.before === 'opted_out' || (!c.before && fromLedger) ? 'opted_out' : 'unknown';
+        const since = c.beforeSince ?? (status === 'opted_out' ? fromLedger?.at : undefined) ?? now;
+        const source = c.beforeSource ?? (status === 'opted_out' ? fromLedger?.source : undefined) ?? 'opt-in request expired';
+        return [waId, { status, since, source }];
+      }),
+    );
   }
 
   return {
@@ -77,13 +92,17 @@ export function createHygieneRepository(models: Models, ledger: ConsentLedger): 
           key: `opt_in_expired:${c.waId}:${c.consent.since?.toISOString() ?? ''}`,
         })),
       );
-      // Back to what it was before the request: someone who had opted out stays out.
-      const optedOut = await optedOutBefore(expiring);
-      const consent = (status: 'opted_out' | 'unknown') => ({ $set: { consent: { status, since: now, source: 'opt-in request expired' } } });
-      const ids = (out: boolean) => trusted({ $in: expiring.filter((c) => optedOut.has(c.waId) === out).map((c) => c.waId) });
-      const out = await model.updateMany({ ...stale, waId: ids(true) }, consent('opted_out'));
-      const unknown = await model.updateMany({ ...stale, waId: ids(false) }, consent('unknown'));
-      return { expired: out.modifiedCount + unknown.modifiedCount };
+      if (expiring.length === 0) return { expired: 0 };
+      // Back to what it was before the request, one round trip for all. Each only if still this
+      // request: a YES or a new request that got in meanwhile is never undone.
+      const restored = await restoredConsent(expiring, now);
+      const res = await model.bulkWrite(
+        expiring.map((c) => ({
+          updateOne: { filter: { waId: { $eq: c.waId }, 'consent.status': { $eq: 'pending' }, 'consent.since': { $eq: c.consent.since } }, update: { $set: { consent: restored.get(c.waId)! } } },
+        })),
+        { ordered: false },
+      );
+      return { expired: res.modifiedCount };
     },
 
     async archiveInactive(now, actor) {

@@ -7,6 +7,8 @@ export const contactSchema = new Schema(
     waId: { type: String, required: true },
     e164: { type: String },
     aliasWaId: String,
+    /** Created by the simulator (contact.ts). */
+    simulated: Boolean,
     name: { type: String },
     labels: { type: [String], default: [] },
     consent: {
@@ -14,6 +16,8 @@ export const contactSchema = new Schema(
       since: Date,
       source: String,
       before: { type: String, enum: CONSENT_STATUSES },
+      beforeSince: Date,
+      beforeSource: String,
     },
     // An opt-out's ledger entry and confirmation, owed until both are stored (set in the opt-out's own write).
     owedOptOut: {

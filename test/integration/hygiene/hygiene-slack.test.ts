@@ -86,7 +86,7 @@ describe('list hygiene in Slack', () => {
     expect(await wa('hygiene report {"$gt":""}', 'U0AGENT')).toMatch(/is not a channel/);
   });
 
-  it('when a contact who opted out writes START and never says YES, then the request expires and they stay opted out', async () => {
+  it('when a contact who opted out writes START and never says YES, then the request expires and they stay opted out, with their original opt-out date and source', async () => {
     const ana = '447911123456@c.us';
     await receiveAndMirror(t, { from: ana, pushName: 'Ana', content: { kind: 'text', text: 'STOP' } });
     await receiveAndMirror(t, { from: ana, content: { kind: 'text', text: 'START' } });
@@ -94,7 +94,7 @@ describe('list hygiene in Slack', () => {
     time.advance(8 * DAY);
     const run = await t.app.deps.hygiene.runner.run('expire-opt-ins', 'schedule', { slot: time.clock() });
     expect(run.counts).toEqual({ expired: 1 });
-    expect((await t.app.deps.repos.contacts.findByWaId(ana))!.consent).toMatchObject({ status: 'opted_out', source: 'opt-in request expired' });
+    expect((await t.app.deps.repos.contacts.findByWaId(ana))!.consent).toMatchObject({ status: 'opted_out', source: 'keyword:STOP' });
     const [latest] = await t.app.deps.repos.consentLedger.listForContact(ana);
     expect(latest).toMatchObject({ type: 'opt_in_expired', actor: 'system' });
     // A YES now confirms nothing: there is no request any more.

@@ -43,12 +43,12 @@ describe('conversations in the store', () => {
     expect(responses).toEqual([expect.objectContaining({ ms: 60_000 })]);
   });
 
-  it('when the customer writes while a reply is on its way, then the conversation stays open and they stay waiting', async () => {
+  it('when the customer writes while a reply is on its way, then the conversation stays open and they wait from their message after the reply', async () => {
     await repos.contacts.recordInbound({ waId: ANA, at: at(0) });
     // The reply went out at 60 s; the customer's next message (62 s) was recorded before the reply's bookkeeping.
     await repos.contacts.recordInbound({ waId: ANA, at: at(62) });
     expect(await repos.conversations.agentReplied(ANA, at(60))).toBe(false);
-    expect(await conversation()).toMatchObject({ status: 'open', waitingSince: at(0), firstResponseAt: at(60) });
+    expect(await conversation()).toMatchObject({ status: 'open', waitingSince: at(62), firstResponseAt: at(60) });
   });
 
   it('when a burst is recorded in one write, then waiting and the new cycle start at its first message', async () => {

@@ -4,6 +4,7 @@ import { fillQuickReply } from '../../../bridge/outbound/quick-reply-text';
 import { checkPersonConsent } from '../../../consent/twins';
 import { recordOptOut } from '../../../consent/record-opt-out';
 import type { Contact } from '../../../domain/contact';
+import { agentName } from '../../../workflow/agent-name';
 import { CARD_ACTIONS, contactDisplayName, contactPlainName } from '../../blocks/contact-card';
 import { modal } from '../../blocks/modal';
 import { escapeMrkdwn } from '../../mrkdwn';
@@ -209,9 +210,7 @@ export function registerContactCardActions(on: Listeners, deps: Deps): void {
       return void (await ack({ response_action: 'errors', errors: { qr: `${gate.reason}.` } }));
     }
     await ack();
-    const profile = (await client.users.info({ user: body.user.id }).catch(() => undefined))?.user?.profile;
-    const agent = profile?.display_name || profile?.real_name || body.user.name;
-    const text = fillQuickReply(reply.body, { name: contactPlainName(contact), agent });
+    const text = fillQuickReply(reply.body, { name: contactPlainName(contact), agent: await agentName(client, body.user.id) });
     await queueReplyFromModal(deps, client, { ...contact, slack: contact.slack }, body.user.id, {
       text,
       shown: `:zap: <@${body.user.id}> sent the quick reply \`${escapeMrkdwn(reply.shortcut)}\`:\n${escapeMrkdwn(text)}`,

@@ -1,4 +1,5 @@
 import type { AppDeps } from '../../../app-deps';
+import { pendingConsent } from '../../../consent/pending-consent';
 import { contactDisplayName } from '../../blocks/contact-card';
 import { escapeMrkdwn } from '../../mrkdwn';
 import { contactByPhone } from './contact-lookup';
@@ -27,7 +28,7 @@ export function optinSubcommand(deps: Pick<AppDeps, 'repos' | 'config' | 'clock'
       const at = deps.clock();
       const wording = deps.config.bridge.optInRequest;
       await deps.repos.consentLedger.append({ contact: contact.waId, type: 'opt_in_requested', source: 'slack:command', actor: userId, evidence: wording, at });
-      await deps.repos.contacts.setConsent(contact.waId, { status: 'pending', since: at, source: 'slack:/wa optin', before: status });
+      await deps.repos.contacts.setConsent(contact.waId, pendingConsent(contact.consent, at, 'slack:/wa optin'));
       await deps.repos.messages.recordOutbound({ contactWaId: contact.waId, body: wording, purpose: 'opt_in_request', at, state: 'pending' });
       await deps.repos.audit.record({ actor: userId, action: 'opt_in_request', args: { contact: contact.waId }, outcome: 'ok', at });
       deps.bridge.wakeOutbound(contact.waId);
