@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError } from './errors';
 import type { JobName } from './domain/hygiene';
 import { cronSchedule, inactiveDays, noReplyDays, optInExpiryDays } from './hygiene/rules';
+import { cloudConfig, cloudEnv, cloudMissing, type CloudConfig } from './whatsapp/cloud/cloud-config';
 
 const channelId = z.string().regex(/^[CG][A-Z0-9]{5,}$/, 'must be a Slack channel ID like C0123ABCD');
 const userIdList = z
@@ -21,6 +22,24 @@ function seconds(min: number, max: number) {
 const privacyKey = z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)');
 
 const timezone = z.string().refine(isTimeZone, 'must be an IANA time zone like Europe/London');
+
+/**
+ * `.env.example`'s placeholders. A copied file that was never filled in passes every format rule,
+ * then fails later and obscurely (invalid_auth, channel_not_found); here it fails at once, by name.
+ * A test reads `.env.example` and keeps this list in step with it.
+ */
+const EXAMPLE_VALUES: Readonly<Record<string, string>> = {
+  SLACK_BOT_TOKEN: 'xoxb-your-bot-token',
+  SLACK_SIGNING_SECRET: 'your-signing-secret',
+  SLACK_APP_TOKEN: 'xapp-your-app-token',
+  SLACK_INBOX_CHANNEL: 'C0123456789',
+};
+
+function exampleValuesLeft(env: Record<string, string | undefined>): string[] {
+  return Object.entries(EXAMPLE_VALUES)
+    .filter(([key, example]) => env[key]?.trim() === example)
+    .map(([key]) => `${key} is still the example value from .env.example: set your own (README.md → "Setup")`);
+}
 
 /** Every environment key the app reads, with its rule. README's configuration table mirrors this. */
 const schema = z.object({
@@ -41,7 +60,8 @@ const schema = z.object({
   STORE: optional(z.enum(['memory'], { error: 'must be "memory" or unset' })),
   MONGOMS_SYSTEM_BINARY: optional(z.string()),
   DATA_DIR: optional(z.string()),
-  WHATSAPP_GATEWAY: optional(z.enum(['wwebjs', 'simulator', 'none'], { error: 'must be wwebjs, simulator or none' })),
+  WHATSAPP_GATEWAY: optional(z.enum(['wwebjs', 'cloud', 'simulator', 'none'], { error: 'must be wwebjs, cloud, simulator or none' })),
+  ...cloudEnv,
   SIMULATOR_PUBLIC: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
   WHATSAPP_DATA_PATH: optional(z.string()),
   CHROMIUM_PATH: optional(z.string()),
@@ -98,7 +118,7 @@ export interface Config {
   };
   /**
    * The secret behind suppression keys and pseudonyms (HMAC-SHA256). Never stored in MongoDB.
-   * `previousKeys`: keys rotated out, still tried when looking a number up (README → Erasure).
+   * `previousKeys`: keys rotated out, still tried when looking a number up (docs/consent.md → Erasure).
    * `ephemeral`: no key was configured (STORE=memory only), so one was made up for this process.
    */
   privacy: { key: string; previousKeys: string[]; ephemeral: boolean };
@@ -107,7 +127,9 @@ export interface Config {
   store: { mongodbUri?: string; inProcess: boolean; systemBinary?: string; dataDir: string };
   whatsapp: {
     /** `simulator`: a local page plays the customers (README → Try it); `none`: Slack only. */
-    gateway: 'wwebjs' | 'simulator' | 'none';
+    gateway: 'wwebjs' | 'cloud' | 'simulator' | 'none';
+    /** WHATSAPP_GATEWAY=cloud: the WhatsApp Business Platform (docs/whatsapp.md). */
+    cloud?: CloudConfig;
     /** The simulator page listens on every address, not only loopback. */
     simulatorPublic: boolean;
     dataPath: string;
@@ -130,7 +152,7 @@ export interface Config {
     internalNotePrefix: string;
     /** Media up to this size is relayed; larger files get a note with their size. */
     mediaMaxBytes: number;
-    /** Added to the built-in opt-out keywords (README → Consent). */
+    /** Added to the built-in opt-out keywords (docs/consent.md). */
     extraOptOutKeywords: string[];
     optOutConfirmation: string;
     optInRequest: string;
@@ -166,11 +188,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
   // The key outlives every database it protects: a store that keeps data needs one given to it.
   const privacyMissing = !env.PRIVACY_KEY && env.STORE !== 'memory'
-    ? ['PRIVACY_KEY is required (unless STORE=memory): a secret of at least 32 characters, e.g. from `openssl rand -hex 32` (README → Erasure)']
+    ? ['PRIVACY_KEY is required (unless STORE=memory): a secret of at least 32 characters, e.g. from `openssl rand -hex 32` (docs/consent.md → Erasure)']
     : [];
-  if (!parsed.success || privacyMissing.length > 0) {
+  const examples = exampleValuesLeft(env);
+  const cloud = cloudMissing(env);
+  if (!parsed.success || privacyMissing.length > 0 || examples.length > 0 || cloud.length > 0) {
     const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
-    throw configError([...problems, ...privacyMissing]);
+    throw configError([...problems, ...examples, ...privacyMissing, ...cloud]);
   }
   const e = parsed.data;
   if (e.MONGODB_URI && e.STORE) {
@@ -205,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     whatsapp: {
       gateway: e.WHATSAPP_GATEWAY ?? 'wwebjs',
       simulatorPublic: e.SIMULATOR_PUBLIC === 'true',
+      cloud: e.WHATSAPP_GATEWAY === 'cloud' ? cloudConfig(e) : undefined,
       dataPath: e.WHATSAPP_DATA_PATH ?? `${dataDir}/whatsapp`,
       chromiumPath: e.CHROMIUM_PATH ?? '/usr/bin/chromium',
       noSandbox: e.WHATSAPP_NO_SANDBOX === 'true',

@@ -1,13 +1,19 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from './clock';
+import type { SlackLinkState, SlackLinkStatus } from './slack/socket-link';
 import type { ConnectionState, GatewayStatus, WhatsAppGateway } from './whatsapp/gateway';
 import { processTreeRssBytes } from './whatsapp/process-rss';
 
 /** The full report: for operators (`/readyz` with HEALTH_TOKEN, `/wa status`, App Home), never for anyone who asks. */
 export interface ReadinessReport {
-  /** Ready means the store answers. WhatsApp is reported but never fails readiness: Slack work goes on without it. */
+  /**
+   * Ready means the store answers and, in Socket Mode, the socket is connected (without it Slack
+   * delivers nothing). WhatsApp is reported but never fails readiness: Slack work goes on without it.
+   */
   ready: boolean;
   store: { ok: boolean; error?: string };
+  /** Socket Mode only: the WebSocket's state, and why it is down. */
+  slack?: SlackLinkStatus;
   /** The gateway's state, plus the browser's resident memory (all its processes) once sampled while it runs. */
   whatsapp: GatewayStatus & { browserRssMb?: number };
   /** This Node process's resident memory, as last sampled. */
@@ -21,6 +27,8 @@ export interface PublicReadiness {
   ready: boolean;
   store: 'ok' | 'down';
   whatsapp: ConnectionState;
+  /** Socket Mode only. */
+  slack?: SlackLinkState;
 }
 
 export interface Health {
@@ -37,6 +45,8 @@ export interface Health {
 export interface HealthDeps {
   pingStore: () => Promise<void>;
   gateway: Pick<WhatsAppGateway, 'status' | 'browserPid'>;
+  /** Socket Mode only: the WebSocket's status. Unset in HTTP mode, where Slack calls in. */
+  slack?: () => SlackLinkStatus;
   clock: Clock;
   /** How often memory is sampled. */
   sampleEveryMs: number;
@@ -110,11 +120,13 @@ export function createHealth(deps: HealthDeps): Health {
       const browser = last.browser && last.browser.pid === pid ? { browserRssMb: mb(last.browser.bytes) } : {};
       const whatsapp = { ...deps.gateway.status(), ...browser };
       const memory = { appRssMb: mb(last.appRss), memorySampledAt: last.at };
+      const slack = deps.slack ? { slack: deps.slack() } : {};
+      const socketUp = slack.slack === undefined || slack.slack.state === 'connected';
       try {
         await deps.pingStore();
-        return { ready: true, store: { ok: true }, whatsapp, ...memory };
+        return { ready: socketUp, store: { ok: true }, ...slack, whatsapp, ...memory };
       } catch (err) {
-        return { ready: false, store: { ok: false, error: err instanceof Error ? err.message : String(err) }, whatsapp, ...memory };
+        return { ready: false, store: { ok: false, error: err instanceof Error ? err.message : String(err) }, ...slack, whatsapp, ...memory };
       }
     },
     sampleMemory,
@@ -127,5 +139,5 @@ export function createHealth(deps: HealthDeps): Health {
 
 /** The public view of a report: no error messages, figures, details or versions. */
 export function publicReadiness(report: ReadinessReport): PublicReadiness {
-  return { ready: report.ready, store: report.store.ok ? 'ok' : 'down', whatsapp: report.whatsapp.state };
+  return { ready: report.ready, store: report.store.ok ? 'ok' : 'down', whatsapp: report.whatsapp.state, ...(report.slack ? { slack: report.slack.state } : {}) };
 }

@@ -77,16 +77,20 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     logger.info({ store: store.kind }, 'store connected, indexes built');
 
     const privacy = createPrivacy(config.privacy);
-    const created = createRepositories(models, clock, privacy);
+    // Under the simulator every contact is a played customer; the mark stays if the store is reused.
+    const created = createRepositories(models, clock, privacy, { simulatedContacts: config.whatsapp.gateway === 'simulator' });
     const repos = overrides.wrapRepositories ? overrides.wrapRepositories(created) : created;
     const gateway =
       overrides.gateway ?? createGateway({ config: config.whatsapp, clock, logger, leases: repos.leases, createClient: overrides.whatsappClient });
-    const health = createHealth({ pingStore: async () => void (await connection.db!.admin().ping()), gateway, clock, sampleEveryMs: 15_000, detailsToken: config.health.token });
+    // Hygiene reports post through the Slack app, which is built below with the deps that include hygiene.
+    const built: { slack?: SlackApp } = {};
+    // In Socket Mode readiness needs the socket; until the Slack app exists, it is still connecting.
+    const connecting = { state: 'connecting' as const, since: clock() };
+    const slackLink = config.slack.appToken ? () => built.slack?.link?.() ?? connecting : undefined;
+    const health = createHealth({ pingStore: async () => void (await connection.db!.admin().ping()), gateway, clock, sampleEveryMs: 15_000, detailsToken: config.health.token, slack: slackLink });
     cleanup.push(async () => health.stop());
     const cards = createCards({ settings: repos.settings, notePrefix: config.bridge.internalNotePrefix });
     const bridge = createBridge({ config, repos, gateway, clock, logger, cards, random: overrides.random });
-    // Hygiene reports post through the Slack app, which is built below with the deps that include hygiene.
-    const built: { slack?: SlackApp } = {};
     const hygiene = createHygiene({ config, repos, clock, logger, slack: () => built.slack!.app.client });
     const scheduler = createHygieneScheduler({
       runner: hygiene.runner,
@@ -122,7 +126,8 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     // After Slack is up: a catch-up report needs the client.
     cleanup.push(() => scheduler.stop());
     await scheduler.start();
-    // Starting the gateway never fails the app: WhatsApp trouble becomes a state; Slack keeps working.
+    // A real gateway never fails the app here (WhatsApp trouble becomes a state; Slack keeps working);
+    // the simulator refuses to start beside a real WhatsApp session (SIMULATOR_REFUSED), which does.
     await gateway.start();
     cleanup.push(() => gateway.stop());
     logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http', whatsapp: gateway.status().state }, 'switchboard started');

@@ -4,13 +4,17 @@ import type { AppDeps } from '../app-deps';
 import { AppError } from '../errors';
 import { boltLogger } from './bolt-logger';
 import { healthRoutes } from './health-routes';
+import { simulatorRoutesFor } from '../whatsapp/simulator/simulator-routes';
 import { createAfterAckQueue } from './after-ack-queue';
 import { AFTER_ACK, EarlyAckApp } from './early-ack-app';
-import { listenerClientOptions } from './listener-client-options';
+import { LISTENER_CLIENT_DEFAULTS, listenerClientOptions } from './listener-client-options';
 import { registerListeners } from './listeners';
 import { answerReplays, createReplayGuard, signatureStamp } from './replay-guard';
 import { requestContext } from './request-context';
 import { everyoneIsAgent } from './roles';
+import { watchSocket, type SlackLinkStatus } from './socket-link';
+import { START_CHECK_CLIENT, verifyAppToken, verifyBotToken } from './start-checks';
+import { withTimeout } from '../timeout';
 import { createViewOnce, isViewAlreadySubmitted } from './view-once';
 
 export interface SlackApp {
@@ -18,7 +22,12 @@ export interface SlackApp {
   /** Starts receiving; resolves with the HTTP port actually bound (the health routes are on it in both modes). */
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
+  /** Socket Mode only: whether the WebSocket is connected now, and if not, why. */
+  link?: () => SlackLinkStatus;
 }
+
+/** How long Socket Mode may take to say hello at start-up before the app gives up with one line. */
+export const SOCKET_START_TIMEOUT_MS = 15_000;
 
 export interface SlackAppOptions {
   /** Overrides for the Web API client, over its retry budget and timeout (tests turn retries off). */
@@ -37,15 +46,27 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
   // retries: an unreachable Slack fails start-up in seconds with one clear line, and a listener's call
   // fails within about half a minute instead of holding its work in memory.
   const clientOptions = listenerClientOptions({ ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), logger }, options.clientOptions);
-  const identity = await verifyToken(new webApi.WebClient(slack.botToken, clientOptions));
-  const customRoutes = healthRoutes(deps.health);
+  // Start-up checks: one quick retry each, so a wrong token or an unreachable Slack is one line within seconds.
+  const identity = await verifyBotToken(new webApi.WebClient(slack.botToken, { ...clientOptions, ...START_CHECK_CLIENT }), slack.apiUrl);
+  const apiUrl = slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {};
+  if (slack.appToken) await verifyAppToken(slack.appToken, { ...apiUrl, logger, ...START_CHECK_CLIENT }, slack.apiUrl);
+  // The simulator's page and API (WHATSAPP_GATEWAY=simulator) share the health routes' port.
+  const simulator = { public: deps.config.whatsapp.simulatorPublic, ...(deps.config.phoneDefaultCountry ? { defaultCountry: deps.config.phoneDefaultCountry } : {}) };
+  const customRoutes = [...healthRoutes(deps.health), ...simulatorRoutesFor(deps.gateway, simulator)];
   // A signed request is taken once (its verified signature is recorded), and a modal's submission
   // takes effect once (its view id is recorded); both across instances, in the store.
   const guards = { seen: deps.repos.seenRequests, clock: deps.clock, logger: deps.logger };
   const replays = createReplayGuard(guards);
   const views = createViewOnce(guards);
   const receiver = slack.appToken
-    ? new SocketModeReceiver({ appToken: slack.appToken, customRoutes, installerOptions: { port: deps.config.port }, logger })
+    ? new SocketModeReceiver({
+        appToken: slack.appToken,
+        customRoutes,
+        // SLACK_API_URL applies to the socket's apps.connections.open too. The retry budget stays the
+        // client's own (many retries): once started, a reconnect must outlast a long outage.
+        installerOptions: { port: deps.config.port, clientOptions: { ...apiUrl, timeout: LISTENER_CLIENT_DEFAULTS.timeout } },
+        logger,
+      })
     : new HTTPReceiver({
         signingSecret: slack.signingSecret,
         customRoutes,
@@ -54,6 +75,7 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
         customPropertiesExtractor: signatureStamp,
         processEventErrorHandler: answerReplays,
       });
+  const link = receiver instanceof SocketModeReceiver ? watchSocket(receiver.client, deps.clock) : undefined;
   const app = new EarlyAckApp({
     token: slack.botToken,
     receiver,
@@ -85,9 +107,18 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
   return {
     app,
     async start() {
-      const started = (await app.start(deps.config.port)) as unknown;
+      const starting = app.start(deps.config.port) as Promise<unknown>;
+      // The Socket Mode client retries a socket that never opens for as long as it takes; at start-up
+      // that is an operator watching a silent process, so it gets a deadline and one line instead.
+      const started = link
+        ? await withTimeout(starting, SOCKET_START_TIMEOUT_MS, () => socketStartError(link())).catch(async (err: unknown) => {
+            await app.stop().catch(() => undefined);
+            throw err;
+          })
+        : await starting;
       return { port: boundPort(started, receiver) ?? deps.config.port };
     },
+    link,
     async stop() {
       await app.stop();
       // Answers owed when the app stops are given before the store closes.
@@ -96,20 +127,12 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
   };
 }
 
-async function verifyToken(client: webApi.WebClient): Promise<{ botId: string; botUserId: string }> {
-  try {
-    const auth = await client.auth.test();
-    return { botId: String(auth.bot_id ?? ''), botUserId: String(auth.user_id ?? '') };
-  } catch (err) {
-    const code = (err as { data?: { error?: string } }).data?.error;
-    throw new AppError(
-      'SLACK_AUTH_FAILED',
-      code
-        ? `Slack rejected SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token again from your app's OAuth & Permissions page.`
-        : `Cannot reach Slack to check SLACK_BOT_TOKEN: ${err instanceof Error ? err.message : String(err)}`,
-      { slackError: code },
-    );
-  }
+function socketStartError(status: SlackLinkStatus): AppError {
+  return new AppError(
+    'SLACK_UNREACHABLE',
+    `Slack's Socket Mode connection did not open within ${SOCKET_START_TIMEOUT_MS / 1000} s (SLACK_APP_TOKEN was accepted; ${status.reason ?? 'no hello from Slack'}): check that this host may open WebSocket (wss://) connections to Slack, through your proxy or firewall.`,
+    { socket: status.state },
+  );
 }
 
 function boundPort(started: unknown, receiver: HTTPReceiver | SocketModeReceiver): number | undefined {

@@ -8,6 +8,9 @@ import type { WhatsAppGateway } from './gateway';
 import { LeasedGateway } from './leased-gateway';
 import { createNullGateway } from './null-gateway';
 import { SendThrottle, withSendThrottle } from './send-throttle';
+import { refuseBesideRealSession } from './simulator/session-guard';
+import { SimulatorGateway } from './simulator/simulator-gateway';
+import { registerSimulator } from './simulator/simulator-registry';
 import { sandboxNotice, wwebjsClientFactory } from './wwebjs-client';
 import type { WwebjsClient } from './wwebjs-client';
 import { WwebjsGateway } from './wwebjs-gateway';
@@ -38,6 +41,7 @@ const BACKOFF = { baseMs: 2_000, maxMs: 300_000 };
 export function createGateway(deps: GatewayDeps): WhatsAppGateway {
   const { config, clock, logger } = deps;
   if (config.gateway === 'none') return createNullGateway(clock);
+  if (config.gateway === 'simulator') return createSimulatorGateway(deps);
   const runningAsRoot = deps.runningAsRoot ?? process.getuid?.() === 0;
   const real = wwebjsClientFactory({ dataPath: config.dataPath, chromiumPath: config.chromiumPath, noSandbox: config.noSandbox, runningAsRoot });
   const log = logger.child({ component: 'whatsapp' });
@@ -64,4 +68,18 @@ export function createGateway(deps: GatewayDeps): WhatsAppGateway {
     logger: logger.child({ component: 'whatsapp-lease' }),
   });
   return withSendThrottle(leased, new SendThrottle({ ...config.throttle, clock }));
+}
+
+/**
+ * `WHATSAPP_GATEWAY=simulator`: the same chain as a phone's — send throttle, lease — over the
+ * simulator page instead of WhatsApp Web, so consent, pacing and fencing behave as in production.
+ * Refused beside a real session (session-guard.ts).
+ */
+function createSimulatorGateway(deps: GatewayDeps): WhatsAppGateway {
+  const { config, clock, logger } = deps;
+  const simulator = new SimulatorGateway(clock);
+  const holder = `simulator:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const leased = new LeasedGateway({ inner: simulator, leases: deps.leases, holder, ttlMs: config.leaseTtlMs, clock, logger: logger.child({ component: 'whatsapp-lease' }) });
+  const guarded = refuseBesideRealSession(leased, { dataPath: config.dataPath, leases: deps.leases, holder, ttlMs: config.leaseTtlMs });
+  return registerSimulator(withSendThrottle(guarded, new SendThrottle({ ...config.throttle, clock })), simulator);
 }

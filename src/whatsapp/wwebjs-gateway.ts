@@ -132,7 +132,8 @@ export class WwebjsGateway implements WhatsAppGateway {
     if (failure) {
       // Browser failed to launch, web.whatsapp.com unreachable, "detached frame"…: a state, then retry.
       const { err } = failure;
-      this.options.logger.warn({ err }, 'WhatsApp client failed to start');
+      // The reconnect line says why in one line; the stack is for debugging only.
+      this.options.logger.debug({ err }, 'WhatsApp client failed to start');
       await this.reconnectLater('unreachable', err instanceof Error ? err.message : String(err));
     }
   }
@@ -142,7 +143,7 @@ export class WwebjsGateway implements WhatsAppGateway {
     this.timers.clearTimeout(this.watchdog);
     this.watchdog = this.timers.setTimeout(() => {
       if (client !== this.client || this.current.state !== state) return;
-      this.options.logger.warn({ state, timeoutMs: ms }, `${detail}; rebuilding the client`);
+      this.options.logger.debug({ state, timeoutMs: ms }, `${detail}; rebuilding the client`);
       void this.reconnectLater(next, detail);
     }, ms);
   }
@@ -161,7 +162,7 @@ export class WwebjsGateway implements WhatsAppGateway {
         },
         (err: unknown) => {
           if (client !== this.client) return;
-          this.options.logger.warn({ err }, 'WhatsApp Web page stopped answering');
+          this.options.logger.debug({ err }, 'WhatsApp Web page stopped answering');
           void this.reconnectLater('disconnected', err instanceof Error ? err.message : String(err));
         },
       );
@@ -216,7 +217,8 @@ export class WwebjsGateway implements WhatsAppGateway {
     const { baseMs, maxMs } = this.options.backoff;
     const delay = Math.round(Math.min(maxMs, baseMs * 2 ** this.attempts) * (0.5 + this.random() / 2));
     this.attempts++;
-    this.options.logger.info({ delayMs: delay, attempt: this.attempts }, 'reconnecting to WhatsApp later');
+    // One line per attempt, with its reason: an outage that lasts hours must not fill the log with stacks.
+    this.options.logger.warn({ state, reason: detail, delayMs: delay, attempt: this.attempts }, `reconnecting to WhatsApp later: ${detail}`);
     this.retry = this.timers.setTimeout(() => void (this.connecting = this.connect()), delay);
   }
 

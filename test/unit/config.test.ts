@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { isAppError, type AppError } from '../../src/errors';
 import { validEnv } from '../support/env';
@@ -117,6 +119,7 @@ describe('loadConfig', () => {
     expect(config.store).toEqual({ mongodbUri: undefined, inProcess: false, systemBinary: undefined, dataDir: 'data' });
     expect(config.whatsapp).toEqual({
       gateway: 'wwebjs',
+      simulatorPublic: false,
       dataPath: 'data/whatsapp',
       chromiumPath: '/usr/bin/chromium',
       noSandbox: false,
@@ -165,5 +168,56 @@ describe('loadConfig', () => {
 
   it('when STORE=memory is set, then the in-process store is chosen', () => {
     expect(loadConfig(validEnv({ STORE: 'memory' })).store.inProcess).toBe(true);
+  });
+});
+
+describe('loadConfig and .env.example', () => {
+  // Read from the file itself, so a placeholder added there later is covered without touching this test.
+  const example = readFileSync(path.join(__dirname, '../../.env.example'), 'utf8')
+    .split('\n')
+    .map((line) => /^([A-Z0-9_]+)=(.+)$/.exec(line.trim()))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map(([, key, value]) => ({ key: key!, value: value! }));
+
+  it('when .env.example is read, then it has the Slack placeholders this test is about', () => {
+    expect(example.map((e) => e.key)).toEqual(expect.arrayContaining(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_INBOX_CHANNEL']));
+  });
+
+  it('when a key keeps its value from .env.example, then it is refused as the example value, unless that value is the default anyway', () => {
+    const withoutKey = (key: string) => {
+      try {
+        return loadConfig(validEnv({ [key]: undefined }));
+      } catch {
+        return undefined; // a required key: its example value can never stand for a default
+      }
+    };
+    for (const { key, value } of example) {
+      let config: ReturnType<typeof loadConfig> | undefined;
+      let problems: string[] = [];
+      try {
+        config = loadConfig(validEnv({ [key]: value }));
+      } catch (err) {
+        problems = isAppError(err, 'CONFIG_INVALID') ? ((err as AppError).details.problems as string[]) : [String(err)];
+      }
+      if (config) {
+        // Accepted: only when it is what leaving the key unset gives (PORT=3000, LOG_LEVEL=info…).
+        expect({ key, config }).toEqual({ key, config: withoutKey(key) });
+      } else {
+        expect(problems).toEqual([expect.stringMatching(new RegExp(`^${key} is still the example value from \\.env\\.example`))]);
+      }
+    }
+  });
+
+  it('when the four Slack keys are all left as in .env.example, then each is named in one error', () => {
+    const fromExample = Object.fromEntries(example.filter((e) => e.key.startsWith('SLACK_')).map((e) => [e.key, e.value]));
+    const problems = problemsOf(validEnv(fromExample));
+    expect(problems.map((p) => p.split(' ')[0])).toEqual(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_INBOX_CHANNEL']);
+  });
+
+  it('when real-looking values are set, then they pass', () => {
+    const config = loadConfig(
+      validEnv({ SLACK_BOT_TOKEN: 'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOp', SLACK_SIGNING_SECRET: '8f14e45fceea167a5a36dedd4bea2543', SLACK_APP_TOKEN: 'xapp-1-A0123ABCD-1234567890-abcdef', SLACK_INBOX_CHANNEL: 'C07QWERTY12' }),
+    );
+    expect(config.slack).toMatchObject({ botToken: 'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOp', appToken: 'xapp-1-A0123ABCD-1234567890-abcdef', inboxChannel: 'C07QWERTY12' });
   });
 });

@@ -87,6 +87,12 @@ export function contactPlainName(contact: Pick<Contact, 'name' | 'e164' | 'waId'
   return clipText(contact.name ?? contact.e164 ?? contact.waId.replace(/@.*$/, ''), max);
 }
 
+/** Agents must not mistake a played customer for a real one, nor expect their replies to reach WhatsApp. */
+export const SIMULATED_BANNER = {
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: ':test_tube: *Simulated contact* — messages go to the simulator, not WhatsApp.' }],
+};
+
 /** The thread root: who this conversation is with, at a glance. Reply in the thread to answer. */
 export function contactCard(contact: Contact, notePrefix: string, mode: ChannelMode = 'two-way'): { text: string; blocks: object[] } {
   const name = contactDisplayName(contact);
@@ -96,6 +102,7 @@ export function contactCard(contact: Contact, notePrefix: string, mode: ChannelM
   return {
     text: `WhatsApp conversation with ${name} (${phone})`,
     blocks: [
+      ...(contact.simulated ? [SIMULATED_BANNER] : []),
       { type: 'section', text: { type: 'mrkdwn', text: `:speech_balloon: *${name}* · ${phone}` } },
       {
         type: 'section',

@@ -16,7 +16,8 @@ function toContact(doc: ContactDoc | null): Contact | null {
 }
 
 /** Contacts in MongoDB. Every write is a single atomic update keyed on the WhatsApp id. */
-export function createContactRepository(models: Models, suppressions: SuppressionRepository): ContactRepository {
+/** `simulated`: contacts created from now on are the simulator's played customers (WHATSAPP_GATEWAY=simulator). */
+export function createContactRepository(models: Models, suppressions: SuppressionRepository, options: { simulated?: boolean } = {}): ContactRepository {
   const { Contact: model } = models;
   const opts = { returnDocument: 'after', lean: true } as const;
 
@@ -47,6 +48,7 @@ export function createContactRepository(models: Models, suppressions: Suppressio
           activity: { status: 'active', since: sighting.at },
           'conversation.status': 'open',
           'conversation.openedAt': since,
+          ...(options.simulated ? { simulated: true } : {}),
         },
         $max: { lastInboundAt: sighting.at },
         $inc: { inboundSeq: 1 },

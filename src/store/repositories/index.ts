@@ -20,11 +20,11 @@ import { createSettingsRepository } from './settings-repository';
 import { createSuppressionRepository } from './suppression-repository';
 
 /** Every repository the core uses, over one set of models. */
-export function createRepositories(models: Models, clock: Clock, privacy: Privacy) {
+export function createRepositories(models: Models, clock: Clock, privacy: Privacy, options: { simulatedContacts?: boolean } = {}) {
   const consentLedger = createConsentLedger(models);
   const suppressions = createSuppressionRepository(models, privacy);
   return {
-    contacts: createContactRepository(models, suppressions),
+    contacts: createContactRepository(models, suppressions, { simulated: options.simulatedContacts ?? false }),
     suppressions,
     erasure: createErasureRepository(models, privacy),
     conversations: createConversationRepository(models),
