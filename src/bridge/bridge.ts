@@ -111,6 +111,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
       settings: repos.settings,
       intakes: repos.intakes,
     }),
+      simulator: config.whatsapp.gateway === 'simulator',
   });
   const notices = createConversationNotices({ messages: repos.messages, conversations: repos.conversations, wakeSlack: (contact) => toSlack.wake(contact), clock, logger });
   const lists = defaultKeywordLists();

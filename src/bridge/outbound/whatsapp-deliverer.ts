@@ -33,9 +33,12 @@ export interface WhatsAppDelivererDeps {
    */
   settings?: SettingsRepository;
   intakes?: Pick<IntakeRepository, 'findByKey'>;
+  /** The simulator is the gateway: contacts played on its page may be written to. */
+  simulator?: boolean;
 }
 
 const WITHDRAWN = 'deleted in Slack before it was sent';
+const SIMULATED = 'this contact was played on the simulator; the number may be a real person\'s, so nothing is sent to it through WhatsApp';
 const NOTES_ONLY = 'the channel was switched to notes-only before it was sent (the card\'s Reply button answers the customer there)';
 
 /** While WhatsApp is not connected, queued replies are looked at again this often (and on reconnect). */
@@ -115,6 +118,7 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
         if (claim === 'lost') throw retryLater('the claim lapsed and was taken over', { countAttempt: false });
         if (claim === 'withdrawn') throw failPermanently(WITHDRAWN);
         if (!contact) throw failPermanently('the contact no longer exists');
+        if (contact.simulated && !deps.simulator) throw failPermanently(SIMULATED);
         const gate = await checkPersonConsent({ contacts }, contact, purpose);
         if (!gate.allowed) throw failPermanently(gate.reason, 'consent_refused');
         if (purpose === 'reply' && (await typedInNotesOnly(message))) throw failPermanently(NOTES_ONLY);

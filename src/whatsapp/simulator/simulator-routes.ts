@@ -19,6 +19,8 @@ export interface SimulatorRouteOptions {
   public: boolean;
   /** For numbers typed without a country code. */
   defaultCountry?: CountryCode;
+  /** An unexpected failure behind a 500 (logged by the app). */
+  onError?: (err: unknown) => void;
 }
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
@@ -64,7 +66,7 @@ export function simulatorRoutes(simulator: SimulatorGateway, options: SimulatorR
             if (err instanceof BadInput) return send(res, 400, { error: err.message });
             if (err instanceof GatewaySendError) return send(res, err.kind === 'not_connected' ? 503 : 404, { error: err.message });
             send(res, 500, { error: 'the simulator failed; see the app log' });
-            throw err;
+            options.onError?.(err);
           }
         },
         () => send(res, 400, { error: 'the request body could not be read' }),
@@ -123,7 +125,15 @@ export function simulatorRoutes(simulator: SimulatorGateway, options: SimulatorR
 /** A reason the input is refused that only the action can tell (say, a number that is no number). */
 class BadInput extends Error {}
 
+/** Headers a reverse proxy or tunnel adds: a request relayed from elsewhere, whatever its socket says. */
+const RELAYED = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip'];
+
+/**
+ * From this machine: a loopback socket, a local host name, and no proxy header — a reverse proxy or
+ * tunnel on this host (nginx, ngrok) connects from loopback and may rewrite Host, but relays for others.
+ */
 function isLocal(req: IncomingMessage): boolean {
+  if (RELAYED.some((h) => req.headers[h] !== undefined)) return false;
   return LOOPBACK.has(req.socket.remoteAddress ?? '') && LOCAL_HOST.test(req.headers.host ?? '');
 }
 

@@ -3,8 +3,8 @@ import { SimulatorGateway } from '../../../../src/whatsapp/simulator/simulator-g
 import { simulatorRoutes } from '../../../../src/whatsapp/simulator/simulator-routes';
 
 /** A request as Node hands it to a route, from `remoteAddress`, naming `host`. */
-function requestFrom(remoteAddress: string, host = 'localhost:3000'): IncomingMessage {
-  return { socket: { remoteAddress }, headers: { host }, on: () => undefined } as unknown as IncomingMessage;
+function requestFrom(remoteAddress: string, host = 'localhost:3000', extra: Record<string, string> = {}): IncomingMessage {
+  return { socket: { remoteAddress }, headers: { host, ...extra }, on: () => undefined } as unknown as IncomingMessage;
 }
 
 function response() {
@@ -24,9 +24,9 @@ function response() {
 
 function page(isPublic: boolean) {
   const route = simulatorRoutes(new SimulatorGateway(() => new Date()), { public: isPublic }).find((r) => r.path === '/simulator')!;
-  return (remoteAddress: string, host?: string) => {
+  return (remoteAddress: string, host?: string, extra?: Record<string, string>) => {
     const { res, answer } = response();
-    route.handler(requestFrom(remoteAddress, host), res);
+    route.handler(requestFrom(remoteAddress, host, extra), res);
     return answer;
   };
 }
@@ -46,5 +46,13 @@ describe('who may open the simulator', () => {
 
   it('when a local request names a foreign host (DNS rebinding), then it is refused', () => {
     expect(page(false)('127.0.0.1', 'attacker.example:3000').status).toBe(403);
+  });
+
+  it('when a reverse proxy or tunnel on this machine relays a request (loopback socket, local Host), then it is refused', () => {
+    // nginx with `proxy_pass http://127.0.0.1:3000` connects from loopback and sends Host 127.0.0.1.
+    for (const header of ['x-forwarded-for', 'forwarded', 'x-real-ip', 'x-forwarded-host']) {
+      expect(page(false)('127.0.0.1', '127.0.0.1:3000', { [header]: '203.0.113.9' }).status).toBe(403);
+    }
+    expect(page(true)('127.0.0.1', '127.0.0.1:3000', { 'x-forwarded-for': '203.0.113.9' }).status).toBe(200);
   });
 });
