@@ -54,20 +54,29 @@ export function createConversationRepository(models: Models): ConversationReposi
   /**
    * A reply answers everything the customer wrote up to it: they wait from their first message
    * after it (not our notices or phone messages), or not at all (a snoozed one then counts from its
-   * end). Only a waiting time the reply answered moves: the filter keeps one already after it, and
-   * one a message recorded meanwhile set.
+   * end). Only a waiting time the reply answered moves: the filter keeps one already after it. The
+   * write is conditional on the contact's inbound count as read before the look-up, so a message
+   * recorded in between (its `$min` keeps the answered time) makes it miss and look again.
    */
-  async function waitAfterAnswer(waId: string, at: Date, lastInboundAt: Date | undefined): Promise<void> {
-    const first = await models.Message.findOne(
-      { contactWaId: { $eq: waId }, direction: 'inbound', kind: trusted({ $ne: 'notice' }), fromPhone: trusted({ $ne: true }), createdAt: trusted({ $gt: at }) },
-      { createdAt: 1 },
-    )
-      .sort({ createdAt: 1 })
-      .lean<{ createdAt: Date }>();
-    // The contact's own count when the message is not stored (yet): its newest is after the reply.
-    const since = first?.createdAt ?? (lastInboundAt && lastInboundAt > at ? lastInboundAt : undefined);
-    const answered = { ...byWaId(waId), 'conversation.waitingSince': trusted({ $lte: at }) };
-    await model.updateOne(answered, since ? { $set: { 'conversation.waitingSince': since } } : { $unset: { 'conversation.waitingSince': 1 } });
+  async function waitAfterAnswer(waId: string, at: Date): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const contact = await model.findOne(byWaId(waId), { inboundSeq: 1, lastInboundAt: 1, 'conversation.waitingSince': 1 }).lean<ContactDoc>();
+      const waiting = contact?.conversation?.waitingSince;
+      if (!contact || !waiting || waiting > at) return;
+      const first = await models.Message.findOne(
+        { contactWaId: { $eq: waId }, direction: 'inbound', kind: trusted({ $ne: 'notice' }), fromPhone: trusted({ $ne: true }), createdAt: trusted({ $gt: at }) },
+        { createdAt: 1 },
+      )
+        .sort({ createdAt: 1 })
+        .lean<{ createdAt: Date }>();
+      // The contact's own count when the message is not stored (yet): its newest is after the reply.
+      const last = contact.lastInboundAt;
+      const since = first?.createdAt ?? (last && last > at ? last : undefined);
+      const seen = typeof contact.inboundSeq === 'number' ? { inboundSeq: { $eq: contact.inboundSeq } } : { inboundSeq: trusted({ $exists: false }) };
+      const answered = { ...byWaId(waId), ...seen, 'conversation.waitingSince': trusted({ $lte: at }) };
+      const res = await model.updateOne(answered, since ? { $set: { 'conversation.waitingSince': since } } : { $unset: { 'conversation.waitingSince': 1 } });
+      if (res.matchedCount > 0) return;
+    }
   }
 
   return {
@@ -134,7 +143,7 @@ export function createConversationRepository(models: Models): ConversationReposi
         before = await model.findOneAndUpdate({ ...byWaId(waId), 'conversation.status': trusted({ $exists: true }) }, stamp, { returnDocument: 'before' }).lean<ContactDoc>();
         // Only a waiting time this reply answered needs moving (none, or a later one, stays).
         const waiting = before?.conversation?.waitingSince;
-        if (waiting && waiting <= at) await waitAfterAnswer(waId, at, before!.lastInboundAt);
+        if (waiting && waiting <= at) await waitAfterAnswer(waId, at);
       }
       const c = before?.conversation;
       if (c && !c.firstResponseAt && c.openedAt) await log({ contact: waId, type: 'first_response', actor: 'system', at, ms: Math.max(0, at.getTime() - c.openedAt.getTime()) });

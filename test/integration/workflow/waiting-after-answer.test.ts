@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import { manualClock } from '../../support/bridge-helpers';
 import { useTestDb } from '../../support/mongo';
 import { useRepositories } from '../../support/repositories';
@@ -63,5 +64,32 @@ describe('the waiting time after an answer', () => {
     await anaWrites(120);
     await repos.conversations.agentReplied(ANA, at(50)); // an older reply's bookkeeping, late
     expect(await conversation()).toMatchObject({ status: 'open', waitingSince: at(100) });
+  });
+
+  it('when the customer writes between the look-up of what came after the reply and its write, then they are still waiting, from that message', async () => {
+    await anaWrites(0);
+    await repos.conversations.setStatus(ANA, 'snoozed', 'U0AGENT', at(10), at(300));
+    // The reply's bookkeeping finds nothing after it; Ana's message lands right after that read.
+    const findOne = mongoose.Model.findOne;
+    let interleaved = false;
+    const spy = jest.spyOn(mongoose.Model, 'findOne').mockImplementation(function (this: typeof mongoose.Model, ...args: Parameters<typeof findOne>) {
+      const query = findOne.apply(this, args);
+      if (this.modelName !== 'Message' || interleaved) return query;
+      interleaved = true;
+      const exec = query.exec.bind(query);
+      query.exec = (async () => {
+        const found = await exec();
+        await anaWrites(62);
+        return found;
+      }) as typeof query.exec;
+      return query;
+    });
+    try {
+      await repos.conversations.agentReplied(ANA, at(60));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(interleaved).toBe(true);
+    expect(await conversation()).toMatchObject({ status: 'open', waitingSince: at(62) });
   });
 });
