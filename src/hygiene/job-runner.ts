@@ -21,8 +21,6 @@ export type JobWork = (run: RunRequest) => Promise<Record<string, number>>;
 export interface JobRunner {
   /** Runs the job and records a `job_runs` entry either way; a failure is rethrown after recording. */
   run(name: JobName, trigger: NonNullable<JobRun['trigger']>, options?: { slot?: Date; channel?: string }): Promise<JobRun>;
-  /** Whether this process is running the job (another instance may be too: `run` asks the store). */
-  isBusy(name: JobName): boolean;
 }
 
 /** How long a run holds its job without renewing: a crashed instance's run frees the job after this. */
@@ -49,7 +47,6 @@ const lockName = (name: JobName) => `hygiene-run:${name}`;
  * only one slot) and records each run. The lock is a lease renewed while the run goes on.
  */
 export function createJobRunner(deps: JobRunnerDeps): JobRunner {
-  const busy = new Set<JobName>();
 
   async function refuse(name: JobName): Promise<never> {
     const note = runningNote.safeParse(await deps.notes.get(lockName(name)).catch(() => undefined));
@@ -58,15 +55,17 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   }
 
   return {
-    isBusy: (name) => busy.has(name),
     async run(name, trigger, { slot, channel } = {}) {
       const holder = randomUUID();
       if (!(await deps.leases.acquire(lockName(name), holder, RUN_LEASE_MS))) return refuse(name);
-      busy.add(name);
       const startedAt = deps.clock();
       const started = performance.now();
       const log = deps.logger.child({ job: name, trigger, slot });
-      const renewal = setInterval(() => void deps.leases.acquire(lockName(name), holder, RUN_LEASE_MS).catch((err: unknown) => log.warn({ err }, 'could not renew the job lock')), RUN_LEASE_MS / 3);
+      const renew = async () => {
+        // Lost (a store outage longer than the lease): another run may start meanwhile; said, not hidden.
+        if (!(await deps.leases.acquire(lockName(name), holder, RUN_LEASE_MS))) log.warn('the job lock lapsed while the run went on: another instance may start the job meanwhile');
+      };
+      const renewal = setInterval(() => void renew().catch((err: unknown) => log.warn({ err }, 'could not renew the job lock')), RUN_LEASE_MS / 3);
       renewal.unref();
       try {
         const note: RunningNote = { holder, startedAt, trigger };
@@ -83,7 +82,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         throw err;
       } finally {
         clearInterval(renewal);
-        busy.delete(name);
+        // The note first: a refusal must not quote a finished run's start.
+        await deps.notes.set(lockName(name), null).catch((err: unknown) => log.warn({ err }, 'could not clear the running note'));
         await deps.leases.release(lockName(name), holder).catch((err: unknown) => log.warn({ err }, 'could not release the job lock: it lapses on its own'));
       }
     },

@@ -1,3 +1,4 @@
+import { isAppError } from '../errors';
 import { schedule, type Logger as CronLogger, type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { Clock } from '../clock';
 import { JOB_NAMES, type JobName, type JobSlotRepository } from '../domain/hygiene';
@@ -64,7 +65,10 @@ export function createHygieneScheduler(deps: SchedulerDeps): HygieneScheduler {
     renewal.unref();
     try {
       await deps.runner.run(name, trigger, { slot });
-    } catch {
+    } catch (err) {
+      // Failures are recorded and logged by the runner; a job running elsewhere is not a failure:
+      // the slot's claim lapses and the catch-up runs it afterwards.
+      if (isAppError(err, 'JOB_BUSY')) log.info({ key }, 'the job is running elsewhere: this slot runs when its claim lapses (at most 30 minutes)');
       return false;
     } finally {
       clearInterval(renewal);

@@ -61,6 +61,8 @@ describe('hygiene runs across instances', () => {
       expect(await running).toMatchObject({ trigger: 'schedule', outcome: 'ok' });
       expect((await wa(other, 'hygiene run')).text).toMatch(/^Hygiene run done/);
       expect(await other.app.deps.repos.jobRuns.latest('flag-inactive')).toMatchObject({ trigger: 'command', outcome: 'ok' });
+      // Finished runs leave no note behind for a later refusal to quote.
+      expect(await other.app.deps.repos.settings.get('hygiene-run:flag-inactive')).toBeNull();
     } finally {
       held.release();
       await other.stop();

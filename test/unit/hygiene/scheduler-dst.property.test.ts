@@ -82,7 +82,7 @@ describe('the hygiene scheduler around summer-time changes (property, independen
           const slots = memorySlots(() => new Date());
           const runs: Array<{ slot: number; trigger: string }> = [];
           const runner: JobRunner = {
-            isBusy: () => false,
+            
             async run(name, trigger, options) {
               runs.push({ slot: options!.slot!.getTime(), trigger });
               return { id: 'x', job: name, startedAt: new Date(), finishedAt: new Date(), durationMs: 0, counts: {}, outcome: 'ok' };

@@ -39,7 +39,7 @@ function recordingRunner(failures = 0): JobRunner & { runs: Array<{ name: JobNam
   const runs: Array<{ name: JobName; trigger: string; slot?: string }> = [];
   return {
     runs,
-    isBusy: () => false,
+    
     async run(name, trigger, options) {
       runs.push({ name, trigger, slot: options?.slot?.toISOString() });
       if (failures-- > 0) throw new Error('Slack is down');
@@ -196,7 +196,7 @@ describe('hygiene scheduler (real node-cron, fake timers)', () => {
     let finish!: () => void;
     const long: JobRunner & { runs: string[] } = {
       runs: [],
-      isBusy: () => false,
+      
       async run(name, trigger) {
         this.runs.push(`a:${trigger}`);
         await new Promise<void>((resolve) => (finish = resolve));
