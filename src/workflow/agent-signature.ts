@@ -1,10 +1,9 @@
 import type { webApi } from '@slack/bolt';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
+import { agentProfile } from './agent-name';
 
 const CACHE_MS = 10 * 60_000;
-/** A reply does not wait longer than this for the profile (Slack's client would retry for minutes). */
-const LOOKUP_TIMEOUT_MS = 3_000;
 
 export type SignatureStyle = Config['bridge']['signature'];
 
@@ -19,14 +18,11 @@ export function agentSignatures(style: SignatureStyle, clock: Clock): (client: w
     if (style === 'none') return '';
     const hit = cache.get(user);
     if (hit && clock().getTime() - hit.at < CACHE_MS) return hit.line;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), LOOKUP_TIMEOUT_MS)));
-    const found = await Promise.race([client.users.info({ user }).catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
+    const profile = await agentProfile(client, user);
     // Not cached when unreadable: the next reply tries again rather than going unsigned for minutes.
-    if (!found?.user) return '';
-    const profile = found.user.profile;
-    const full = (profile?.real_name || profile?.display_name || '').trim();
-    const name = style === 'first_name' ? (profile?.first_name || full.split(/\s+/)[0] || '').trim() : full;
+    if (!profile) return '';
+    const full = (profile.real_name || profile.display_name || '').trim();
+    const name = style === 'first_name' ? (profile.first_name || full.split(/\s+/)[0] || '').trim() : full;
     const line = name ? `— ${name}` : '';
     cache.set(user, { line, at: clock().getTime() });
     return line;
