@@ -308,7 +308,8 @@ export class FakeSlackApi {
       return send(res, { body, headers: scopeHeaders });
     }
     const scripted = this.nextScript(method, call);
-    if (scripted?.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
+    // A slow Slack: the timer must not keep the test process alive once the fake is closed.
+    if (scripted?.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs).unref());
     if (scripted && !scripted.accepted) return send(res, scripted);
     const body = this.carryOut(call);
     return send(res, scripted ?? { body });
