@@ -25,7 +25,7 @@ export interface AppDeps {
   repos: Repositories;
   gateway: WhatsAppGateway;
   health: Health;
-  bridge: Pick<Bridge, 'wakeOutbound' | 'catchUpState'>;
+  bridge: Pick<Bridge, 'wakeOutbound' | 'catchUpState' | 'recorded'>;
   hygiene: Hygiene;
   /** The agent's signature line for WhatsApp replies (per AGENT_SIGNATURE). */
   signature: (client: webApi.WebClient, user: string) => Promise<string>;

@@ -16,6 +16,7 @@ import { LaneLimiter } from './dispatch/lane-limiter';
 import { startCatchUp, type CatchUp, type CatchUpState } from './inbound/catch-up';
 import { startContactChanges } from './inbound/contact-changes';
 import { startInboundRecorder } from './inbound/inbound-recorder';
+import { startMarketingPreferences } from './inbound/marketing-preferences';
 import { startPhoneSends } from './inbound/phone-sends';
 import { slackDeliverer } from './inbound/slack-deliverer';
 import { startAckReactions } from './outbound/ack-reactions';
@@ -110,8 +111,8 @@ export function createBridge(deps: BridgeDeps): Bridge {
       caughtUp,
       settings: repos.settings,
       intakes: repos.intakes,
-    }),
       simulator: config.whatsapp.gateway === 'simulator',
+    }),
   });
   const notices = createConversationNotices({ messages: repos.messages, conversations: repos.conversations, wakeSlack: (contact) => toSlack.wake(contact), clock, logger });
   const lists = defaultKeywordLists();
@@ -138,6 +139,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
   let phoneSends: ReturnType<typeof startPhoneSends> | undefined;
   let stopAcks: (() => void) | undefined;
   let stopChanges: (() => void) | undefined;
+  let stopPreferences: (() => void) | undefined;
 
   return {
     toSlack,
@@ -200,6 +202,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
       });
       stopAcks = startAckReactions({ gateway, messages: repos.messages, client, logger });
       stopChanges = startContactChanges({ gateway, messages: repos.messages, contacts: repos.contacts, client, logger });
+      stopPreferences = startMarketingPreferences({ gateway, ledger: repos.consentLedger, logger });
       sweeper = setInterval(() => void sweep(), SWEEP_EVERY_MS).unref();
       toSlack.start();
       toWhatsApp.start();
@@ -213,6 +216,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
       catchUp?.stop();
       stopAcks?.();
       stopChanges?.();
+      stopPreferences?.();
       phoneSends?.stop();
       await recorder?.stop();
       await Promise.all([toSlack.stop(), toWhatsApp.stop()]);

@@ -3,7 +3,10 @@ export type ConsentEventType =
   | 'opt_in_confirmed'
   | 'opt_in_expired'
   | 'opt_out'
-  | 'erased';
+  | 'erased'
+  /** The contact stopped, or resumed, marketing messages in WhatsApp itself (Cloud API). Marketing only: consent status unchanged. */
+  | 'marketing_stopped'
+  | 'marketing_resumed';
 
 /** One entry of the append-only consent ledger. */
 export interface ConsentEvent {

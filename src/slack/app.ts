@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 import { boltLogger } from './bolt-logger';
 import { healthRoutes } from './health-routes';
 import { simulatorRoutesFor } from '../whatsapp/simulator/simulator-routes';
+import { cloudWebhookRoutesFor } from '../whatsapp/cloud/webhook-routes';
 import { createAfterAckQueue } from './after-ack-queue';
 import { AFTER_ACK, EarlyAckApp } from './early-ack-app';
 import { LISTENER_CLIENT_DEFAULTS, listenerClientOptions } from './listener-client-options';
@@ -51,8 +52,17 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
   const apiUrl = slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {};
   if (slack.appToken) await verifyAppToken(slack.appToken, { ...apiUrl, logger, ...START_CHECK_CLIENT }, slack.apiUrl);
   // The simulator's page and API (WHATSAPP_GATEWAY=simulator) share the health routes' port.
-  const simulator = { public: deps.config.whatsapp.simulatorPublic, ...(deps.config.phoneDefaultCountry ? { defaultCountry: deps.config.phoneDefaultCountry } : {}) };
-  const customRoutes = [...healthRoutes(deps.health), ...simulatorRoutesFor(deps.gateway, simulator)];
+  const simulator = {
+    public: deps.config.whatsapp.simulatorPublic,
+    onError: (err: unknown) => deps.logger.error({ err }, 'the simulator failed on a request'),
+    ...(deps.config.phoneDefaultCountry ? { defaultCountry: deps.config.phoneDefaultCountry } : {}),
+  };
+  if (deps.config.whatsapp.gateway === 'simulator' && deps.config.whatsapp.simulatorPublic) {
+    deps.logger.warn('SIMULATOR_PUBLIC=true: anyone who can reach this port can write to the team as any customer, STOP and YES included');
+  }
+  // The Cloud API's webhook (WHATSAPP_GATEWAY=cloud) too, in both receiver modes: Meta posts to it.
+  const cloudWebhooks = { webhooks: deps.repos.cloudWebhooks, clock: deps.clock, logger: deps.logger, recorded: () => deps.bridge.recorded() };
+  const customRoutes = [...healthRoutes(deps.health), ...simulatorRoutesFor(deps.gateway, simulator), ...cloudWebhookRoutesFor(deps.gateway, cloudWebhooks)];
   // A signed request is taken once (its verified signature is recorded), and a modal's submission
   // takes effect once (its view id is recorded); both across instances, in the store.
   const guards = { seen: deps.repos.seenRequests, clock: deps.clock, logger: deps.logger };
@@ -104,6 +114,7 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
     );
   }
 
+  let server: Server | undefined;
   return {
     app,
     async start() {
@@ -116,16 +127,27 @@ export async function createSlackApp(deps: AppDeps, options: SlackAppOptions = {
             throw err;
           })
         : await starting;
-      return { port: boundPort(started, receiver) ?? deps.config.port };
+      server = httpServerOf(started, receiver);
+      const address = server?.address();
+      return { port: (address && typeof address === 'object' ? address.port : undefined) ?? deps.config.port };
     },
     link,
     async stop() {
-      await app.stop();
+      // server.close() waits for every connection to end: a browser's keep-alive socket or an open
+      // simulator event stream would hold it (and the shutdown) open. Idle ones go at once; any
+      // still busy after a grace longer than Slack's 3 s ack are cut.
+      server?.closeIdleConnections();
+      const force = setTimeout(() => server?.closeAllConnections(), CLOSE_GRACE_MS);
+      force.unref();
+      await app.stop().finally(() => clearTimeout(force));
       // Answers owed when the app stops are given before the store closes.
       await app.idle();
     },
   };
 }
+
+/** How long a stop lets requests in flight finish before their connections are cut. */
+const CLOSE_GRACE_MS = 4_000;
 
 function socketStartError(status: SlackLinkStatus): AppError {
   return new AppError(
@@ -135,8 +157,7 @@ function socketStartError(status: SlackLinkStatus): AppError {
   );
 }
 
-function boundPort(started: unknown, receiver: HTTPReceiver | SocketModeReceiver): number | undefined {
-  const server = (started as Server | undefined)?.address ? (started as Server) : (receiver as unknown as { httpServer?: Server }).httpServer;
-  const address = server?.address();
-  return address && typeof address === 'object' ? address.port : undefined;
+/** The HTTP server the app listens on: Bolt's receiver in HTTP mode, its health server in Socket Mode. */
+function httpServerOf(started: unknown, receiver: HTTPReceiver | SocketModeReceiver): Server | undefined {
+  return (started as Server | undefined)?.address ? (started as Server) : (receiver as unknown as { httpServer?: Server }).httpServer;
 }

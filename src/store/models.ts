@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { cloudWebhookSchema } from './schemas/cloud-webhook-schema';
 import { contactSchema } from './schemas/contact-schema';
 import { consentEventSchema } from './schemas/consent-event-schema';
 import { erasureSchema } from './schemas/erasure-schema';
@@ -26,6 +27,7 @@ export function createModels(connection: Connection) {
     Intake: connection.model('Intake', intakeSchema),
     SeenRequest: connection.model('SeenRequest', seenRequestSchema),
     Erasure: connection.model('Erasure', erasureSchema),
+    CloudWebhook: connection.model('CloudWebhook', cloudWebhookSchema),
   };
 }
 

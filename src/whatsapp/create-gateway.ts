@@ -4,6 +4,9 @@ import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { LeaseRepository } from '../domain/lease';
 import type { Logger } from '../logger';
+import { CloudGateway } from './cloud/cloud-gateway';
+import { registerCloud } from './cloud/cloud-registry';
+import { AppError } from '../errors';
 import type { WhatsAppGateway } from './gateway';
 import { LeasedGateway } from './leased-gateway';
 import { createNullGateway } from './null-gateway';
@@ -42,6 +45,7 @@ export function createGateway(deps: GatewayDeps): WhatsAppGateway {
   const { config, clock, logger } = deps;
   if (config.gateway === 'none') return createNullGateway(clock);
   if (config.gateway === 'simulator') return createSimulatorGateway(deps);
+  if (config.gateway === 'cloud') return createCloudGateway(deps);
   const runningAsRoot = deps.runningAsRoot ?? process.getuid?.() === 0;
   const real = wwebjsClientFactory({ dataPath: config.dataPath, chromiumPath: config.chromiumPath, noSandbox: config.noSandbox, runningAsRoot });
   const log = logger.child({ component: 'whatsapp' });
@@ -82,4 +86,22 @@ function createSimulatorGateway(deps: GatewayDeps): WhatsAppGateway {
   const leased = new LeasedGateway({ inner: simulator, leases: deps.leases, holder, ttlMs: config.leaseTtlMs, clock, logger: logger.child({ component: 'whatsapp-lease' }) });
   const guarded = refuseBesideRealSession(leased, { dataPath: config.dataPath, leases: deps.leases, holder, ttlMs: config.leaseTtlMs });
   return registerSimulator(withSendThrottle(guarded, new SendThrottle({ ...config.throttle, clock })), simulator);
+}
+
+/**
+ * `WHATSAPP_GATEWAY=cloud`: the Cloud API gateway alone — no lease and no send throttle.
+ *
+ * No lease: there is no session to fence. Every instance may take webhooks (each is stored once
+ * by its hash, and a message once by its wamid), and the outbound dispatcher's claims, with their
+ * tokens checked in the send slot, already let exactly one instance send a given reply. No
+ * SendThrottle: that is anti-ban pacing for WhatsApp Web; Meta sets a throughput instead, which the
+ * gateway keeps itself (WHATSAPP_CLOUD_SEND_PER_SEC, per instance: with several instances, divide
+ * it among them).
+ */
+function createCloudGateway(deps: GatewayDeps): WhatsAppGateway {
+  const { config, clock, logger } = deps;
+  // config.ts lists the missing keys at start; this only guards a hand-built config.
+  if (!config.cloud) throw new AppError('CONFIG_INVALID', 'WHATSAPP_GATEWAY=cloud needs the WHATSAPP_CLOUD_* settings (docs/whatsapp.md)');
+  const cloud = new CloudGateway({ config: config.cloud, clock, logger: logger.child({ component: 'whatsapp-cloud' }), backoff: BACKOFF });
+  return registerCloud(cloud, cloud);
 }

@@ -57,7 +57,12 @@ export type GatewayEvent =
   | { type: 'revoke'; messageId: string; chatId: string; at: Date }
   | { type: 'reaction'; messageId: string; chatId: string; from: string; emoji: string; at: Date }
   | { type: 'state'; status: GatewayStatus }
-  | { type: 'qr'; qr: string };
+  | { type: 'qr'; qr: string }
+  /**
+   * The contact stopped or resumed marketing messages in WhatsApp's own settings (Cloud API
+   * `user_preferences`). Marketing only: it is no opt-out from the conversation.
+   */
+  | { type: 'marketing_preference'; from: string; preference: 'stop' | 'resume'; at: Date };
 
 export interface SentMessage {
   id: string;
@@ -96,7 +101,21 @@ export interface SendOptions {
   check?: () => Promise<void>;
 }
 
+/** What a gateway can do beyond sending; a gateway without `capabilities` can do all of it. */
+export interface GatewayCapabilities {
+  /** Edit a message already sent. */
+  edit: boolean;
+  /** Delete a message already sent, for everyone. */
+  revoke: boolean;
+  /** Read a chat's past messages (the "already sent?" check after a crash, and the catch-up). */
+  history: boolean;
+}
+
+export const ALL_CAPABILITIES: GatewayCapabilities = Object.freeze({ edit: true, revoke: true, history: true });
+
 export interface WhatsAppGateway {
+  /** Absent: everything ({@link ALL_CAPABILITIES}). */
+  readonly capabilities?: GatewayCapabilities;
   start(): Promise<void>;
   stop(): Promise<void>;
   status(): GatewayStatus;

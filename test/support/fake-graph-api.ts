@@ -176,6 +176,10 @@ export class FakeGraphApi {
         return this.upload(raw, String(req.headers['content-type'] ?? ''), call, answer);
       }
       if (call.method === 'GET' && edge === 'message_templates' && node === this.wabaId) return answer(200, this.templatePage(url));
+      if (call.method === 'GET' && edge === undefined && node === this.phoneNumberId) {
+        // The phone number node (the gateway's start check).
+        return answer(200, { display_phone_number: '15550783881', verified_name: 'Test Business', quality_rating: 'GREEN', id: node });
+      }
       if (call.method === 'GET' && edge === undefined) {
         const media = this.media.get(node);
         if (!media) return answer(400, graphError(100, `Unsupported get request. Object with ID '${node}' does not exist`, { subcode: 33 }));

@@ -2,6 +2,7 @@ import type { Clock } from '../../clock';
 import type { Privacy } from '../../privacy/privacy';
 import type { Models } from '../models';
 import { createAuditLog } from './audit-log';
+import { createCloudWebhookRepository } from './cloud-webhook-repository';
 import { createConsentLedger } from './consent-ledger';
 import { createContactRepository } from './contact-repository';
 import { createConversationRepository } from './conversation-repository';
@@ -41,6 +42,7 @@ export function createRepositories(models: Models, clock: Clock, privacy: Privac
     media: createMediaRepository(models, clock),
     intakes: createIntakeRepository(models),
     seenRequests: createSeenRequestRepository(models),
+    cloudWebhooks: createCloudWebhookRepository(models),
   };
 }
 

@@ -5,7 +5,7 @@ export const consentEventSchema = new Schema(
     contact: { type: String, required: true },
     type: {
       type: String,
-      enum: ['opt_in_requested', 'opt_in_confirmed', 'opt_in_expired', 'opt_out', 'erased'],
+      enum: ['opt_in_requested', 'opt_in_confirmed', 'opt_in_expired', 'opt_out', 'erased', 'marketing_stopped', 'marketing_resumed'],
       required: true,
     },
     source: { type: String, required: true },

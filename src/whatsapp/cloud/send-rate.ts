@@ -1,0 +1,41 @@
+import type { Clock } from '../../clock';
+
+/**
+ * At most `perSecond` sends a second from this instance (a token bucket on the injected clock,
+ * holding one second's worth): Meta's throughput limit per business number, so a burst of replies
+ * does not earn a 130429. Callers are served in the order they asked.
+ */
+export class SendRate {
+  private tokens: number;
+  private last: number;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly clock: Clock,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  ) {
+    this.tokens = perSecond;
+    this.last = clock().getTime();
+  }
+
+  /** Resolves when this send may go. */
+  take(): Promise<void> {
+    const turn = this.queue.then(() => this.wait());
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async wait(): Promise<void> {
+    for (;;) {
+      const now = this.clock().getTime();
+      this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) * this.perSecond) / 1000);
+      this.last = now;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await this.sleep(Math.ceil(((1 - this.tokens) * 1000) / this.perSecond));
+    }
+  }
+}
