@@ -49,9 +49,14 @@ function startError(err: unknown, setting: Setting, apiUrl: string | undefined):
   const code = (err as { data?: { error?: string } }).data?.error;
   if (code) return new AppError('SLACK_AUTH_FAILED', `Slack rejected ${setting} (${code}): ${ADVICE[setting]}`, { slackError: code });
   const status = (err as { statusCode?: number }).statusCode;
-  const why = status ? `HTTP ${status}` : causeOf(err);
+  const why = status ? `HTTP ${status}` : hidePasswords(causeOf(err));
   const where = apiUrl
-    ? `at ${apiUrl}: check SLACK_API_URL`
+    ? `at ${hidePasswords(apiUrl)}: check SLACK_API_URL`
     : `at ${DEFAULT_API_URL} (SLACK_API_URL unset): check this host's network access, or set SLACK_API_URL to your proxy`;
   return new AppError('SLACK_UNREACHABLE', `Cannot reach Slack to check ${setting}: ${why} ${where}.`, { setting });
+}
+
+/** URLs in a start-up line, without the password a proxy URL may carry (the line goes to stderr and logs). */
+function hidePasswords(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+):[^@/\s]*@/gi, '$1:***@');
 }
