@@ -2,6 +2,7 @@
  * `npm run bench -- <area>`: prints one figure a line as `name: value unit`.
  * Figures are measured on this machine, never asserted; tests check behaviour.
  */
+import { runCloudBench } from './cloud';
 import { runCommandsBench } from './commands';
 import { runFaultsBench } from './faults';
 import { runHygieneBench } from './hygiene';
@@ -10,6 +11,7 @@ import { runStoreBench } from './store';
 import { runWhatsAppBench } from './whatsapp';
 
 const areas: Record<string, () => Promise<void>> = {
+  cloud: runCloudBench,
   commands: runCommandsBench,
   faults: runFaultsBench,
   hygiene: runHygieneBench,

@@ -89,7 +89,9 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     const slackLink = config.slack.appToken ? () => built.slack?.link?.() ?? connecting : undefined;
     const health = createHealth({ pingStore: async () => void (await connection.db!.admin().ping()), gateway, clock, sampleEveryMs: 15_000, detailsToken: config.health.token, slack: slackLink });
     cleanup.push(async () => health.stop());
-    const cards = createCards({ settings: repos.settings, notePrefix: config.bridge.internalNotePrefix });
+    // The Cloud API's 24-hour reply window is shown on the card (and only there is it enforced).
+    const replyWindow = config.whatsapp.gateway === 'cloud' ? { replyWindow: { clock, timeZone: config.reportsTimezone } } : {};
+    const cards = createCards({ settings: repos.settings, notePrefix: config.bridge.internalNotePrefix, ...replyWindow });
     const bridge = createBridge({ config, repos, gateway, clock, logger, cards, random: overrides.random });
     const hygiene = createHygiene({ config, repos, clock, logger, slack: () => built.slack!.app.client });
     const scheduler = createHygieneScheduler({

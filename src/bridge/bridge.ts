@@ -112,6 +112,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
       settings: repos.settings,
       intakes: repos.intakes,
       simulator: config.whatsapp.gateway === 'simulator',
+      ledger: repos.consentLedger,
     }),
   });
   const notices = createConversationNotices({ messages: repos.messages, conversations: repos.conversations, wakeSlack: (contact) => toSlack.wake(contact), clock, logger });
@@ -200,7 +201,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
         clock,
         logger,
       });
-      stopAcks = startAckReactions({ gateway, messages: repos.messages, client, logger });
+      stopAcks = startAckReactions({ gateway, messages: repos.messages, contacts: repos.contacts, client, logger });
       stopChanges = startContactChanges({ gateway, messages: repos.messages, contacts: repos.contacts, client, logger });
       stopPreferences = startMarketingPreferences({ gateway, ledger: repos.consentLedger, logger });
       sweeper = setInterval(() => void sweep(), SWEEP_EVERY_MS).unref();

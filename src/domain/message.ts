@@ -64,6 +64,8 @@ export interface StoredMessage {
   /** Outbound: the signature line added under `body` ('' for none), so an edit is signed the same way. */
   signature?: string;
   purpose?: OutboundPurpose;
+  /** Outbound: sent as this approved WhatsApp template (Cloud API) instead of free text; `body` is its preview. */
+  template?: OutboundTemplate;
   /** Outbound replies: typed in the thread or written in a modal (a notes-only channel sends only the latter). */
   via?: 'thread' | 'modal';
   /** A consent event this message caused (shown as a banner in the thread). */
@@ -94,6 +96,18 @@ export type NewInboundMessage = Pick<StoredMessage, 'kind' | 'body' | 'media' | 
   steps?: InboundStep[];
 };
 
+/**
+ * A template message: which approved template, in which language, its body parameters in order
+ * (`paramNames` when the template names them), and its category, which the consent gate judges by.
+ */
+export interface OutboundTemplate {
+  name: string;
+  language: string;
+  category: string;
+  params: string[];
+  paramNames?: string[];
+}
+
 /** Why an outbound message exists: an agent's reply, or the one confirmation an opt-out gets. */
 export type OutboundPurpose = 'reply' | 'opt_out_confirmation' | 'opt_in_request';
 
@@ -103,6 +117,8 @@ export interface NewOutboundMessage {
   via?: 'thread' | 'modal';
   body: string;
   purpose: OutboundPurpose;
+  /** Sent as a template (Cloud API only); `body` is then the filled-in preview. */
+  template?: OutboundTemplate;
   /** The agent's Slack message: the dedupe key for Slack's retried and duplicate events. */
   slack?: { channel: string; ts: string };
   agent?: string;

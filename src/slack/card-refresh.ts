@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import type { Clock } from '../clock';
 import type { Contact } from '../domain/contact';
 import type { SettingsRepository } from '../store/repositories/settings-repository';
 import { channelMode } from '../workflow/channel-mode';
@@ -11,10 +12,18 @@ export interface Cards {
   refresh(client: webApi.WebClient, contact: Contact): Promise<void>;
 }
 
-export function createCards(deps: { settings: SettingsRepository; notePrefix: string }): Cards {
+export interface CardsDeps {
+  settings: SettingsRepository;
+  notePrefix: string;
+  /** Given where the gateway enforces WhatsApp's 24-hour window (WHATSAPP_GATEWAY=cloud): the card shows it. */
+  replyWindow?: { clock: Clock; timeZone: string };
+}
+
+export function createCards(deps: CardsDeps): Cards {
   return {
     async render(contact, channel) {
-      return contactCard(contact, deps.notePrefix, await channelMode(deps.settings, channel));
+      const window = deps.replyWindow ? { now: deps.replyWindow.clock(), timeZone: deps.replyWindow.timeZone } : undefined;
+      return contactCard(contact, deps.notePrefix, await channelMode(deps.settings, channel), window);
     },
     async refresh(client, contact) {
       if (!contact.slack) return;

@@ -52,7 +52,8 @@ export type GatewayEvent =
   | { type: 'message'; message: InboundMessage }
   /** Our account wrote in a chat from the phone, not through the app; `message.from` is the contact's chat. */
   | { type: 'sent_from_phone'; message: InboundMessage }
-  | { type: 'ack'; messageId: string; ack: AckLevel }
+  /** `reason`: with `error`, why WhatsApp did not deliver it, in plain words (the Cloud API's `failed` status says). */
+  | { type: 'ack'; messageId: string; ack: AckLevel; reason?: string }
   | { type: 'edit'; messageId: string; chatId: string; newText: string; at: Date }
   | { type: 'revoke'; messageId: string; chatId: string; at: Date }
   | { type: 'reaction'; messageId: string; chatId: string; from: string; emoji: string; at: Date }

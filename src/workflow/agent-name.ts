@@ -30,7 +30,7 @@ function lookupClient(client: webApi.WebClient, timeoutMs: number): webApi.WebCl
  * caller goes on without it: a reply is never held for a name).
  */
 export async function agentProfile(client: webApi.WebClient, user: string, timeoutMs = PROFILE_LOOKUP_MS): Promise<Profile | undefined> {
-  const found = await withTimeout(lookupClient(client, timeoutMs).users.info({ user }), timeoutMs, () => new Error('users.info did not answer in time')).catch(() => undefined);
+  const found = await withTimeout(readProfile(lookupClient(client, timeoutMs), user), timeoutMs, () => new Error('users.info did not answer in time')).catch(() => undefined);
   return found?.user ? (found.user.profile ?? {}) : undefined;
 }
 
@@ -41,4 +41,9 @@ export async function agentProfile(client: webApi.WebClient, user: string, timeo
 export async function agentName(client: webApi.WebClient, user: string, timeoutMs = PROFILE_LOOKUP_MS): Promise<string> {
   const profile = await agentProfile(client, user, timeoutMs);
   return (profile?.display_name || profile?.real_name || '').trim() || UNKNOWN_AGENT;
+}
+
+/** users.info (users:read), on whichever client is given. */
+function readProfile(client: webApi.WebClient, user: string) {
+  return client.users.info({ user });
 }

@@ -1,10 +1,12 @@
 import type { webApi } from '@slack/bolt';
 import { checkPersonConsent } from '../../consent/twins';
 import { undoNotice } from '../../slack/blocks/undo-notice';
+import { windowClosedNotice } from '../../slack/blocks/window-notice';
 import type { Intake } from '../../store/repositories/intake-repository';
 import { signed } from '../../workflow/agent-signature';
 import { DELIVERY_REACTIONS } from './delivery-reactions';
 import { bestEffort, type IntakeContext, type IntakeOutcome } from './intake-context';
+import { windowRefusal } from './reply-window';
 
 /** The metadata event on the app's post of a modal reply: a retry finds the post by it. */
 export const MODAL_REPLY_EVENT = 'switchboard_modal_reply';
@@ -31,6 +33,12 @@ export async function processModalReply(ctx: IntakeContext, intake: Intake): Pro
       await client.chat.postEphemeral({ ...thread, user: intake.user, text: `:no_entry_sign: ${gate.reason}.` });
       if (intake.postTs) await client.reactions.add({ channel: intake.channel, timestamp: intake.postTs, name: DELIVERY_REACTIONS.blocked });
     });
+    return { kind: 'refused' };
+  }
+  // Checked at submission too; a retry may come after the window closed: refused before anything is posted.
+  const closed = windowRefusal(deps.config.whatsapp.gateway, contact, deps.clock());
+  if (closed) {
+    await bestEffort(ctx.log, 'tell the agent the window is closed', () => client.chat.postEphemeral({ ...thread, user: intake.user, ...windowClosedNotice(contact.waId, closed) }));
     return { kind: 'refused' };
   }
   const noted = intake.postTs;

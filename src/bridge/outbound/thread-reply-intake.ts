@@ -2,6 +2,7 @@ import { checkPersonConsent } from '../../consent/twins';
 import type { MediaRef } from '../../domain/message';
 import { contactPlainName } from '../../slack/blocks/contact-card';
 import { undoNotice } from '../../slack/blocks/undo-notice';
+import { windowClosedNotice } from '../../slack/blocks/window-notice';
 import { escapeMrkdwn } from '../../slack/mrkdwn';
 import type { Intake } from '../../store/repositories/intake-repository';
 import { signed } from '../../workflow/agent-signature';
@@ -9,6 +10,7 @@ import { channelMode } from '../../workflow/channel-mode';
 import { DELIVERY_REACTIONS } from './delivery-reactions';
 import { bestEffort, type IntakeContext, type IntakeOutcome } from './intake-context';
 import { expandQuickReply } from './quick-reply-text';
+import { windowRefusal } from './reply-window';
 import { keepSlackFiles } from './slack-files';
 import { slackToWhatsApp } from './slack-to-whatsapp';
 
@@ -43,6 +45,14 @@ export async function processThreadReply(ctx: IntakeContext, intake: Intake): Pr
     // Each on its own: a failed audit write must not keep the 🚫 and the reason from the agent.
     await bestEffort(log, 'audit a refused reply', () => repos.audit.record({ actor: m.user, action: 'reply', args: { contact: contact.waId, slackTs: m.ts }, outcome: 'refused', at }));
     await bestEffort(log, 'tell the agent of a refused reply', () => tell(`:no_entry_sign: ${gate.reason}.`));
+    await bestEffort(log, 'mark a refused reply', () => client.reactions.add({ channel: m.channel, timestamp: m.ts, name: DELIVERY_REACTIONS.blocked }));
+    return { kind: 'refused' };
+  }
+  // Outside WhatsApp's 24-hour window free text (files too) would only fail later: refused now, nothing queued.
+  const closed = windowRefusal(deps.config.whatsapp.gateway, contact, at);
+  if (closed) {
+    log.info('reply refused: the 24-hour window is closed');
+    await bestEffort(log, 'tell the agent the window is closed', () => client.chat.postEphemeral({ channel: m.channel, user: m.user, thread_ts: m.thread_ts, ...windowClosedNotice(contact.waId, closed) }));
     await bestEffort(log, 'mark a refused reply', () => client.reactions.add({ channel: m.channel, timestamp: m.ts, name: DELIVERY_REACTIONS.blocked }));
     return { kind: 'refused' };
   }

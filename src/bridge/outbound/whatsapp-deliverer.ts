@@ -1,15 +1,19 @@
 import type { webApi } from '@slack/bolt';
+import type { GateDecision } from '../../consent/consent-gate';
+import { checkTemplateConsent } from '../../consent/template-consent';
 import { checkPersonConsent } from '../../consent/twins';
-import type { ContactRepository } from '../../domain/contact';
+import type { ConsentLedger } from '../../domain/consent-event';
+import type { Contact, ContactRepository } from '../../domain/contact';
 import type { ConversationRepository } from '../../domain/conversation';
 import type { Cards } from '../../slack/card-refresh';
-import type { MessageRepository, StoredMessage } from '../../domain/message';
+import type { MessageRepository, OutboundTemplate, StoredMessage } from '../../domain/message';
 import type { Logger } from '../../logger';
 import type { IntakeRepository } from '../../store/repositories/intake-repository';
 import type { MediaRepository } from '../../store/repositories/media-repository';
 import type { SettingsRepository } from '../../store/repositories/settings-repository';
 import { escapeMrkdwn } from '../../slack/mrkdwn';
-import { GatewaySendError, type WhatsAppGateway } from '../../whatsapp/gateway';
+import { cloudBehind } from '../../whatsapp/cloud/cloud-registry';
+import { GatewaySendError, type SentMessage, type WhatsAppGateway } from '../../whatsapp/gateway';
 import { channelMode } from '../../workflow/channel-mode';
 import { failPermanently, retryLater } from '../dispatch/delivery-error';
 import type { Deliverer } from '../dispatch/dispatcher';
@@ -35,6 +39,8 @@ export interface WhatsAppDelivererDeps {
   intakes?: Pick<IntakeRepository, 'findByKey'>;
   /** The simulator is the gateway: contacts played on its page may be written to. */
   simulator?: boolean;
+  /** Marketing stops, for a MARKETING template's gate in the send slot (without it, judged when queued and by WhatsApp's 131050). */
+  ledger?: Pick<ConsentLedger, 'listForContact'>;
 }
 
 const WITHDRAWN = 'deleted in Slack before it was sent';
@@ -105,6 +111,20 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
     }
   }
 
+  /** A template's consent gate, by its category (consent/template-consent.ts). */
+  async function templateGate(contact: Contact, category: string): Promise<GateDecision> {
+    // Without the ledger the marketing stop was judged when queued only; one that came since is
+    // still caught by WhatsApp, which refuses the send with 131050 (a ledger entry then too).
+    return checkTemplateConsent({ contacts, ledger: deps.ledger ?? { listForContact: async () => [] } }, contact, category);
+  }
+
+  /** Only the Cloud API has templates: on another gateway a queued template fails plainly. */
+  async function sendTemplate(waId: string, template: OutboundTemplate, check: () => Promise<void>): Promise<SentMessage> {
+    const cloud = cloudBehind(gateway);
+    if (!cloud) throw new GatewaySendError('rejected', 'templates can only be sent through the WhatsApp Cloud API (WHATSAPP_GATEWAY=cloud)');
+    return cloud.sendTemplate(waId, template, { check });
+  }
+
   return {
     async deliver(message, { reclaimed }) {
       const token = message.delivery.claimToken ?? '';
@@ -119,7 +139,7 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
         if (claim === 'withdrawn') throw failPermanently(WITHDRAWN);
         if (!contact) throw failPermanently('the contact no longer exists');
         if (contact.simulated && !deps.simulator) throw failPermanently(SIMULATED);
-        const gate = await checkPersonConsent({ contacts }, contact, purpose);
+        const gate = message.template ? await templateGate(contact, message.template.category) : await checkPersonConsent({ contacts }, contact, purpose);
         if (!gate.allowed) throw failPermanently(gate.reason, 'consent_refused');
         if (purpose === 'reply' && (await typedInNotesOnly(message))) throw failPermanently(NOTES_ONLY);
         if (deps.caughtUp && !deps.caughtUp(waId)) throw retryLater('waiting for the catch-up with WhatsApp', { afterMs: CATCH_UP_WAIT_MS, countAttempt: false });
@@ -135,7 +155,9 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
       let sent;
       try {
         sent = (triedBefore ? await alreadySent(waId, message) : undefined) ??
-          (file
+          (message.template
+            ? await sendTemplate(waId, message.template, check)
+            : file
             ? await gateway.sendMedia(waId, { mimetype: file.mimetype, filename: file.filename, data: file.data, ...(caption ? { caption } : {}) }, { check })
             : await gateway.sendText(waId, message.body ?? '', { check }));
       } catch (err) {

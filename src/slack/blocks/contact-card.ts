@@ -1,8 +1,10 @@
 import type { Contact } from '../../domain/contact';
+import { replyWindow } from '../../bridge/outbound/reply-window';
 import type { Conversation } from '../../domain/conversation';
 import type { ChannelMode } from '../../workflow/channel-mode';
 import { clipText, escapeMrkdwn, escapeMrkdwnWithin } from '../mrkdwn';
 import { slackDate } from './gateway-state';
+import { sendTemplateButton } from './window-notice';
 
 const consentWording: Record<Contact['consent']['status'], string> = {
   unknown: ':grey_question: not asked',
@@ -93,8 +95,24 @@ export const SIMULATED_BANNER = {
   elements: [{ type: 'mrkdwn', text: ':test_tube: *Simulated contact* — messages go to the simulator, not WhatsApp.' }],
 };
 
+/** Where the gateway enforces WhatsApp's 24-hour window (the Cloud API): the moment and the team's time zone to show it in. */
+export interface CardWindow {
+  now: Date;
+  timeZone: string;
+}
+
+/** "reply window open until 14:32" (a weekday before it when that is not today), or closed. */
+export function windowLine(contact: Pick<Contact, 'lastInboundAt'>, at: CardWindow): string {
+  const w = replyWindow(contact, at.now);
+  if (!w.open) return ':lock: reply window closed — templates only';
+  const day = (d: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: at.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone: at.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(w.until);
+  const weekday = day(w.until) === day(at.now) ? '' : `${new Intl.DateTimeFormat('en-GB', { timeZone: at.timeZone, weekday: 'short' }).format(w.until)} `;
+  return `:hourglass_flowing_sand: reply window open until ${weekday}${time}`;
+}
+
 /** The thread root: who this conversation is with, at a glance. Reply in the thread to answer. */
-export function contactCard(contact: Contact, notePrefix: string, mode: ChannelMode = 'two-way'): { text: string; blocks: object[] } {
+export function contactCard(contact: Contact, notePrefix: string, mode: ChannelMode = 'two-way', window?: CardWindow): { text: string; blocks: object[] } {
   const name = contactDisplayName(contact);
   const phone = contact.e164 ?? `${escapeMrkdwn(contact.waId)} (number hidden by WhatsApp)`;
   const labels = contact.labels.length > 0 ? contact.labels.map((l) => `\`${escapeMrkdwn(l)}\``).join(' ') : '_none_';
@@ -112,6 +130,7 @@ export function contactCard(contact: Contact, notePrefix: string, mode: ChannelM
           { type: 'mrkdwn', text: `*Last message*\n${last}` },
           { type: 'mrkdwn', text: `*Status*\n${conversationLine(contact.conversation)}` },
           { type: 'mrkdwn', text: `*Assignee*\n${contact.conversation?.assignee ? `<@${contact.conversation.assignee}>` : '_nobody_'}` },
+          ...(window ? [{ type: 'mrkdwn', text: `*WhatsApp*\n${windowLine(contact, window)}` }] : []),
         ],
       },
       conversationControls(contact),
@@ -121,6 +140,8 @@ export function contactCard(contact: Contact, notePrefix: string, mode: ChannelM
         elements: [
           { type: 'button', action_id: CARD_ACTIONS.labels, text: { type: 'plain_text', text: 'Labels' }, value: contact.waId },
           { type: 'button', action_id: CARD_ACTIONS.quickReply, text: { type: 'plain_text', text: 'Quick reply' }, value: contact.waId },
+          // Templates exist on the Cloud API only (the card gets a window there).
+          ...(window && contact.consent.status !== 'opted_out' ? [sendTemplateButton(contact.waId, 'Send template')] : []),
           ...(contact.consent.status === 'opted_out'
             ? []
             : [

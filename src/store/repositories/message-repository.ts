@@ -78,6 +78,7 @@ export function createMessageRepository(models: Models): MessageRepository {
           media: message.media,
           purpose: message.purpose,
           via: message.via,
+          template: message.template,
           slack: message.slack,
           slackKey,
           agent: message.agent,

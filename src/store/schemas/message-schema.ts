@@ -39,6 +39,8 @@ export const messageSchema = new Schema(
     signature: String,
     purpose: { type: String, enum: ['reply', 'opt_out_confirmation', 'opt_in_request'] },
     via: { type: String, enum: ['thread', 'modal'] },
+    // Outbound: an approved template (Cloud API), sent instead of the body.
+    template: { type: new Schema({ name: String, language: String, category: String, params: { type: [String], default: undefined }, paramNames: { type: [String], default: undefined } }, { _id: false }) },
     consentNotice: String,
     sentAt: Date,
     edited: Boolean,

@@ -13,10 +13,15 @@ import {
   type WhatsAppGateway,
 } from '../gateway';
 import type { CloudConfig } from './cloud-config';
+import { ChatMemory } from './chat-memory';
+import { ingestItems } from './cloud-ingest';
+import { CloudSender } from './cloud-send';
 import { GraphCallError, GraphClient } from './graph-client';
 import { SendRate } from './send-rate';
-import { splitText } from './text-parts';
+import { TemplateCatalog } from './template-catalog';
 import { readWebhook, type WebhookItem, type WebhookReadResult } from './webhook-payload';
+
+export { MEDIA_LIMITS, mediaTypeOf } from './cloud-send';
 
 export interface CloudGatewayDeps {
   config: CloudConfig;
@@ -30,20 +35,9 @@ export interface CloudGatewayDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** Meta's media size limits by message type (Cloud API notes §2, via AWS's copy of Meta's table). */
 const MB = 1024 * 1024;
-export const MEDIA_LIMITS = { image: 5 * MB, audio: 16 * MB, video: 16 * MB, document: 100 * MB, sticker: 500 * 1024 } as const;
-type MediaType = keyof typeof MEDIA_LIMITS;
-const TYPE_WORD: Record<MediaType, string> = { image: 'images', audio: 'audio files', video: 'videos', document: 'documents', sticker: 'stickers' };
-const MAX_CAPTION = 1024;
 /** What an inbound file may weigh here; the bridge applies its own (smaller) limit after. */
 const MAX_DOWNLOAD_BYTES = 100 * MB;
-/** A later part of a long text that meets a rate limit is retried here this many times (see sendParts). */
-const LATER_PART_TRIES = 4;
-/** Chats whose last inbound message id is kept for markRead (the oldest forgotten first). */
-const REMEMBERED_CHATS = 10_000;
-
-const digitsOf = (chatId: string): string => chatId.replace(/@.*$/, '');
 
 /**
  * The WhatsApp Business Platform Cloud API (Meta's Graph API) behind the port. Nothing to log in
@@ -55,7 +49,6 @@ export class CloudGateway implements WhatsAppGateway {
   readonly capabilities: GatewayCapabilities = Object.freeze({ edit: false, revoke: false, history: false });
   private readonly listeners = new Set<(event: GatewayEvent) => void>();
   private readonly graph: GraphClient;
-  private readonly rate: SendRate;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly log: Logger;
   private current: GatewayStatus;
@@ -63,16 +56,19 @@ export class CloudGateway implements WhatsAppGateway {
   private attempt = 0;
   private stopped = true;
   private readonly startedHooks = new Set<() => Promise<void>>();
-  /** The last inbound message id per chat (markRead) and the chat of each message id we know (react). */
-  private readonly lastInbound = new Map<string, string>();
-  private readonly chatOf = new Map<string, string>();
+  private readonly memory = new ChatMemory();
+  private readonly sender: CloudSender;
+  /** The WABA's approved templates (read at start and on each template status webhook). */
+  readonly templates: TemplateCatalog;
 
   constructor(private readonly deps: CloudGatewayDeps) {
     const { config, clock } = deps;
     this.graph = deps.graph ?? new GraphClient({ apiUrl: config.apiUrl, apiVersion: config.apiVersion, token: config.token, clock });
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.rate = new SendRate(config.sendPerSecond, clock, this.sleep);
+    const rate = new SendRate(config.sendPerSecond, clock, this.sleep);
+    this.sender = new CloudSender({ graph: this.graph, rate, clock, sleep: this.sleep, phoneNumberId: config.phoneNumberId, memory: this.memory, emit: (event) => this.emit(event) });
     this.log = deps.logger;
+    this.templates = new TemplateCatalog({ graph: this.graph, wabaId: config.wabaId, log: this.log });
     this.current = { state: 'stopped', since: clock() };
   }
 
@@ -127,6 +123,8 @@ export class CloudGateway implements WhatsAppGateway {
       if (this.stopped) return;
       this.attempt = 0;
       this.setState('connected', [number.verified_name, number.display_phone_number].filter(Boolean).join(' · ') || undefined);
+      // Read once connected; a failure is logged and the next template status webhook reads again.
+      await this.templates.refresh().catch((err: unknown) => this.log.warn({ err }, 'could not read the WhatsApp templates; the picker offers none until they are read'));
     } catch (err) {
       if (this.stopped) return;
       this.setState('unreachable', startProblem(err));
@@ -158,135 +156,28 @@ export class CloudGateway implements WhatsAppGateway {
     return readWebhook(body, { downloadMedia: async (mediaId) => (await this.graph.download(mediaId, MAX_DOWNLOAD_BYTES)).data });
   }
 
-  /** Turns a webhook's items into the port's events, in order. */
+  /** Turns a webhook's items into the port's events, in order (cloud-ingest.ts). */
   ingest(items: WebhookItem[]): void {
-    for (const item of items) {
-      switch (item.type) {
-        case 'message':
-          this.remember(item.message.from, item.message.id, true);
-          this.emit({ type: 'message', message: item.message });
-          break;
-        case 'reaction':
-          this.emit({ type: 'reaction', messageId: item.messageId, chatId: item.chatId, from: item.from, emoji: item.emoji, at: item.at });
-          break;
-        case 'ack':
-          // Statuses arrive out of order and twice; the bridge's advanceAck only moves a reply forward.
-          if (item.error) this.log.warn({ messageId: item.messageId, code: item.error.code, title: item.error.title }, 'WhatsApp reports a message as failed');
-          this.emit({ type: 'ack', messageId: item.messageId, ack: item.ack });
-          break;
-        case 'marketing_preference':
-          this.emit({ type: 'marketing_preference', from: item.chatId, preference: item.preference, at: item.at });
-          break;
-        case 'error':
-          this.log.warn({ code: item.error.code, title: item.error.title, details: item.error.details }, 'WhatsApp reported an error in a webhook');
-          break;
-        case 'template_status':
-          this.log.info({ template: item.name, language: item.language, event: item.event, reason: item.reason }, 'WhatsApp template status changed');
-          break;
-        case 'ignored':
-          this.log.debug({ field: item.field, reason: item.reason }, 'webhook item not acted on');
-          break;
-      }
-    }
+    ingestItems(items, {
+      emit: (event) => this.emit(event),
+      memory: this.memory,
+      log: this.log,
+      onTemplateStatus: () => void this.templates.refresh().catch((err: unknown) => this.log.warn({ err }, 'could not read the WhatsApp templates again after a status change')),
+    });
   }
 
-  private remember(chatId: string, messageId: string, inbound: boolean): void {
-    if (inbound) {
-      this.lastInbound.delete(chatId);
-      this.lastInbound.set(chatId, messageId);
-      if (this.lastInbound.size > REMEMBERED_CHATS) this.lastInbound.delete(this.lastInbound.keys().next().value!);
-    }
-    this.chatOf.set(messageId, chatId);
-    if (this.chatOf.size > REMEMBERED_CHATS * 10) this.chatOf.delete(this.chatOf.keys().next().value!);
+  // ---- outbound (cloud-send.ts) ----
+
+  sendText(chatId: string, text: string, options?: SendOptions): Promise<SentMessage> {
+    return this.sender.sendText(chatId, text, options);
   }
 
-  // ---- outbound ----
-
-  /**
-   * Texts over 4,096 characters go as several messages, in order. The id returned is the LAST
-   * part's: it is the one the reply's delivery state follows, and a `read` for it means the whole
-   * reply was read (reading a message marks the earlier ones read). The wwebjs gateway never splits
-   * (WhatsApp Web takes long texts), so there is no multi-part record to follow.
-   */
-  async sendText(chatId: string, text: string, options?: SendOptions): Promise<SentMessage> {
-    const parts = splitText(text);
-    if (parts.length === 0) throw new GatewaySendError('rejected', 'the message is empty');
-    return this.sendParts(chatId, parts.map((body) => ({ type: 'text', text: { preview_url: false, body } })), options);
+  sendMedia(chatId: string, media: OutboundMedia, options?: SendOptions): Promise<SentMessage> {
+    return this.sender.sendMedia(chatId, media, options);
   }
 
-  async sendMedia(chatId: string, media: OutboundMedia, options?: SendOptions): Promise<SentMessage> {
-    const type = mediaTypeOf(media.mimetype);
-    const limit = MEDIA_LIMITS[type];
-    // Before the upload: a file WhatsApp would refuse is not sent to Meta at all.
-    if (media.data.length > limit) {
-      throw new GatewaySendError('rejected', `WhatsApp accepts ${TYPE_WORD[type]} up to ${sizeText(limit)}; this file is ${sizeText(media.data.length)}`);
-    }
-    let id: string;
-    try {
-      id = await this.graph.upload(this.deps.config.phoneNumberId, media);
-    } catch (err) {
-      throw sendError(err);
-    }
-    // Audio and stickers take no caption, and a caption holds 1,024 characters: otherwise the words follow as text.
-    const captionFits = media.caption !== undefined && type !== 'audio' && type !== 'sticker' && media.caption.length <= MAX_CAPTION;
-    const body: Record<string, unknown> = { id, ...(captionFits ? { caption: media.caption } : {}), ...(type === 'document' && media.filename ? { filename: media.filename } : {}) };
-    const follow = media.caption && !captionFits ? splitText(media.caption).map((t) => ({ type: 'text', text: { preview_url: false, body: t } })) : [];
-    return this.sendParts(chatId, [{ type, [type]: body }, ...follow], options);
-  }
-
-  /**
-   * Sends the parts in order, each after the rate wait and `options.check` (consent is judged as each
-   * part goes; a STOP between parts stops the rest). The first part's failure is the caller's to
-   * retry. A later part's cannot be: the parts before it are out, and nothing here can tell a retry
-   * which (no history), so a rate limit there is waited out in place, and anything else ends the
-   * send as rejected, saying how much arrived.
-   */
-  private async sendParts(chatId: string, parts: Array<Record<string, unknown>>, options?: SendOptions): Promise<SentMessage> {
-    let last: SentMessage | undefined;
-    for (const [i, part] of parts.entries()) {
-      const context = i === 0 && options?.quotedMessageId ? { context: { message_id: options.quotedMessageId } } : {};
-      const payload = { messaging_product: 'whatsapp', recipient_type: 'individual', to: digitsOf(chatId), ...part, ...context };
-      for (let tries = 1; ; tries++) {
-        try {
-          last = await this.sendOne(chatId, payload, options);
-          break;
-        } catch (err) {
-          if (i === 0 || !(err instanceof GatewaySendError)) throw err;
-          if ((err.kind === 'rate_limited' || err.kind === 'unknown') && tries < LATER_PART_TRIES) {
-            await this.sleep(1000 * 2 ** tries);
-            continue;
-          }
-          throw new GatewaySendError('rejected', `only the first ${i} of ${parts.length} parts reached WhatsApp: ${err.message}`);
-        }
-      }
-    }
-    return last!;
-  }
-
-  private async sendOne(chatId: string, payload: Record<string, unknown>, options?: SendOptions): Promise<SentMessage> {
-    await this.rate.take();
-    // The send-time gate: after the rate wait, immediately before the request (SendOptions.check).
-    await options?.check?.();
-    let answer: { messages?: Array<{ id?: string }> };
-    try {
-      answer = await this.graph.post(`/${this.deps.config.phoneNumberId}/messages`, payload);
-    } catch (err) {
-      if (err instanceof GraphCallError && err.decision.kind === 'marketing_stopped') {
-        // 131050 is WhatsApp saying the contact stopped marketing messages: the same ledger entry as the webhook's.
-        this.emit({ type: 'marketing_preference', from: chatId, preference: 'stop', at: this.deps.clock() });
-      }
-      throw sendError(err);
-    }
-    const id = answer.messages?.[0]?.id;
-    if (!id) throw new GatewaySendError('unknown', 'WhatsApp accepted the message without giving its id');
-    this.remember(chatId, id, false);
-    return { id, at: this.deps.clock() };
-  }
-
-  async react(messageId: string, emoji: string): Promise<void> {
-    const chatId = this.chatOf.get(messageId);
-    if (!chatId) throw new GatewaySendError('rejected', 'the chat of that message is not known here (the Cloud API needs it to react)');
-    await this.sendOne(chatId, { messaging_product: 'whatsapp', recipient_type: 'individual', to: digitsOf(chatId), type: 'reaction', reaction: { message_id: messageId, emoji } });
+  react(messageId: string, emoji: string): Promise<void> {
+    return this.sender.react(messageId, emoji);
   }
 
   async edit(): Promise<void> {
@@ -297,15 +188,16 @@ export class CloudGateway implements WhatsAppGateway {
     throw new GatewaySendError('rejected', 'the WhatsApp Cloud API cannot delete a sent message: the contact keeps it');
   }
 
-  /** Marks the chat's last inbound message read (which marks the earlier ones too); best effort: known only since this process started. */
-  async markRead(chatId: string): Promise<void> {
-    const messageId = this.lastInbound.get(chatId);
-    if (!messageId) return;
-    try {
-      await this.graph.post(`/${this.deps.config.phoneNumberId}/messages`, { messaging_product: 'whatsapp', status: 'read', message_id: messageId });
-    } catch (err) {
-      throw sendError(err);
-    }
+  markRead(chatId: string): Promise<void> {
+    return this.sender.markRead(chatId);
+  }
+
+  /** An approved template, its body parameters in order (`names` when the template names them); `options.check` as for any send. */
+  sendTemplate(chatId: string, template: { name: string; language: string; params: string[]; paramNames?: string[] }, options?: SendOptions): Promise<SentMessage> {
+    const parameters = template.params.map((text, i) => ({ type: 'text', text, ...(template.paramNames?.[i] ? { parameter_name: template.paramNames[i] } : {}) }));
+    // `deterministic`: the named language exactly, never a fallback translation (as Chatwoot sends).
+    const body = { name: template.name, language: { code: template.language, policy: 'deterministic' }, ...(parameters.length > 0 ? { components: [{ type: 'body', parameters }] } : {}) };
+    return this.sender.sendParts(chatId, [{ type: 'template', template: body }], options);
   }
 
   /**
@@ -324,29 +216,6 @@ export class CloudGateway implements WhatsAppGateway {
   async messagesSince(): Promise<MissedMessages> {
     return { messages: [], truncatedChats: 0 };
   }
-}
-
-/** The message type a file goes as: what WhatsApp shows inline, anything else as a document. */
-export function mediaTypeOf(mimetype: string): MediaType {
-  const m = mimetype.toLowerCase().split(';')[0]!.trim();
-  if (m === 'image/jpeg' || m === 'image/png') return 'image';
-  if (m === 'image/webp') return 'sticker';
-  if (['audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg'].includes(m)) return 'audio';
-  if (m === 'video/mp4' || m === 'video/3gpp') return 'video';
-  return 'document';
-}
-
-function sizeText(bytes: number): string {
-  return bytes >= MB ? `${(bytes / MB).toFixed(bytes % MB === 0 ? 0 : 1)} MB` : `${Math.round(bytes / 1024)} KB`;
-}
-
-/** The port's error for a Graph API failure, decided by code (send-errors.ts). */
-function sendError(err: unknown): Error {
-  if (!(err instanceof GraphCallError)) return err instanceof Error ? err : new Error(String(err));
-  const { kind, reason } = err.decision;
-  if (kind === 'rate_limited') return new GatewaySendError('rate_limited', reason);
-  if (kind === 'retry') return new GatewaySendError('unknown', reason);
-  return new GatewaySendError('rejected', reason);
 }
 
 /** One line for /readyz and the log, naming the setting to look at. */

@@ -18,17 +18,21 @@ export interface WebhookInboxDeps {
 }
 
 const DRAIN_BATCH = 100;
+/** Bodies processed together: one wait for the bridge and one round of processed marks each. */
+const PROCESS_BATCH = 100;
 /** Ids processed here lately, so a webhook the drain and the live path both see is processed once. */
 const REMEMBERED = 10_000;
 
 /**
  * Webhook bodies between Meta and the gateway: stored first (so Meta's 200 never promises what a
- * crash could lose), then processed one at a time in the order they came, and marked processed.
+ * crash could lose), then processed in the order they came, and marked processed.
  * Until the gateway has started (its listeners are in place) they only wait in the store; the start
  * processes whatever waits, oldest first, and so does every later start (after a crash).
  */
 export class WebhookInbox {
-  private chain: Promise<void> = Promise.resolve();
+  /** Bodies handed over and not yet taken by the worker, in the order they came. */
+  private readonly pending: Array<{ id: string; body: string }> = [];
+  private working: Promise<void> | undefined;
   private readonly done = new Set<string>();
 
   constructor(private readonly deps: WebhookInboxDeps) {}
@@ -62,16 +66,51 @@ export class WebhookInbox {
 
   /** Resolves once everything handed over so far is processed (tests). */
   idle(): Promise<void> {
-    return this.chain;
+    return this.working ?? Promise.resolve();
   }
 
   private enqueue(id: string, body: string): void {
-    this.chain = this.chain.then(() => this.run(id, body)).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not process a stored webhook; it is processed again at the next start'));
+    this.pending.push({ id, body });
+    this.working ??= this.work();
   }
 
-  private async run(id: string, body: string): Promise<void> {
-    if (this.done.has(id)) return;
+  /**
+   * Takes what has gathered, in order, a batch at a time. One wait for the bridge and one round of
+   * processed marks per batch, not per body: per body, every webhook waited for the store twice
+   * before the next could even be read, and a burst was processed at the store's round-trip rate.
+   */
+  private async work(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, PROCESS_BATCH);
+      await this.run(batch).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not process stored webhooks; they are processed again at the next start'));
+    }
+    // Set in the same turn as the last look at `pending`: a body enqueued after it starts a new worker.
+    this.working = undefined;
+  }
+
+  private async run(batch: Array<{ id: string; body: string }>): Promise<void> {
     const log = this.deps.logger;
+    const handed: string[] = [];
+    for (const { id, body } of batch) {
+      if (this.done.has(id) || handed.includes(id)) continue;
+      try {
+        this.ingest(id, body);
+        handed.push(id);
+      } catch (err) {
+        // Left unmarked, as a crash would leave it: the next start processes it again.
+        log.warn({ err, webhook: id }, 'could not process a stored webhook; it is processed again at the next start');
+      }
+    }
+    if (handed.length === 0) return;
+    // Marked only once the bridge has stored what they carried (see WebhookInboxDeps.recorded).
+    await this.deps.recorded?.();
+    for (const id of handed) this.remember(id);
+    const at = this.deps.clock();
+    const marks = await Promise.allSettled(handed.map((id) => this.deps.store.markProcessed(id, at)));
+    for (const mark of marks) if (mark.status === 'rejected') log.warn({ err: mark.reason }, 'could not mark a webhook processed; it is processed again at the next start');
+  }
+
+  private ingest(id: string, body: string): void {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -80,11 +119,8 @@ export class WebhookInbox {
     }
     const read = parsed === undefined ? { ok: false as const, reason: 'malformed webhook: not JSON' } : this.deps.gateway.read(parsed);
     // Signed by Meta but not understood: a redelivery would not be understood either.
-    if (!read.ok) log.warn({ webhook: id, reason: read.reason }, 'webhook not understood; marked processed');
+    if (!read.ok) this.deps.logger.warn({ webhook: id, reason: read.reason }, 'webhook not understood; marked processed');
     else this.deps.gateway.ingest(read.items);
-    await this.deps.recorded?.();
-    this.remember(id);
-    await this.deps.store.markProcessed(id, this.deps.clock());
   }
 
   private remember(id: string): void {

@@ -1,6 +1,7 @@
 import type { BlockAction, ButtonAction, MessageShortcut, webApi } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { fillQuickReply } from '../../../bridge/outbound/quick-reply-text';
+import { windowRefusal } from '../../../bridge/outbound/reply-window';
 import { checkPersonConsent } from '../../../consent/twins';
 import { recordOptOut } from '../../../consent/record-opt-out';
 import type { Contact } from '../../../domain/contact';
@@ -209,6 +210,9 @@ export function registerContactCardActions(on: Listeners, deps: Deps): void {
       await deps.repos.audit.record({ actor: body.user.id, action: 'quick_reply', args: { contact: contact.waId, shortcut }, outcome: 'refused', at });
       return void (await ack({ response_action: 'errors', errors: { qr: `${gate.reason}.` } }));
     }
+    // Outside WhatsApp's 24-hour window free text would only fail later: refused here, on the field.
+    const closed = windowRefusal(deps.config.whatsapp.gateway, contact, at);
+    if (closed) return void (await ack({ response_action: 'errors', errors: { qr: `${closed}. Use Send template on the card.` } }));
     await ack();
     const text = fillQuickReply(reply.body, { name: contactPlainName(contact), agent: await agentName(client, body.user.id) });
     await queueReplyFromModal(deps, client, { ...contact, slack: contact.slack }, body.user.id, {

@@ -1,5 +1,6 @@
 import type { BlockAction, ButtonAction, StaticSelectAction, UsersSelectAction, webApi } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
+import { windowRefusal } from '../../../bridge/outbound/reply-window';
 import { checkPersonConsent } from '../../../consent/twins';
 import type { Contact } from '../../../domain/contact';
 import { resolveConversation } from '../../../workflow/resolve-conversation';
@@ -165,6 +166,9 @@ export function registerConversationActions(on: Listeners, deps: Deps): void {
       await deps.repos.audit.record({ actor: body.user.id, action: 'reply', args: { contact: contact.waId, via: 'modal' }, outcome: 'refused', at });
       return void (await ack({ response_action: 'errors', errors: { text: `${gate.reason}.` } }));
     }
+    // Outside WhatsApp's 24-hour window free text would only fail later: refused here, on the field.
+    const closed = windowRefusal(deps.config.whatsapp.gateway, contact, at);
+    if (closed) return void (await ack({ response_action: 'errors', errors: { text: `${closed}. Use Send template on the card.` } }));
     await ack();
     await queueReplyFromModal(deps, client, { ...contact, slack: contact.slack }, body.user.id, { text: typed, shown: `:outbox_tray: <@${body.user.id}> replied on WhatsApp:\n${escapeMrkdwn(typed)}`, viewId: view.id });
     await deps.repos.audit.record({ actor: body.user.id, action: 'reply', args: { contact: contact.waId, via: 'modal' }, outcome: 'ok', at });

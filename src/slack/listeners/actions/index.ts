@@ -4,6 +4,7 @@ import { registerConversationActions } from './conversation';
 import { registerForgetContact } from './forget-contact';
 import { registerHomeButtons } from './home-buttons';
 import { registerHygieneReportActions } from './hygiene-report';
+import { registerTemplateActions } from './templates';
 import type { Listeners } from '../listener-table';
 
 /** Registers every button, modal and shortcut listener. */
@@ -13,4 +14,5 @@ export function registerActions(on: Listeners, deps: AppDeps): void {
   registerForgetContact(on, deps);
   registerHomeButtons(on, deps);
   registerHygieneReportActions(on, deps);
+  registerTemplateActions(on, deps);
 }
