@@ -23,7 +23,7 @@ const REQUIRED = ['WHATSAPP_CLOUD_PHONE_NUMBER_ID', 'WHATSAPP_CLOUD_WABA_ID', 'W
 /** The keys WHATSAPP_GATEWAY=cloud needs that are not set, as configuration problems. */
 export function cloudMissing(env: Record<string, string | undefined>): string[] {
   if (env.WHATSAPP_GATEWAY !== 'cloud') return [];
-  return REQUIRED.filter((key) => !env[key]).map((key) => `${key} is required with WHATSAPP_GATEWAY=cloud (docs/whatsapp.md)`);
+  return REQUIRED.filter((key) => !env[key]).map((key) => `${key} is required with WHATSAPP_GATEWAY=cloud (docs/cloud-api.md)`);
 }
 
 export interface CloudConfig {
