@@ -166,8 +166,6 @@ export interface MessageRepository {
   claim(message: StoredMessage, now: Date, claimMs: number): Promise<Claim | 'not_due' | 'taken'>;
   /** Its steps done: makes a recorded inbound message due now, with the consent banner it earned and its media bytes, if any. */
   release(id: string, now: Date, extra?: { consentNotice?: string; media?: MediaRef }): Promise<void>;
-  /** Does the contact have a message stored whose consent keyword is not handled yet (a STOP in flight)? */
-  owesConsent(contactWaId: string): Promise<boolean>;
   /** Inbound messages stored before `before` whose steps are still owed (a crash came between), oldest first. */
   owingSteps(before: Date, limit: number): Promise<StoredMessage[]>;
   markPosted(id: string, slack: { channel: string; ts: string }): Promise<void>;
@@ -179,8 +177,12 @@ export interface MessageRepository {
   /** Back to pending, due at `at`; `countAttempt` false for waits that are not failures (rate limits, WhatsApp offline). */
   reschedule(id: string, at: Date, error: string, countAttempt: boolean, token: string): Promise<boolean>;
   markFailed(id: string, error: string, token: string): Promise<boolean>;
-  /** Asked inside the send slot, right before the send: is the claim still ours, and not withdrawn in Slack? */
-  claimStatus(id: string, token: string): Promise<'held' | 'withdrawn' | 'lost'>;
+  /**
+   * Asked inside the send slot, right before the send, in one read: is the claim still ours, and not
+   * withdrawn in Slack? Does the contact have a message stored whose consent keyword is not handled
+   * yet (a STOP in flight)?
+   */
+  sendSlotCheck(id: string, token: string, contactWaId: string): Promise<{ claim: 'held' | 'withdrawn' | 'lost'; owesConsent: boolean }>;
   /** Moves an outbound message's delivery forward (never back) on a WhatsApp ack; returns it if it moved. */
   advanceAck(waMessageId: string, state: 'delivered' | 'read' | 'failed'): Promise<StoredMessage | null>;
   /** Messages per delivery state; replies withdrawn in Slack (cancelled, deleted) are not counted as failed. */

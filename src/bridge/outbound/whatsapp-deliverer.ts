@@ -132,8 +132,8 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
       const waId = message.contactWaId;
       /** The last word, asked in the slot (see SendOptions.check); throws to stop the send. */
       const check = async () => {
-        // Read together: one round trip of waiting instead of three, and all as of the same moment.
-        const [claim, contact, owesConsent] = await Promise.all([messages.claimStatus(message.id, token), contacts.findByWaId(waId), messages.owesConsent(waId)]);
+        // Read together: one round trip of waiting instead of two, and both as of the same moment.
+        const [{ claim, owesConsent }, contact] = await Promise.all([messages.sendSlotCheck(message.id, token, waId), contacts.findByWaId(waId)]);
         // Taken over after our claim lapsed: the new holder sends it (or finds it sent); we record nothing.
         if (claim === 'lost') throw retryLater('the claim lapsed and was taken over', { countAttempt: false });
         if (claim === 'withdrawn') throw failPermanently(WITHDRAWN);

@@ -125,22 +125,33 @@ export function createConversationRepository(models: Models): ConversationReposi
 
     async agentReplied(waId, at) {
       if (stringKey(waId) === undefined) return false;
-      // The reply answers what came before it: a message the customer sent after it (recorded
-      // while the reply was on its way) keeps the conversation open and them waiting.
-      const answeredAll = { $or: [{ lastInboundAt: trusted({ $exists: false }) }, { lastInboundAt: trusted({ $lte: at }) }] };
-      const stamp = { $set: { lastOutboundAt: at }, $min: { 'conversation.firstResponseAt': at } };
-      // Open → pending (answered: now waiting on the customer); other states keep theirs.
-      let before = await model
+      // One atomic write (a pipeline update): open → pending when it answered everything before it
+      // (a message the customer sent after the reply keeps them waiting); other states keep theirs.
+      const answeredAll = { $or: [{ $eq: [{ $type: '$lastInboundAt' }, 'missing'] }, { $lte: ['$lastInboundAt', at] }] };
+      const becomesPending = { $and: [{ $eq: ['$conversation.status', 'open'] }, answeredAll] };
+      const before = await model
         .findOneAndUpdate(
-          { ...byWaId(waId), 'conversation.status': 'open', ...answeredAll },
-          { ...stamp, $set: { ...stamp.$set, 'conversation.status': 'pending' }, $unset: { 'conversation.waitingSince': 1 } },
-          { returnDocument: 'before' },
+          { ...byWaId(waId), 'conversation.status': trusted({ $exists: true }) },
+          [
+            // Judged once, on the document as it was (fields set in one stage must not see each other's new values).
+            { $set: { _answers: becomesPending } },
+            {
+              $set: {
+                lastOutboundAt: at,
+                'conversation.firstResponseAt': { $min: ['$conversation.firstResponseAt', at] },
+                'conversation.status': { $cond: ['$_answers', 'pending', '$conversation.status'] },
+                'conversation.waitingSince': { $cond: ['$_answers', '$$REMOVE', '$conversation.waitingSince'] },
+              },
+            },
+            { $unset: '_answers' },
+          ],
+          { returnDocument: 'before', updatePipeline: true },
         )
         .lean<ContactDoc>();
-      const becamePending = before !== null;
+      const lastInbound = before?.lastInboundAt;
+      const becamePending = before?.conversation?.status === 'open' && (!lastInbound || lastInbound <= at);
       if (becamePending) await log({ contact: waId, type: 'status', from: 'open', to: 'pending', actor: 'system', at });
       else {
-        before = await model.findOneAndUpdate({ ...byWaId(waId), 'conversation.status': trusted({ $exists: true }) }, stamp, { returnDocument: 'before' }).lean<ContactDoc>();
         // Only a waiting time this reply answered needs moving (none, or a later one, stays).
         const waiting = before?.conversation?.waitingSince;
         if (waiting && waiting <= at) await waitAfterAnswer(waId, at);

@@ -13,7 +13,7 @@ export function toStoredMessage({ _id, ...rest }: MessageDoc): StoredMessage {
 /** Not yet delivered: waiting, or being delivered right now. */
 export const UNFINISHED: DeliveryState[] = ['pending', 'sending'];
 
-type QueueMethods = Pick<MessageRepository, 'dueConversations' | 'unfinished' | 'claim' | 'claimHead' | 'markSent' | 'reschedule' | 'markFailed' | 'claimStatus'>;
+type QueueMethods = Pick<MessageRepository, 'dueConversations' | 'unfinished' | 'claim' | 'claimHead' | 'markSent' | 'reschedule' | 'markFailed' | 'sendSlotCheck'>;
 
 /**
  * The delivery queue over `messages`, both directions: due work, atomic claims that carry an owner
@@ -92,10 +92,17 @@ export function queueMethods(model: Models['Message']): QueueMethods {
       );
       return res.modifiedCount === 1;
     },
-    async claimStatus(id, token) {
-      const doc = await model.findOne({ _id: { $eq: id } }, { 'delivery.state': 1, 'delivery.claimToken': 1, withdrawn: 1 }).lean<Pick<MessageDoc, 'delivery' | 'withdrawn'>>();
-      if (!doc || doc.delivery.state !== 'sending' || doc.delivery.claimToken !== token) return 'lost';
-      return doc.withdrawn ? 'withdrawn' : 'held';
+    async sendSlotCheck(id, token, contactWaId) {
+      if (stringKey(contactWaId) === undefined) return { claim: 'lost', owesConsent: false };
+      // One round trip in the send slot: the message by `_id`, and the contact's few messages owing
+      // a consent step by the sparse `steps` index (an OR of two index lookups).
+      const docs = await model
+        .find({ $or: [{ _id: { $eq: id } }, { steps: 'consent', contactWaId: { $eq: contactWaId } }] }, { 'delivery.state': 1, 'delivery.claimToken': 1, withdrawn: 1, steps: 1 })
+        .lean<Array<Pick<MessageDoc, '_id' | 'delivery' | 'withdrawn' | 'steps'>>>();
+      const doc = docs.find((d) => String(d._id) === id);
+      const owesConsent = docs.some((d) => d.steps?.includes('consent'));
+      if (!doc || doc.delivery.state !== 'sending' || doc.delivery.claimToken !== token) return { claim: 'lost', owesConsent };
+      return { claim: doc.withdrawn ? 'withdrawn' : 'held', owesConsent };
     },
   };
 

@@ -104,11 +104,6 @@ export function createMessageRepository(models: Models): MessageRepository {
           },
         )
         .then(() => undefined),
-    async owesConsent(contactWaId) {
-      if (stringKey(contactWaId) === undefined) return false;
-      // The sparse `steps` index holds only the few messages owing steps.
-      return (await model.exists({ steps: 'consent', contactWaId: { $eq: contactWaId } })) !== null;
-    },
     async owingSteps(before, limit) {
       const docs = await model
         .find({ steps: trusted({ $in: ['consent', 'media'] }), direction: 'inbound', createdAt: trusted({ $lt: before }) })

@@ -119,6 +119,23 @@ export class Collection {
    * never scans the collection. The caller still applies the full filter to what comes back.
    */
   candidates(filter: Document): Candidates {
+    const direct = this.indexed(filter);
+    if (direct) return direct;
+    // An $or whose every clause has an index lookup is the union of those (MongoDB's OR plan);
+    // one clause without an index means a scan, as there.
+    const clauses = Array.isArray(filter.$or) ? (filter.$or as unknown[]) : [];
+    const parts = clauses.map((c) => (c !== null && typeof c === 'object' && !Array.isArray(c) ? this.indexed(c as Document) : undefined));
+    if (parts.length > 0 && parts.every((p): p is Candidates => p !== undefined)) {
+      const union = new Map<string, Document>();
+      for (const part of parts) for (const doc of part.docs) union.set(canonicalKey(doc._id), doc);
+      const names = [...new Set(parts.map((p) => p.indexName))];
+      return { docs: union.values(), indexName: names.join(','), keysExamined: parts.reduce((n, p) => n + p.keysExamined, 0) };
+    }
+    return { docs: this.docs.values(), keysExamined: 0 };
+  }
+
+  /** The lookup for a filter's own equalities, or undefined when no index answers them. */
+  private indexed(filter: Document): Candidates | undefined {
     const idValues = equalityValues(filter._id);
     if (idValues) {
       const docs = [...new Set(idValues.map(canonicalKey))].map((k) => this.docs.get(k)).filter((d): d is Document => d !== undefined);
@@ -128,7 +145,7 @@ export class Collection {
     // the allowed values is one exact lookup), else one whose first field has.
     let prefix: { index: Index; keys: unknown[][] } | undefined;
     for (const index of this.indexes.values()) {
-      if (!index.coversAll) continue;
+      if (!index.servesEquality) continue;
       const values = index.fields.map((f) => equalityValues(filter[f]));
       if (!values[0]) continue;
       if (values.every((v) => v !== undefined)) {
@@ -137,7 +154,7 @@ export class Collection {
       }
       prefix ??= { index, keys: values[0].map((v) => [v]) };
     }
-    return prefix ? this.fromKeys(prefix.index, prefix.keys) : { docs: this.docs.values(), keysExamined: 0 };
+    return prefix ? this.fromKeys(prefix.index, prefix.keys) : undefined;
   }
 
   private fromKeys(index: Index, keys: unknown[][]): Candidates {

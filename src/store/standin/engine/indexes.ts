@@ -49,9 +49,13 @@ export class Index {
     return this.spec.name;
   }
 
-  /** Whether lookups may use this index: sparse and partial indexes do not hold every document. */
-  get coversAll(): boolean {
-    return !this.spec.sparse && !this.partial;
+  /**
+   * Whether an equality on this index's first field may use it. A sparse index leaves out only
+   * documents without any of its fields, and a non-null equality needs the field, so it may (as
+   * MongoDB's planner does); a partial one would need its filter implied by the query, so it may not.
+   */
+  get servesEquality(): boolean {
+    return !this.partial;
   }
 
   entries(doc: Document): Entry[] {

@@ -159,11 +159,33 @@ function withoutSameId(op: string, fields: Document, id: unknown): Document {
 
 function applyPipeline(doc: Document, pipeline: Document[], now: Date): Document {
   try {
-    const [out] = aggregate([deepClone(doc)], pipeline, { variables: { NOW: now } });
+    const [out] = aggregate([deepClone(doc)], pipeline.flatMap(simultaneousSet), { variables: { NOW: now } });
     return (out ?? {}) as Document;
   } catch (err) {
     throw mongoError('BadValue', err instanceof Error ? err.message : String(err));
   }
+}
+
+/**
+ * MongoDB computes every field of one `$set`/`$addFields` stage from the document as it entered the
+ * stage; mingo sets them one by one, so a later field would see an earlier one's new value. Each
+ * expression is computed into a temporary field first, then copied into place (a missing result,
+ * `$$REMOVE`, removes the field as it would). Embedded-document specs stay as they are.
+ */
+function simultaneousSet(stage: Document): Document[] {
+  const op = '$set' in stage ? '$set' : '$addFields' in stage ? '$addFields' : undefined;
+  const fields = op ? (stage[op] as Document) : undefined;
+  if (!op || !fields || Object.keys(fields).length < 2) return [stage];
+  const isNestedSpec = (v: unknown) => isPlainObject(v) && !Object.keys(v as Document).some((k) => k.startsWith('$'));
+  const temps: Document = {};
+  const place: Document = {};
+  Object.entries(fields).forEach(([path, expr], i) => {
+    if (isNestedSpec(expr)) return void (place[path] = expr);
+    temps[`__standin_set_${i}`] = expr;
+    place[path] = `$__standin_set_${i}`;
+  });
+  if (Object.keys(temps).length === 0) return [stage];
+  return [{ $set: temps }, { $set: place }, { $unset: Object.keys(temps) }];
 }
 
 /**

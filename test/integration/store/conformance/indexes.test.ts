@@ -127,6 +127,15 @@ describe('conformance: indexes', () => {
     expect(scan.executionStats.totalDocsExamined).toBe(1000);
   });
 
+  it('when a query is an $or of indexed equalities (one on a sparse index), then the server examines only the matching documents', async () => {
+    const c = freshCollection(t);
+    await c.createIndex({ steps: 1 }, { sparse: true });
+    await c.insertMany(Array.from({ length: 1000 }, (_, i) => ({ _id: `m${i}` as never, who: `c${i % 10}`, ...(i === 700 ? { steps: ['consent'] } : {}) })));
+    const plan = (await c.find({ $or: [{ _id: 'm5' as never }, { steps: 'consent', who: 'c0' }] }).explain('executionStats')) as Document;
+    expect(plan.executionStats.nReturned).toBe(2);
+    expect(plan.executionStats.totalDocsExamined).toBeLessThanOrEqual(2);
+  });
+
   it('when a mongoose schema declares unique, then after syncIndexes() (as the app runs at start) a duplicate fails with 11000', async () => {
     const Model = t.mongoose.model(`U${Date.now()}`, new Schema({ handle: { type: String, unique: true } }));
     await Model.syncIndexes();

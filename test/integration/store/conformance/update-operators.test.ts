@@ -74,6 +74,11 @@ describe('conformance: update operators', () => {
     expect(await applied({ a: 2, b: 3 }, [{ $set: { c: { $add: ['$a', '$b'] } } }])).toEqual({ a: 2, b: 3, c: 5 });
   });
 
+  it('when one $set stage sets several fields, then each is computed from the document as it was, not from the others\' new values', async () => {
+    const update = [{ $set: { 'c.s': 'done', 'c.w': { $cond: [{ $eq: ['$c.s', 'open'] }, '$$REMOVE', '$c.w'] } } }];
+    expect(await applied({ c: { s: 'open', w: 1 } }, update)).toEqual({ c: { s: 'done' } });
+  });
+
   it('when an unknown update operator is sent, then the update fails and nothing changes', async () => {
     const c = freshCollection(t);
     await c.insertOne({ _id: 'a' as never, v: 1 });
