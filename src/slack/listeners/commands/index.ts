@@ -3,6 +3,7 @@ import { consentSubcommand, contactSubcommand } from './contact';
 import { forgetSubcommand } from './forget';
 import { channelSubcommand } from './channel-mode';
 import { helpSubcommand } from './help';
+import { hoursSubcommand } from './hours';
 import { inboxSubcommand } from './inbox';
 import { hygieneSubcommand, registerHygieneSettingsModal } from './hygiene';
 import { labelsSubcommand, labelSubcommand } from './labels';
@@ -28,6 +29,7 @@ export function waSubcommands(deps: AppDeps): Subcommand[] {
   subcommands.push(
     helpSubcommand(() => subcommands),
     statusSubcommand(deps),
+    hoursSubcommand(deps),
     contactSubcommand(deps),
     labelsSubcommand(deps),
     labelSubcommand(deps),

@@ -2,10 +2,11 @@ import type { AppDeps } from '../../../app-deps';
 import { gatewayStateLine, slackDate } from '../../blocks/gateway-state';
 import { escapeMrkdwn } from '../../mrkdwn';
 import { consentLine, hygieneRunLine, queueLine, readOverview } from '../../overview';
+import { openingNow } from './hours';
 import type { Subcommand } from './subcommand';
 
 /** `/wa status`: WhatsApp (and since when), the queues both ways, consent totals, the store. */
-export function statusSubcommand(deps: Pick<AppDeps, 'health' | 'repos' | 'clock' | 'bridge'>): Subcommand {
+export function statusSubcommand(deps: Pick<AppDeps, 'health' | 'repos' | 'clock' | 'bridge' | 'config' | 'logger'>): Subcommand {
   return {
     name: 'status',
     usage: '/wa status',
@@ -31,6 +32,9 @@ export function statusSubcommand(deps: Pick<AppDeps, 'health' | 'repos' | 'clock
           `*Last hygiene run:* ${hygieneRunLine(lastHygiene, lastHygieneOk)}`,
         );
       }
+      // No schedule set: no open/closed claim at all.
+      const opening = await openingNow(deps);
+      if (opening !== null) lines.push(`*Business hours:* ${opening}`);
       await respond({ response_type: 'ephemeral', text: lines.join('\n') });
     },
   };
