@@ -80,6 +80,9 @@ const schema = z.object({
   OPT_OUT_CONFIRMATION: optional(z.string().min(1).max(1000)),
   OPT_IN_REQUEST: optional(z.string().min(1).max(1000)),
   OPT_IN_ANSWER_WINDOW_HOURS: optional(z.coerce.number({ error: 'must be a number of hours' }).int('must be whole hours').min(1, 'must be at least 1').max(168, 'must be at most 168')),
+  GREETING_AFTER_DAYS: optional(z.coerce.number({ error: 'must be a number of days' }).int('must be whole days').min(1, 'must be at least 1').max(365, 'must be at most 365')),
+  AWAY_EVERY_HOURS: optional(z.coerce.number({ error: 'must be a number of hours' }).int('must be whole hours').min(1, 'must be at least 1').max(168, 'must be at most 168')),
+  BUSINESS_NAME: optional(z.string().trim().min(1).max(100, 'must be at most 100 characters')),
   PORT: optional(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535)),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   NODE_ENV: optional(z.string()),
@@ -162,6 +165,15 @@ export interface Config {
     undoMs: number;
     /** Added under each agent reply: `— Ana` (first name), `— Ana Lima` (full name), or nothing. */
     signature: 'none' | 'first_name' | 'full_name';
+  };
+  /** Greeting, away and HELP replies; their texts and switches are the leads' (stored, see auto-reply/). */
+  autoReplies: {
+    /** A contact's first message after this much silence gets the greeting again. */
+    greetingAfterMs: number;
+    /** At most one away message per contact this often. */
+    awayEveryMs: number;
+    /** `{{business_name}}` in the texts. */
+    businessName: string;
   };
   port: number;
   log: { level: string; pretty: boolean };
@@ -254,6 +266,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       optInAnswerWindowMs: (e.OPT_IN_ANSWER_WINDOW_HOURS ?? 24) * 3600_000,
       undoMs: (e.UNDO_SECONDS ?? 5) * 1000,
       signature: e.AGENT_SIGNATURE ?? 'none',
+    },
+    autoReplies: {
+      greetingAfterMs: (e.GREETING_AFTER_DAYS ?? 14) * 86_400_000,
+      awayEveryMs: (e.AWAY_EVERY_HOURS ?? 12) * 3_600_000,
+      businessName: e.BUSINESS_NAME ?? 'our team',
     },
     port: e.PORT ?? 3000,
     log: { level: e.LOG_LEVEL ?? 'info', pretty: e.NODE_ENV === 'development' },

@@ -17,6 +17,9 @@ import { connectStore } from './store/connect';
 import { createModels, syncIndexes } from './store/models';
 import { createPrivacy } from './privacy/privacy';
 import { createRepositories, type Repositories } from './store/repositories';
+import { cachedSettings } from './store/repositories/cached-settings';
+import { HOURS_KEY } from './hours/hours-store';
+import { AUTO_REPLIES_KEY } from './auto-reply/auto-reply-settings';
 import { resolveStore } from './store/resolve-store';
 import { startAdminNotifier, type AdminNotifier } from './slack/admin/admin-notifier';
 import { createGateway } from './whatsapp/create-gateway';
@@ -24,6 +27,9 @@ import type { WhatsAppGateway } from './whatsapp/gateway';
 import { renderQrPng } from './whatsapp/login-qr';
 import { printLoginQrs, terminalPrinter } from './whatsapp/terminal-qr';
 import type { WwebjsClient } from './whatsapp/wwebjs-client';
+
+/** How long another instance may go on with business hours or automatic replies a lead changed. */
+const SETTINGS_CACHE_MS = 2_000;
 
 export interface RunningApp {
   deps: AppDeps;
@@ -79,6 +85,8 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     const privacy = createPrivacy(config.privacy);
     // Under the simulator every contact is a played customer; the mark stays if the store is reused.
     const created = createRepositories(models, clock, privacy, { simulatedContacts: config.whatsapp.gateway === 'simulator' });
+    // Read on every inbound message (the automatic replies' decision): held for a moment, written through.
+    created.settings = cachedSettings(created.settings, [HOURS_KEY, AUTO_REPLIES_KEY], SETTINGS_CACHE_MS);
     const repos = overrides.wrapRepositories ? overrides.wrapRepositories(created) : created;
     const gateway =
       overrides.gateway ?? createGateway({ config: config.whatsapp, clock, logger, leases: repos.leases, createClient: overrides.whatsappClient });

@@ -9,8 +9,20 @@ export interface WallClock {
   asUtc: number;
 }
 
-/** Reads instants as wall-clock time in `timezone` (one formatter, reused: they are slow to build). */
+/** One reader per zone for the process: an Intl formatter is slow to build, and a few zones are ever used. */
+const readers = new Map<string, (ms: number) => WallClock>();
+
+/** Reads instants as wall-clock time in `timezone` (one formatter per zone, reused: they are slow to build). */
 export function wallClockIn(timezone: string): (ms: number) => WallClock {
+  let reader = readers.get(timezone);
+  if (!reader) {
+    reader = buildReader(timezone);
+    if (readers.size < 100) readers.set(timezone, reader);
+  }
+  return reader;
+}
+
+function buildReader(timezone: string): (ms: number) => WallClock {
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone: timezone,
     hourCycle: 'h23',

@@ -1,10 +1,11 @@
 import { webApi } from '@slack/bolt';
+import { createAutoReplier } from '../auto-reply/auto-replier';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { inboundConsent } from '../consent/inbound-consent';
 import { settleOwedOptOuts } from '../consent/record-opt-out';
 import { inheritOptOut } from '../consent/twins';
-import { createKeywordClassifier, defaultKeywordLists } from '../consent/keywords';
+import { createHelpMatcher, createKeywordClassifier, defaultKeywordLists } from '../consent/keywords';
 import type { Logger } from '../logger';
 import { boltLogger } from '../slack/bolt-logger';
 import type { Cards } from '../slack/card-refresh';
@@ -37,7 +38,7 @@ export interface Bridge {
   catchUp(): Promise<number>;
   /** Whether replies wait for the catch-up after WhatsApp's latest connect (`/wa status`). */
   catchUpState(): CatchUpState;
-  /** Finishes what a crash left half-done: opt-outs and inbound messages (every minute by itself, and after each catch-up); resolves with how many. */
+  /** Finishes what a crash left half-done: opt-outs, automatic replies and inbound messages (every minute by itself, and after each catch-up); resolves with how many. */
   sweep(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -118,6 +119,21 @@ export function createBridge(deps: BridgeDeps): Bridge {
   const notices = createConversationNotices({ messages: repos.messages, conversations: repos.conversations, wakeSlack: (contact) => toSlack.wake(contact), clock, logger });
   const lists = defaultKeywordLists();
   const classify = createKeywordClassifier({ ...lists, optOut: [...lists.optOut, ...config.bridge.extraOptOutKeywords] });
+  const isHelpKeyword = createHelpMatcher();
+  const autoReplier = createAutoReplier({
+    autoReplies: repos.autoReplies,
+    messages: repos.messages,
+    contacts: repos.contacts,
+    settings: repos.settings,
+    ...config.autoReplies,
+    timeZone: config.reportsTimezone,
+    isConsentKeyword: (text) => classify(text) !== null,
+    isHelpKeyword,
+    wakeSlack: (contact) => toSlack.wake(contact),
+    wakeWhatsApp: (contact) => toWhatsApp.wake(contact),
+    clock,
+    logger,
+  });
   let recorder: ReturnType<typeof startInboundRecorder> | undefined;
   let sweeper: NodeJS.Timeout | undefined;
   /**
@@ -129,9 +145,11 @@ export function createBridge(deps: BridgeDeps): Bridge {
     try {
       const optOuts = await settleOwedOptOuts({ contacts: repos.contacts, ledger: repos.consentLedger, messages: repos.messages, confirmation: config.bridge.optOutConfirmation, clock });
       if (optOuts > 0) toWhatsApp.wake();
+      // Automatic replies claimed and left owed: keyed, so any instance may store them.
+      const replies = await autoReplier.sweep();
       const holder = gateway.status().state === 'connected' && catchUp?.state().done;
       const messages = recorder && holder ? await recorder.sweep() : 0;
-      return optOuts + messages;
+      return optOuts + replies + messages;
     } catch (err) {
       logger.warn({ err }, 'could not look for work left half-done by a crash; will look again');
       return 0;
@@ -163,6 +181,8 @@ export function createBridge(deps: BridgeDeps): Bridge {
           clock,
         }),
         isConsentKeyword: (text) => classify(text) !== null,
+        autoReply: autoReplier,
+        isHelpKeyword,
         inheritOptOut: (contact) => inheritOptOut({ contacts: repos.contacts, ledger: repos.consentLedger }, contact),
         notices,
         media: repos.media,

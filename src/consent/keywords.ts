@@ -65,3 +65,25 @@ export function createKeywordClassifier(lists: KeywordLists): (message: string) 
   add(lists.confirm, 'confirm');
   return (message) => (message.length > 64 ? null : (table.get(normaliseForKeywords(message)) ?? null));
 }
+
+/**
+ * HELP and INFO in the languages above, where there is a common word. They are answered with the
+ * help text and never change consent.
+ */
+export const DEFAULT_HELP_KEYWORDS: readonly string[] = [
+  'HELP', 'INFO', // en (and INFO in most languages)
+  'AYUDA', // es
+  'AJUDA', // pt
+  'AIDE', // fr
+  'HILFE', // de
+  'AIUTO', // it
+  'मदद', 'सहायता', // hi
+  'مساعدة', // ar
+  'BANTUAN', // id
+];
+
+/** Whether the whole message is a help keyword, with the consent keywords' matching rules. */
+export function createHelpMatcher(words: readonly string[] = DEFAULT_HELP_KEYWORDS): (message: string) => boolean {
+  const table = new Set(words.map(normaliseForKeywords).filter(Boolean));
+  return (message) => message.length <= 64 && table.has(normaliseForKeywords(message));
+}

@@ -90,6 +90,14 @@ export interface InboundSighting {
   since?: Date;
 }
 
+/** What recording a burst learnt about the contact's history (what a greeting is decided on). */
+export interface InboundNews {
+  /** This burst created the contact: their first message ever. */
+  created?: true;
+  /** The time of their burst before this one, when known (not for contacts stored before it was kept). */
+  previousInboundAt?: Date;
+}
+
 /** Contacts as the core needs them; implemented in store/. */
 export interface ContactRepository {
   /**
@@ -99,7 +107,7 @@ export interface ContactRepository {
    * contact becomes active again (an inbound message is activity). Archived stays archived.
    * The conversation is open afterwards; one that was pending, resolved or snoozed says so.
    */
-  recordInbound(sighting: InboundSighting): Promise<Contact & { conversationChange?: ConversationChange; optOutInherited?: string }>;
+  recordInbound(sighting: InboundSighting): Promise<Contact & { conversationChange?: ConversationChange; optOutInherited?: string } & InboundNews>;
   findByWaId(waId: string): Promise<Contact | null>;
   findByE164(e164: string): Promise<Contact | null>;
   /** Contacts whose name starts with `prefix`, ignoring case (the text is matched literally). */

@@ -108,8 +108,11 @@ export interface OutboundTemplate {
   paramNames?: string[];
 }
 
-/** Why an outbound message exists: an agent's reply, or the one confirmation an opt-out gets. */
-export type OutboundPurpose = 'reply' | 'opt_out_confirmation' | 'opt_in_request';
+/**
+ * Why an outbound message exists: an agent's reply, the one confirmation an opt-out gets, an opt-in
+ * request, or an automatic reply (greeting, away, HELP) — never counted as the team's answer.
+ */
+export type OutboundPurpose = 'reply' | 'opt_out_confirmation' | 'opt_in_request' | 'auto_reply';
 
 export interface NewOutboundMessage {
   contactWaId: string;

@@ -108,7 +108,12 @@ const DAY_NAMES: Record<Weekday, string> = { mon: 'Mon', tue: 'Tue', wed: 'Wed',
 export function describeOpening(state: OpenState, timeZone: string): string {
   if (state.open) return 'open now';
   if (state.opensAt === null) return 'closed';
-  const wall = wallClockIn(timeZone)(state.opensAt.getTime());
+  return `closed — opens ${weekdayAndTime(state.opensAt, timeZone)}`;
+}
+
+/** 'Tue 09:00': an instant as the team reads it (the away message's `{{opens_at}}`). */
+export function weekdayAndTime(at: Date, timeZone: string): string {
+  const wall = wallClockIn(timeZone)(at.getTime());
   const time = `${String(wall.hour).padStart(2, '0')}:${String(wall.minute).padStart(2, '0')}`;
-  return `closed — opens ${DAY_NAMES[weekdayOf(Math.floor(wall.asUtc / DAY))]} ${time}`;
+  return `${DAY_NAMES[weekdayOf(Math.floor(wall.asUtc / DAY))]} ${time}`;
 }

@@ -3,7 +3,7 @@ import type { SettingsRepository } from '../store/repositories/settings-reposito
 import type { BusinessHours } from './business-hours';
 import { parseBusinessHours, type ParsedBusinessHours } from './schedule-input';
 
-const KEY = 'business-hours';
+export const HOURS_KEY = 'business-hours';
 
 /** The team's business hours, kept in the store so a change applies at once on every instance. */
 export interface HoursStore {
@@ -17,18 +17,18 @@ export function createHoursStore(deps: { settings: SettingsRepository; logger: L
   const log = deps.logger.child({ component: 'business-hours' });
   return {
     async load() {
-      const raw = await deps.settings.get(KEY);
+      const raw = await deps.settings.get(HOURS_KEY);
       if (raw === undefined || raw === null) return null;
       // A value that no longer parses (a hand edit, a stricter version) must not make "open/closed"
       // claims from a schedule nobody can see; it is ignored, and said so, until a lead saves again.
       const parsed = parseBusinessHours(raw);
       if (parsed.ok) return parsed.hours;
-      log.warn({ key: KEY, errors: parsed.errors }, 'stored business hours are invalid: treated as not set');
+      log.warn({ key: HOURS_KEY, errors: parsed.errors }, 'stored business hours are invalid: treated as not set');
       return null;
     },
     async save(raw) {
       const parsed = parseBusinessHours(raw);
-      if (parsed.ok) await deps.settings.set(KEY, parsed.hours);
+      if (parsed.ok) await deps.settings.set(HOURS_KEY, parsed.hours);
       return parsed;
     },
   };

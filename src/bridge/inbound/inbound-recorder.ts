@@ -1,3 +1,4 @@
+import type { AutoReplier } from '../../auto-reply/auto-replier';
 import type { Clock } from '../../clock';
 import type { Contact, ContactRepository, InboundSighting } from '../../domain/contact';
 import type { MessageRepository } from '../../domain/message';
@@ -22,6 +23,10 @@ export interface InboundRecorderDeps {
   inheritOptOut: (contact: Contact) => Promise<void>;
   /** Cheap, pure: could this text change consent? */
   isConsentKeyword: (text: string) => boolean;
+  /** Greeting, away and HELP replies, decided once a burst's contact is written (absent: none). */
+  autoReply?: Pick<AutoReplier, 'answer'>;
+  /** Cheap, pure: is this text HELP or INFO? Such a message is answered even inside a burst. */
+  isHelpKeyword?: (text: string) => boolean;
   /** Records the "open again" notices a reopening owes the thread. */
   notices: Pick<ConversationNotices, 'record'>;
   /** Called once a message is ready for Slack, and when consent queued a WhatsApp reply. */
@@ -85,6 +90,8 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
    * its message (which then looks like a repeat) must still store the notice. In memory only.
    */
   const owedNotices = new Map<string, () => Promise<void>>();
+  /** The same for automatic replies: decided on the contact as this message's burst wrote it, which a retry cannot see again. */
+  const owedReplies = new Map<string, () => Promise<void>>();
   let stopped = false;
   const live = holdGate<InboundMessage>((message) => accept(message));
   const stepDeps = { ...deps, logger: log };
@@ -152,6 +159,11 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
       await notice();
       owedNotices.delete(message.id);
     }
+    const reply = owedReplies.get(message.id);
+    if (reply) {
+      await reply();
+      owedReplies.delete(message.id);
+    }
     // A repeat of a message whose steps are still owed (the first try failed after storing it, or
     // the app crashed): it goes through the rest as if new, and its steps get done.
     if (duplicate && !stored.steps?.length) {
@@ -161,17 +173,20 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
       return;
     }
     const seen = owed.get(message.from);
+    const since = seen && (seen.since ?? seen.at) < message.at ? (seen.since ?? seen.at) : message.at;
     owed.set(message.from, {
       waId: message.from,
       name: message.pushName ?? seen?.name,
       alias: message.alias ?? seen?.alias,
       at: seen && seen.at > message.at ? seen.at : message.at,
       // The burst's first message: when the customer started waiting, or the new cycle began.
-      since: seen && (seen.since ?? seen.at) < message.at ? (seen.since ?? seen.at) : message.at,
+      since,
     });
+    const text = content.kind === 'text' ? content.text : undefined;
+    const asksHelp = text !== undefined && (deps.isHelpKeyword?.(text) ?? false);
     // More of this contact's messages are right behind: the last of them updates the contact (one
     // write per burst, not per message), unless this one needs the contact now (consent, media).
-    if ((queued.get(message.from) ?? 1) > 1 && !hold) return deps.wakeSlack(message.from);
+    if ((queued.get(message.from) ?? 1) > 1 && !hold && !asksHelp) return deps.wakeSlack(message.from);
     const contact = (await settleContact(message.from))!;
     // Known under another id too: an opt-out there covers this one (keyed ledger entry: safe to repeat).
     // Once per link and process: later opt-outs reach the twin through recordOptOut, and every send
@@ -190,6 +205,13 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
       owedNotices.delete(message.id);
     }
     if (hold) await finishSteps(stepDeps, stored, contact, content);
+    if (deps.autoReply) {
+      const autoReply = deps.autoReply;
+      const answer = () => autoReply.answer(contact, { id: message.id, at: message.at, ...(text !== undefined ? { text } : {}) }, since);
+      owedReplies.set(message.id, answer);
+      await answer();
+      owedReplies.delete(message.id);
+    }
     deps.wakeSlack(message.from);
   }
 

@@ -7,11 +7,12 @@ import { contactReopener } from './contact-reopen';
 import { isDuplicateKey } from './mongo-errors';
 import type { SuppressionRepository } from './suppression-repository';
 
-type ContactDoc = Omit<Contact, 'id'> & { _id: { toString(): string } };
+type ContactDoc = Omit<Contact, 'id'> & { _id: { toString(): string }; recentInboundAt?: Date[]; autoReply?: unknown };
 
 function toContact(doc: ContactDoc | null): Contact | null {
   if (!doc) return null;
-  const { _id, ...rest } = doc;
+  // The automatic replies' bookkeeping stays in the store (see auto-reply-repository.ts).
+  const { _id, recentInboundAt: _times, autoReply: _replies, ...rest } = doc;
   return { ...rest, id: _id.toString(), labels: rest.labels ?? [] } as Contact;
 }
 
@@ -51,6 +52,7 @@ export function createContactRepository(models: Models, suppressions: Suppressio
           ...(options.simulated ? { simulated: true } : {}),
         },
         $max: { lastInboundAt: sighting.at },
+        $push: { recentInboundAt: { $each: [sighting.at], $slice: -2 } },
         $inc: { inboundSeq: 1 },
         // The customer's oldest unanswered message (kept while one is already waiting).
         $min: { 'conversation.waitingSince': since },
@@ -58,11 +60,12 @@ export function createContactRepository(models: Models, suppressions: Suppressio
       };
       let doc: ContactDoc | null;
       let source: string | undefined;
+      let created = false;
       try {
         doc = await model.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after' }).lean<ContactDoc>();
         // Just created (one write stamped both times)? Consent follows the person: a number erased
         // before stays opted out (that was their choice), and so does one whose other id opted out.
-        const created = doc?.createdAt !== undefined && doc.createdAt.getTime() === doc.updatedAt?.getTime();
+        created = doc?.createdAt !== undefined && doc.createdAt.getTime() === doc.updatedAt?.getTime();
         source = created ? await inheritedOptOut(sighting) : undefined;
         if (source) {
           doc = await model
@@ -86,7 +89,16 @@ export function createContactRepository(models: Models, suppressions: Suppressio
       }
       const { doc: after, change } = await reopen(doc, since);
       const contact = toContact(after) ?? (await this.findByWaId(sighting.waId))!;
-      return { ...contact, ...(change ? { conversationChange: change } : {}), ...(source ? { optOutInherited: source } : {}) };
+      // The burst before this one (the push above keeps the last two); unknown for a contact stored before it was kept.
+      const times = (after as ContactDoc | null)?.recentInboundAt;
+      const previousInboundAt = !created && times?.length === 2 ? times[0] : undefined;
+      return {
+        ...contact,
+        ...(change ? { conversationChange: change } : {}),
+        ...(source ? { optOutInherited: source } : {}),
+        ...(created ? { created: true as const } : {}),
+        ...(previousInboundAt ? { previousInboundAt } : {}),
+      };
     },
     async findByWaId(waId) {
       if (stringKey(waId) === undefined) return null;

@@ -2,6 +2,7 @@ import type { Clock } from '../../clock';
 import type { Privacy } from '../../privacy/privacy';
 import type { Models } from '../models';
 import { createAuditLog } from './audit-log';
+import { createAutoReplyRepository } from './auto-reply-repository';
 import { createCloudWebhookRepository } from './cloud-webhook-repository';
 import { createConsentLedger } from './consent-ledger';
 import { createContactRepository } from './contact-repository';
@@ -43,6 +44,7 @@ export function createRepositories(models: Models, clock: Clock, privacy: Privac
     intakes: createIntakeRepository(models),
     seenRequests: createSeenRequestRepository(models),
     cloudWebhooks: createCloudWebhookRepository(models),
+    autoReplies: createAutoReplyRepository(models),
   };
 }
 

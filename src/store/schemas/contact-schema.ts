@@ -25,6 +25,22 @@ export const contactSchema = new Schema(
       default: undefined,
     },
     lastInboundAt: Date,
+    // The last two message times recorded (one per burst): the one before tells the silence a greeting follows.
+    recentInboundAt: { type: [Date], default: undefined },
+    // The last automatic reply of each kind (once per so many hours, across instances), and those owed
+    // since their claim until their message is stored (the claim and the debt are one write).
+    autoReply: {
+      type: new Schema(
+        {
+          greeting: { type: new Schema({ at: Date, for: String }, { _id: false }), default: undefined },
+          away: { type: new Schema({ at: Date, for: String }, { _id: false }), default: undefined },
+          help: { type: new Schema({ at: Date, for: String }, { _id: false }), default: undefined },
+          owed: { type: [new Schema({ kind: String, for: String, at: Date, claimedAt: Date }, { _id: false })], default: undefined },
+        },
+        { _id: false },
+      ),
+      default: undefined,
+    },
     inboundSeq: Number,
     lastOutboundAt: Date,
     activity: {
@@ -69,3 +85,4 @@ contactSchema.index({ 'conversation.status': 1, 'conversation.waitingSince': 1 }
 contactSchema.index({ 'conversation.assignee': 1 }, { sparse: true });
 contactSchema.index({ 'conversation.owedNotice.at': 1 }, { sparse: true });
 contactSchema.index({ 'owedOptOut.at': 1 }, { sparse: true });
+contactSchema.index({ 'autoReply.owed.claimedAt': 1 }, { sparse: true });

@@ -37,7 +37,7 @@ export const messageSchema = new Schema(
     slackKey: String,
     agent: String,
     signature: String,
-    purpose: { type: String, enum: ['reply', 'opt_out_confirmation', 'opt_in_request'] },
+    purpose: { type: String, enum: ['reply', 'opt_out_confirmation', 'opt_in_request', 'auto_reply'] },
     via: { type: String, enum: ['thread', 'modal'] },
     // Outbound: an approved template (Cloud API), sent instead of the body.
     template: { type: new Schema({ name: String, language: String, category: String, params: { type: [String], default: undefined }, paramNames: { type: [String], default: undefined } }, { _id: false }) },
