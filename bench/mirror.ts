@@ -1,3 +1,5 @@
+import { createAutoReplyStore } from '../src/auto-reply/auto-reply-settings';
+import { createHoursStore } from '../src/hours/hours-store';
 import { startFakeSlackApi } from '../test/support/slack/fake-slack-api';
 import { remoteSlack, rig, type Rig } from './rig';
 import { percentile, report, rssMb, since } from './stats';
@@ -47,24 +49,48 @@ const contactId = (i: number) => `4479110${String(i % CONTACTS).padStart(5, '0')
 
 const WARM_UP = CONTACTS * 4;
 
+/**
+ * MIRROR_AUTO_REPLIES=on: business hours set and greeting, away and HELP all switched on, so the
+ * decision runs on every inbound message (issue 21: at most 5 % slower than with them off).
+ */
+const AUTO_REPLIES = process.env.MIRROR_AUTO_REPLIES === 'on';
+const WEEKDAYS_9_TO_5 = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => [day, [{ from: '09:00', to: '17:00' }]]));
+const ALL_ON = {
+  greeting: { enabled: true, text: 'Hello {{first_name}}, welcome.' },
+  away: { enabled: true, text: 'We are closed; back {{opens_at}}.' },
+  help: { enabled: true, text: 'Support. Reply STOP to opt out.' },
+};
+/** Each contact's first message gets one automatic reply (a greeting when open, away when closed): one notice each in Slack. */
+const AUTO_REPLY_POSTS = AUTO_REPLIES ? CONTACTS : 0;
+const isNotice = (text: string) => text.includes('auto-reply');
+
+async function benchRig(env: Record<string, string> = {}, slack?: Parameters<typeof rig>[1]): Promise<Rig> {
+  const r = await rig(env, slack);
+  if (AUTO_REPLIES) {
+    const deps = { settings: r.app.deps.repos.settings, logger: r.app.deps.logger };
+    if (!(await createHoursStore(deps).save(WEEKDAYS_9_TO_5)).ok || !(await createAutoReplyStore(deps).save(ALL_ON)).ok) throw new Error('bench: settings refused');
+  }
+  return r;
+}
+
 /** JIT, connections and every contact's thread in place first: the figures are for steady state. */
 async function warmUp(r: Rig, slack: Awaited<ReturnType<typeof remoteSlack>>): Promise<void> {
   for (let i = 0; i < WARM_UP; i++) r.gateway.receive({ from: contactId(i), content: { kind: 'text', text: `w${i}` } });
-  await slack.waitFor(WARM_UP);
+  await slack.waitFor(WARM_UP + AUTO_REPLY_POSTS);
 }
 
 async function inboundThroughput(): Promise<void> {
   const slack = await remoteSlack();
-  const r = await rig({}, slack.url);
+  const r = await benchRig({}, slack.url);
   try {
     await warmUp(r, slack);
     const sent = Array.from({ length: THROUGHPUT_MESSAGES }, (_, i) => ({ contact: contactId(i), text: `t${i}` }));
     const start = performance.now();
     for (const s of sent) r.gateway.receive({ from: s.contact, content: { kind: 'text', text: s.text } });
-    await slack.waitFor(WARM_UP + THROUGHPUT_MESSAGES);
+    await slack.waitFor(WARM_UP + AUTO_REPLY_POSTS + THROUGHPUT_MESSAGES);
     report('mirror.inbound.throughput', Math.round(THROUGHPUT_MESSAGES / (since(start) / 1000)), 'msg/s');
     await r.app.bridge.toSlack.runDue();
-    const { lost, duplicated, outOfOrder } = integrity(sent, (await slack.posts()).filter((p) => !p.text.startsWith('w')));
+    const { lost, duplicated, outOfOrder } = integrity(sent, (await slack.posts()).filter((p) => !p.text.startsWith('w') && !isNotice(p.text)));
     report('mirror.lost', lost, '');
     report('mirror.duplicated', duplicated, '');
     report('mirror.out_of_order', outOfOrder, '');
@@ -76,7 +102,7 @@ async function inboundThroughput(): Promise<void> {
 
 async function inboundLatency(): Promise<void> {
   const slack = await remoteSlack();
-  const r = await rig({}, slack.url);
+  const r = await benchRig({}, slack.url);
   try {
     await warmUp(r, slack);
     const sentAt = new Map<string, number>();
@@ -89,7 +115,7 @@ async function inboundLatency(): Promise<void> {
       sentAt.set(`l${i}`, Date.now());
       r.gateway.receive({ from: contactId(i), content: { kind: 'text', text: `l${i}` } });
     }
-    await slack.waitFor(WARM_UP + total);
+    await slack.waitFor(WARM_UP + AUTO_REPLY_POSTS + total);
     const latencies = (await slack.posts()).filter((p) => sentAt.has(p.text)).map((p) => p.at - sentAt.get(p.text)!);
     report('mirror.inbound.latency.p50', percentile(latencies, 0.5), 'ms');
     report('mirror.inbound.latency.p99', percentile(latencies, 0.99), 'ms');
@@ -117,7 +143,7 @@ async function rateLimitedUtilisation(): Promise<void> {
     accepted++;
     return { ok: true, channel, ts: `${now / 1000}`, message: { ts: `${now / 1000}` } };
   });
-  const r = await rig({ SLACK_POST_PER_SEC: '1', SLACK_POST_BURST: '1' }, slack);
+  const r = await benchRig({ SLACK_POST_PER_SEC: '1', SLACK_POST_BURST: '1' }, slack);
   try {
     const { repos } = r.app.deps;
     // One contact per channel, each already in its thread (routing by label is the product's way).
@@ -143,7 +169,7 @@ async function rateLimitedUtilisation(): Promise<void> {
 }
 
 async function outboundThroughput(): Promise<void> {
-  const r = await rig();
+  const r = await benchRig();
   try {
     const { repos } = r.app.deps;
     for (let c = 0; c < CONTACTS; c++) await repos.contacts.recordInbound({ waId: contactId(c), at: new Date() });
@@ -163,7 +189,7 @@ async function outboundThroughput(): Promise<void> {
 /** The app's memory with 10,000 inbound messages queued because Slack is down. */
 async function rssWithQueue(): Promise<void> {
   const slack = await remoteSlack({ down: true });
-  const r = await rig({}, slack.url);
+  const r = await benchRig({}, slack.url);
   try {
     // In waves, as WhatsApp delivers them, not 10,000 at the same instant.
     for (let i = 0; i < QUEUED; i++) {

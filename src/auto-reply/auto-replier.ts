@@ -124,8 +124,13 @@ export function createAutoReplier(deps: AutoReplierDeps): AutoReplier {
         isHelpKeyword: deps.isHelpKeyword,
       });
       if (!kind) return;
+      const notBefore = new Date(message.at.getTime() - every(kind));
+      // Claimed recently as the contact's write just read: the claim would fail (the usual case
+      // while closed, message after message), so it is not made. The store decides all other cases.
+      const last = contact.lastAutoReplies?.[kind];
+      if (last && last > notBefore) return;
       const owed: OwedAutoReply = { kind, for: message.id, at: message.at, claimedAt: deps.clock() };
-      if (!(await deps.autoReplies.claim(contact.waId, owed, new Date(message.at.getTime() - every(kind))))) {
+      if (!(await deps.autoReplies.claim(contact.waId, owed, notBefore))) {
         log.debug({ contact: contact.id, kind }, 'automatic reply sent recently: not again');
         return;
       }

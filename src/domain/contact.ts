@@ -1,3 +1,4 @@
+import type { AutoReplyKind } from './auto-reply';
 import type { Suppression } from './suppression';
 import type { Conversation, ConversationChange } from './conversation';
 
@@ -96,6 +97,8 @@ export interface InboundNews {
   created?: true;
   /** The time of their burst before this one, when known (not for contacts stored before it was kept). */
   previousInboundAt?: Date;
+  /** When each kind of automatic reply was last claimed for them, as of this write (saves a claim bound to fail). */
+  lastAutoReplies?: Partial<Record<AutoReplyKind, Date>>;
 }
 
 /** Contacts as the core needs them; implemented in store/. */

@@ -1,5 +1,6 @@
 import { trusted } from 'mongoose';
 import { CONSENT_STATUSES, type Contact, type ContactRepository, type Consent, type ConsentStatus, type InboundSighting, type OwedOptOut, type Segment, type SlackConversation } from '../../domain/contact';
+import { AUTO_REPLY_KINDS, type AutoReplyKind } from '../../domain/auto-reply';
 import { waIdToE164 } from '../../domain/phone';
 import type { Models } from '../models';
 import { stringKey } from './filter-values';
@@ -7,7 +8,7 @@ import { contactReopener } from './contact-reopen';
 import { isDuplicateKey } from './mongo-errors';
 import type { SuppressionRepository } from './suppression-repository';
 
-type ContactDoc = Omit<Contact, 'id'> & { _id: { toString(): string }; recentInboundAt?: Date[]; autoReply?: unknown };
+type ContactDoc = Omit<Contact, 'id'> & { _id: { toString(): string }; recentInboundAt?: Date[]; autoReply?: Partial<Record<AutoReplyKind, { at?: Date }>> };
 
 function toContact(doc: ContactDoc | null): Contact | null {
   if (!doc) return null;
@@ -92,12 +93,15 @@ export function createContactRepository(models: Models, suppressions: Suppressio
       // The burst before this one (the push above keeps the last two); unknown for a contact stored before it was kept.
       const times = (after as ContactDoc | null)?.recentInboundAt;
       const previousInboundAt = !created && times?.length === 2 ? times[0] : undefined;
+      const replies = (after as ContactDoc | null)?.autoReply;
+      const lastAutoReplies = replies ? Object.fromEntries(AUTO_REPLY_KINDS.flatMap((kind) => (replies[kind]?.at ? [[kind, replies[kind].at]] : []))) : undefined;
       return {
         ...contact,
         ...(change ? { conversationChange: change } : {}),
         ...(source ? { optOutInherited: source } : {}),
         ...(created ? { created: true as const } : {}),
         ...(previousInboundAt ? { previousInboundAt } : {}),
+        ...(lastAutoReplies ? { lastAutoReplies } : {}),
       };
     },
     async findByWaId(waId) {

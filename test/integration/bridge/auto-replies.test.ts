@@ -88,6 +88,29 @@ describe('automatic replies: greeting, away and HELP', () => {
     expect(notices(second).some((n) => /auto-reply: away/.test(n))).toBe(true);
   });
 
+  it('judges open or closed on the edges in TZ_REPORTS: an overnight span, a closed date and a summer-time change', async () => {
+    // Europe/London: clocks go back on 2026-10-25 (02:00 BST → 01:00 GMT). Saturdays 22:00–02:00, and Sundays 09:00–12:00 except 2026-11-01.
+    const hours = { sat: [{ from: '22:00', to: '02:00' }], sun: [{ from: '09:00', to: '12:00' }], closedDates: ['2026-11-01'] };
+    time = manualClock('2026-10-24T21:00:00Z'); // Sat 22:00 BST: opening
+    const t = await startTestApp({ BUSINESS_NAME: 'Acme Bikes', TZ_REPORTS: 'Europe/London' }, { slack, clock: time.clock });
+    apps.push(t);
+    await configure(t, { ...ALL_ON, greeting: { ...ALL_ON.greeting, enabled: false } }, hours);
+    const awayFor = async (from: string) => {
+      await exchange(t, { from, content: text('hi') });
+      return sentTo(t, from);
+    };
+    expect(await awayFor('447900000001@c.us')).toEqual([]);
+    // The clocks go back at 01:00 UTC (02:00 BST → 01:00 GMT), so wall time 02:00 comes once, at
+    // 02:00 GMT = 02:00 UTC: this night's span lasts five hours.
+    time.advance(5 * HOUR - 1); // 01:59:59.999 GMT, still inside
+    expect(await awayFor('447900000002@c.us')).toEqual([]);
+    time.advance(1); // 02:00 GMT: closed
+    expect(await awayFor('447900000003@c.us')).toEqual(['We are closed; back Sun 09:00.']);
+    // Next Sunday is a closed date: at its 10:00 the team is closed, back the Saturday after at 22:00.
+    time.advance(7 * 24 * HOUR + 8 * HOUR); // 2026-11-01 10:00 GMT
+    expect(await awayFor('447900000004@c.us')).toEqual(['We are closed; back Sat 22:00.']);
+  });
+
   it('does not count an automatic reply as a response: the conversation keeps waiting for the team', async () => {
     time = manualClock('2026-11-28T10:00:00Z');
     const t = await start();
