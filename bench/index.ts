@@ -2,6 +2,7 @@
  * `npm run bench -- <area>`: prints one figure a line as `name: value unit`.
  * Figures are measured on this machine, never asserted; tests check behaviour.
  */
+import { runBroadcastBench } from './broadcast';
 import { runCloudBench } from './cloud';
 import { runCommandsBench } from './commands';
 import { runFaultsBench } from './faults';
@@ -11,6 +12,7 @@ import { runStoreBench } from './store';
 import { runWhatsAppBench } from './whatsapp';
 
 const areas: Record<string, () => Promise<void>> = {
+  broadcast: runBroadcastBench,
   cloud: runCloudBench,
   commands: runCommandsBench,
   faults: runFaultsBench,

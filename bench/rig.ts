@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { createPrivacy } from '../src/privacy/privacy';
-import { startApp, type RunningApp } from '../src/start-app';
+import { startApp, type RunningApp, type StartOverrides } from '../src/start-app';
 import { FakeWhatsAppGateway } from '../test/support/fake-whatsapp-gateway';
 import { startFakeSlackApi, type FakeSlackApi } from '../test/support/slack/fake-slack-api';
 
@@ -78,17 +78,26 @@ export async function remoteSlack(options: { down?: boolean } = {}): Promise<{
 }
 
 /** The real app over the store and the fake Slack API, with a fake WhatsApp gateway. */
-export async function rig(env: Record<string, string> = {}, slack?: FakeSlackApi | string): Promise<Rig> {
-  const store = await startStore();
+export interface RigOptions {
+  /** A store shared between rigs (a restart on the same data); the rig then leaves it running. */
+  store?: { uri: string };
+  dbName?: string;
+  gateway?: FakeWhatsAppGateway;
+  wrapRepositories?: StartOverrides['wrapRepositories'];
+}
+
+export async function rig(env: Record<string, string> = {}, slack?: FakeSlackApi | string, options: RigOptions = {}): Promise<Rig> {
+  const owned = options.store ? undefined : await startStore();
+  const store = options.store ?? owned!;
   const api = typeof slack === 'string' ? undefined : (slack ?? (await startFakeSlackApi()));
-  const gateway = new FakeWhatsAppGateway();
+  const gateway = options.gateway ?? new FakeWhatsAppGateway();
   const config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-bench',
     PRIVACY_KEY: 'bench-privacy-key-0123456789abcdef0123',
     SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
     SLACK_INBOX_CHANNEL: 'C0INBOX01',
     SLACK_API_URL: typeof slack === 'string' ? slack : api!.url,
-    MONGODB_URI: `${store.uri.replace(/\/$/, '')}/bench_${Date.now()}`,
+    MONGODB_URI: `${store.uri.replace(/\/$/, '')}/${options.dbName ?? `bench_${Date.now()}`}`,
     WHATSAPP_GATEWAY: 'none',
     PORT: '0',
     SLACK_POST_PER_SEC: '100000',
@@ -98,7 +107,7 @@ export async function rig(env: Record<string, string> = {}, slack?: FakeSlackApi
     ...env,
   });
   const quiet = createLogger({ level: 'error', pretty: false, pseudonym: createPrivacy(config.privacy).pseudonym }, new Writable({ write: (_c, _e, done) => done() }));
-  const app = await startApp(config, quiet, { gateway, printQr: () => {} });
+  const app = await startApp(config, quiet, { gateway, printQr: () => {}, ...(options.wrapRepositories ? { wrapRepositories: options.wrapRepositories } : {}) });
   return {
     app,
     baseUrl: `http://127.0.0.1:${app.port}`,
@@ -106,7 +115,7 @@ export async function rig(env: Record<string, string> = {}, slack?: FakeSlackApi
     async stop() {
       await app.stop();
       if (!slack) await api!.close();
-      await store.close();
+      await owned?.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Bridge } from './bridge/bridge';
+import type { Broadcasts } from './broadcast/broadcasts';
 import type { ReplyIntake } from './bridge/outbound/reply-intake';
 import type { Clock } from './clock';
 import type { Config } from './config';
@@ -25,7 +26,9 @@ export interface AppDeps {
   repos: Repositories;
   gateway: WhatsAppGateway;
   health: Health;
-  bridge: Pick<Bridge, 'wakeOutbound' | 'catchUpState' | 'recorded'>;
+  bridge: Pick<Bridge, 'wakeOutbound' | 'catchUpState' | 'recorded' | 'broadcasts'>;
+  /** Leads' broadcasts: preview, create, approve, pause, resume, cancel (the runner sends them: bridge.broadcasts). */
+  broadcasts: Broadcasts;
   hygiene: Hygiene;
   /** The agent's signature line for WhatsApp replies (per AGENT_SIGNATURE). */
   signature: (client: webApi.WebClient, user: string) => Promise<string>;

@@ -83,6 +83,10 @@ const schema = z.object({
   GREETING_AFTER_DAYS: optional(z.coerce.number({ error: 'must be a number of days' }).int('must be whole days').min(1, 'must be at least 1').max(365, 'must be at most 365')),
   AWAY_EVERY_HOURS: optional(z.coerce.number({ error: 'must be a number of hours' }).int('must be whole hours').min(1, 'must be at least 1').max(168, 'must be at most 168')),
   BUSINESS_NAME: optional(z.string().trim().min(1).max(100, 'must be at most 100 characters')),
+  BROADCAST_MAX_PER_WEEK: optional(z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(50, 'must be at most 50')),
+  BROADCAST_QUIET_HOURS: optional(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM-HH:MM, like 21:00-08:00').refine((v) => v.slice(0, 5) !== v.slice(6), 'must be a span, not one time')),
+  BROADCAST_OPT_OUT_LINE: optional(z.string().trim().min(1).max(200, 'must be at most 200 characters')),
+  BROADCAST_APPROVAL_OVER: optional(z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be at least 0')),
   PORT: optional(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535)),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   NODE_ENV: optional(z.string()),
@@ -174,6 +178,17 @@ export interface Config {
     awayEveryMs: number;
     /** `{{business_name}}` in the texts. */
     businessName: string;
+  };
+  /** Broadcasts to confirmed opt-ins (see broadcast/). */
+  broadcasts: {
+    /** No contact gets more than this many broadcasts in any seven days. */
+    maxPerWeek: number;
+    /** Nothing is sent between these wall times ('HH:MM') in the contact's local time. */
+    quietHours: { from: string; to: string };
+    /** Ends every text broadcast (a template carries its own opt-out button or gets it too). */
+    optOutLine: string;
+    /** More recipients than this need a second lead's approval. */
+    approvalOver: number;
   };
   port: number;
   log: { level: string; pretty: boolean };
@@ -271,6 +286,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       greetingAfterMs: (e.GREETING_AFTER_DAYS ?? 14) * 86_400_000,
       awayEveryMs: (e.AWAY_EVERY_HOURS ?? 12) * 3_600_000,
       businessName: e.BUSINESS_NAME ?? 'our team',
+    },
+    broadcasts: {
+      maxPerWeek: e.BROADCAST_MAX_PER_WEEK ?? 2,
+      quietHours: { from: (e.BROADCAST_QUIET_HOURS ?? '21:00-08:00').slice(0, 5), to: (e.BROADCAST_QUIET_HOURS ?? '21:00-08:00').slice(6) },
+      optOutLine: e.BROADCAST_OPT_OUT_LINE ?? 'Reply STOP to stop these messages.',
+      approvalOver: e.BROADCAST_APPROVAL_OVER ?? 50,
     },
     port: e.PORT ?? 3000,
     log: { level: e.LOG_LEVEL ?? 'info', pretty: e.NODE_ENV === 'development' },

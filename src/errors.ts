@@ -20,7 +20,12 @@ export type ErrorCode =
   | 'WHATSAPP_TIMEOUT'
   | 'LISTENER_CONFLICT'
   | 'SLACK_REQUEST_REPLAYED'
-  | 'SLACK_VIEW_ALREADY_SUBMITTED';
+  | 'SLACK_VIEW_ALREADY_SUBMITTED'
+  | 'FORBIDDEN'
+  | 'BROADCAST_NOT_FOUND'
+  | 'BROADCAST_STATE'
+  | 'BROADCAST_EMPTY'
+  | 'BROADCAST_TOO_LARGE';
 
 export class AppError extends Error {
   constructor(

@@ -1,4 +1,6 @@
 import { createBridge, type Bridge } from './bridge/bridge';
+import { createBroadcasts } from './broadcast/broadcasts';
+import { createProgressMessages } from './broadcast/progress-message';
 import { createReplyIntake, type ReplyIntake } from './bridge/outbound/reply-intake';
 import { systemClock, type Clock } from './clock';
 import type { AppDeps } from './app-deps';
@@ -100,7 +102,16 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     // The Cloud API's 24-hour reply window is shown on the card (and only there is it enforced).
     const replyWindow = config.whatsapp.gateway === 'cloud' ? { replyWindow: { clock, timeZone: config.reportsTimezone } } : {};
     const cards = createCards({ settings: repos.settings, notePrefix: config.bridge.internalNotePrefix, ...replyWindow });
-    const bridge = createBridge({ config, repos, gateway, clock, logger, cards, random: overrides.random });
+    const onBroadcastProgress = createProgressMessages({
+      client: () => built.slack!.app.client,
+      broadcasts: repos.broadcasts,
+      outcomes: repos.broadcastOutcomes,
+      channel: config.slack.adminChannel,
+      connected: () => gateway.status().state === 'connected',
+      clock,
+      logger,
+    });
+    const bridge = createBridge({ config, repos, gateway, clock, logger, cards, random: overrides.random, onBroadcastProgress });
     const hygiene = createHygiene({ config, repos, clock, logger, slack: () => built.slack!.app.client });
     const scheduler = createHygieneScheduler({
       runner: hygiene.runner,
@@ -115,7 +126,15 @@ export async function startApp(config: Config, logger: Logger, overrides: StartO
     hygiene.onSettingsChanged(() => scheduler.refresh());
     const signature = agentSignatures(config.bridge.signature, clock);
     const replyIntake = createReplyIntake({ config, repos, clock, logger, signature, wakeOutbound: (waId) => bridge.wakeOutbound(waId), slack: () => built.slack!.app.client, random: overrides.random });
-    const deps: AppDeps = { config, logger, clock, privacy, repos, gateway, health, bridge, hygiene, scheduler, cards, signature, replyIntake };
+    const broadcasts = createBroadcasts({
+      broadcasts: repos.broadcasts,
+      messages: repos.messages,
+      gateway: config.whatsapp.gateway,
+      maxPerWeek: config.broadcasts.maxPerWeek,
+      approvalOver: config.broadcasts.approvalOver,
+      clock,
+    });
+    const deps: AppDeps = { config, logger, clock, privacy, repos, gateway, health, bridge, hygiene, scheduler, cards, signature, replyIntake, broadcasts };
 
     const slack = (built.slack = await createSlackApp(deps, overrides.slack));
     const { port } = await slack.start();

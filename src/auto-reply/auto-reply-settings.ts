@@ -10,10 +10,10 @@ export { AUTO_REPLY_KINDS, type AutoReplyKind } from '../domain/auto-reply';
 export const AUTO_REPLY_VARIABLES = ['first_name', 'opens_at', 'business_name'] as const;
 
 /**
- * WhatsApp refuses a text message over 4,096 characters. A variable can grow a text when filled
- * (a name, "Tue 09:00"), so a saved text keeps this much room below the limit.
+ * WhatsApp refuses a text message over 4,096 characters, and a Slack text input holds at most
+ * 3,000: the texts are edited there, and the room left covers what variables add when filled.
  */
-export const AUTO_REPLY_MAX_CHARS = 4_000;
+export const AUTO_REPLY_MAX_CHARS = 3_000;
 
 export interface AutoReplyText {
   enabled: boolean;
@@ -38,7 +38,7 @@ const text = z
   .string()
   .trim()
   .min(1, 'must not be empty')
-  .max(AUTO_REPLY_MAX_CHARS, `must be at most ${AUTO_REPLY_MAX_CHARS.toLocaleString('en')} characters (WhatsApp refuses a message over 4,096)`)
+  .max(AUTO_REPLY_MAX_CHARS, `must be at most ${AUTO_REPLY_MAX_CHARS.toLocaleString('en')} characters (what a Slack text box holds)`)
   .superRefine((value, ctx) => {
     for (const [, name] of value.matchAll(VARIABLE)) {
       if (!(AUTO_REPLY_VARIABLES as readonly string[]).includes(name ?? '')) {

@@ -1,5 +1,7 @@
 import { webApi } from '@slack/bolt';
 import { createAutoReplier } from '../auto-reply/auto-replier';
+import { createBroadcastRunner, type BroadcastFigures, type BroadcastRunner } from '../broadcast/broadcast-runner';
+import type { Broadcast } from '../domain/broadcast';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { inboundConsent } from '../consent/inbound-consent';
@@ -31,6 +33,8 @@ export interface Bridge {
   wakeOutbound(contactWaId?: string): void;
   /** Conversation notices ("open again…"), owed and recorded durably. */
   notices: ConversationNotices;
+  /** Broadcasts being sent (a pass every second on the instance holding the WhatsApp session). */
+  broadcasts: BroadcastRunner;
   start(): void;
   /** Resolves once every inbound event seen so far (the contacts' messages, and ours from the phone) is stored (tests). */
   recorded(): Promise<void>;
@@ -51,7 +55,12 @@ export interface BridgeDeps {
   logger: Logger;
   cards: Cards;
   random?: () => number;
+  /** The leads' progress message for a broadcast (see broadcast/progress-message.ts). */
+  onBroadcastProgress?: (broadcast: Broadcast, figures: BroadcastFigures) => Promise<void>;
 }
+
+/** How often broadcasts are advanced. */
+const BROADCAST_PASS_MS = 1_000;
 
 /** How often messages left half-recorded by a crash are looked for. */
 const SWEEP_EVERY_MS = 60_000;
@@ -113,6 +122,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
       settings: repos.settings,
       intakes: repos.intakes,
       simulator: config.whatsapp.gateway === 'simulator',
+      quietHours: { hours: config.broadcasts.quietHours, timeZone: config.reportsTimezone },
       ledger: repos.consentLedger,
     }),
   });
@@ -134,6 +144,20 @@ export function createBridge(deps: BridgeDeps): Bridge {
     clock,
     logger,
   });
+  const broadcasts = createBroadcastRunner({
+    broadcasts: repos.broadcasts,
+    contacts: repos.contacts,
+    messages: repos.messages,
+    rules: { ...config.broadcasts, timeZone: config.reportsTimezone },
+    gateway: { name: config.whatsapp.gateway, connected: () => gateway.status().state === 'connected' },
+    // Two seconds of the gateway's pace waiting in the send queue, never fewer than two.
+    window: () => Math.max(2, Math.ceil((gateway.sendsPerSecond?.() ?? configuredPace(config)) * 2)),
+    wakeWhatsApp: (contact) => toWhatsApp.wake(contact),
+    ...(deps.onBroadcastProgress ? { onProgress: deps.onBroadcastProgress } : {}),
+    clock,
+    logger,
+  });
+  let broadcaster: NodeJS.Timeout | undefined;
   let recorder: ReturnType<typeof startInboundRecorder> | undefined;
   let sweeper: NodeJS.Timeout | undefined;
   /**
@@ -165,6 +189,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
     toWhatsApp,
     wakeOutbound: (contact) => toWhatsApp.wake(contact),
     notices,
+    broadcasts,
     start() {
       recorder = startInboundRecorder({
         gateway,
@@ -225,6 +250,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
       stopChanges = startContactChanges({ gateway, messages: repos.messages, contacts: repos.contacts, client, logger });
       stopPreferences = startMarketingPreferences({ gateway, ledger: repos.consentLedger, logger });
       sweeper = setInterval(() => void sweep(), SWEEP_EVERY_MS).unref();
+      broadcaster = setInterval(() => void broadcasts.tick(), BROADCAST_PASS_MS).unref();
       toSlack.start();
       toWhatsApp.start();
     },
@@ -234,6 +260,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
     catchUp: () => catchUp?.run() ?? Promise.resolve(0),
     async stop() {
       clearInterval(sweeper);
+      clearInterval(broadcaster);
       catchUp?.stop();
       stopAcks?.();
       stopChanges?.();
@@ -243,6 +270,11 @@ export function createBridge(deps: BridgeDeps): Bridge {
       await Promise.all([toSlack.stop(), toWhatsApp.stop()]);
     },
   };
+}
+
+/** Sends a second the configuration allows: the Cloud API's per-number rate, or the anti-ban throttle's. */
+function configuredPace(config: Config): number {
+  return config.whatsapp.gateway === 'cloud' ? (config.whatsapp.cloud?.sendPerSecond ?? 80) : config.whatsapp.throttle.globalPerMinute / 60;
 }
 
 /** Holds both at once; the returned release lets both go. */

@@ -17,7 +17,8 @@ const sourceWords = (source: string) => source.replace(/[<>&*_~`|]/g, '');
  * is sent (consent may change while it waits).
  *
  * An opted-out contact gets nothing but the single confirmation of their opt-out. An opt-in request
- * goes only to a contact whose request is pending (they asked with START, or a lead sent one).
+ * goes only to a contact whose request is pending (they asked with START, or a lead sent one); a
+ * broadcast only to a contact who confirmed their opt-in.
  *
  * A reason never names the contact: it is shown in their thread (where the card names them), stored
  * with the refused message and logged, and their name is whatever they typed on WhatsApp.
@@ -31,5 +32,7 @@ export function checkConsent(contact: Contact, purpose: OutboundPurpose): GateDe
   }
   if (purpose === 'opt_out_confirmation') return { allowed: false, reason: 'not opted out; no opt-out confirmation to send' };
   if (purpose === 'opt_in_request' && status !== 'pending') return { allowed: false, reason: `consent is ${status}, not pending; no opt-in request sent` };
+  // A broadcast is the proactive message consent exists for: only a confirmed opt-in (their YES).
+  if (purpose === 'broadcast' && status !== 'opted_in') return { allowed: false, reason: `broadcasts go only to confirmed opt-ins; consent is ${status}; not sent` };
   return { allowed: true };
 }

@@ -6,7 +6,8 @@
 
 /** Opt-out words by language (WhatsApp Business practice plus common local equivalents). */
 export const DEFAULT_OPT_OUT_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
-  en: ['STOP', 'STOP ALL', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'OPTOUT', 'OPT OUT', 'OPT-OUT', 'REVOKE'],
+  // STOP PROMOTIONS: what WhatsApp Manager's marketing opt-out button sends back when tapped.
+  en: ['STOP', 'STOP ALL', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'OPTOUT', 'OPT OUT', 'OPT-OUT', 'REVOKE', 'STOP PROMOTIONS'],
   es: ['BAJA', 'DARME DE BAJA', 'PARAR', 'DETENER', 'CANCELAR', 'ANULAR', 'DESUSCRIBIR', 'NO MÁS'],
   pt: ['PARAR', 'SAIR', 'CANCELAR', 'DESCADASTRAR', 'DESINSCREVER', 'REMOVER'],
   fr: ['ARRÊT', 'ARRÊTER', 'DÉSABONNER', 'DÉSINSCRIRE', 'ANNULER', 'STOPPER'],

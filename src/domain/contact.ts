@@ -67,6 +67,8 @@ export interface Contact {
   conversation?: Conversation;
   /** Set from an opt-out's write until its ledger entry and confirmation are stored. */
   owedOptOut?: OwedOptOut;
+  /** The last broadcast sent to them (a reply in the following days is marked as a reply to it). */
+  lastBroadcast?: { id: string; name?: string; at: Date };
   /** Created while WHATSAPP_GATEWAY=simulator: someone played this customer on the simulator page. */
   simulated?: boolean;
   createdAt: Date;

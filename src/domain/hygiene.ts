@@ -1,3 +1,4 @@
+import type { ReportBroadcast } from '../hygiene/report-broadcasts';
 import type { Contact } from './contact';
 
 /** The scheduled jobs, by the names they have in config, `job_runs` and the run coordinator. */
@@ -39,6 +40,8 @@ export interface ReportFigures {
   expiredInPeriod: number;
   /** Opted-in share of the contacts not archived, in percent (one decimal). */
   consentRate: number;
+  /** Broadcast copies sent by the broadcasts started within the period (absent in reports from before broadcasts). */
+  broadcastsSent?: number;
 }
 
 export interface ReportData {
@@ -51,6 +54,8 @@ export interface ReportData {
   conversations: { firstResponseMs?: number; resolutionMs?: number };
   /** Earlier reports, oldest first, for the chart. */
   history: Array<{ at: Date; figures: ReportFigures }>;
+  /** Broadcasts started within the period, with their opt-out rate (absent when not asked for). */
+  broadcasts?: ReportBroadcast[];
 }
 
 /** Set-based hygiene over the contacts: every method costs a fixed number of round trips. */

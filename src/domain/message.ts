@@ -57,6 +57,8 @@ export interface StoredMessage {
   pushName?: string;
   /** Slack-bound, but ours: sent from the phone, not through the app (shown as such in the thread). */
   fromPhone?: boolean;
+  /** From the phone, and written by the WhatsApp Business App's automations (greeting, away): never an answer. */
+  automated?: boolean;
   /** Where the message sits in Slack (the mirrored post for inbound, the agent's reply for outbound). */
   slack?: { channel: string; ts: string };
   /** Outbound: the Slack user who wrote it. */
@@ -64,6 +66,8 @@ export interface StoredMessage {
   /** Outbound: the signature line added under `body` ('' for none), so an edit is signed the same way. */
   signature?: string;
   purpose?: OutboundPurpose;
+  /** Outbound: one recipient's copy of this broadcast. */
+  broadcastId?: string;
   /** Outbound: sent as this approved WhatsApp template (Cloud API) instead of free text; `body` is its preview. */
   template?: OutboundTemplate;
   /** Outbound replies: typed in the thread or written in a modal (a notes-only channel sends only the latter). */
@@ -86,7 +90,7 @@ export interface StoredMessage {
   createdAt: Date;
 }
 
-export type NewInboundMessage = Pick<StoredMessage, 'kind' | 'body' | 'media' | 'location' | 'vcards' | 'quoted' | 'pushName' | 'fromPhone'> & {
+export type NewInboundMessage = Pick<StoredMessage, 'kind' | 'body' | 'media' | 'location' | 'vcards' | 'quoted' | 'pushName' | 'fromPhone' | 'automated'> & {
   waMessageId: string;
   contactWaId: string;
   at: Date;
@@ -112,7 +116,7 @@ export interface OutboundTemplate {
  * Why an outbound message exists: an agent's reply, the one confirmation an opt-out gets, an opt-in
  * request, or an automatic reply (greeting, away, HELP) — never counted as the team's answer.
  */
-export type OutboundPurpose = 'reply' | 'opt_out_confirmation' | 'opt_in_request' | 'auto_reply';
+export type OutboundPurpose = 'reply' | 'opt_out_confirmation' | 'opt_in_request' | 'auto_reply' | 'broadcast';
 
 export interface NewOutboundMessage {
   contactWaId: string;
@@ -191,6 +195,10 @@ export interface MessageRepository {
   /** Messages per delivery state; replies withdrawn in Slack (cancelled, deleted) are not counted as failed. */
   countByState(direction: Direction): Promise<Partial<Record<DeliveryState, number>>>;
   findBySlackMessage(channel: string, ts: string): Promise<StoredMessage | null>;
+  /** Withdraws a broadcast's copies not sent yet (it was cancelled); copies being sent now are not retried. */
+  withdrawBroadcast(broadcastId: string, reason: string): Promise<{ withdrawn: number; inFlight: number }>;
+  /** A broadcast's copies by delivery state; `withdrawn`: cancelled before they went. */
+  broadcastCounts(broadcastId: string): Promise<Partial<Record<DeliveryState | 'withdrawn', number>>>;
   /** Deletes every message of a contact, both ways (and their held media); returns how many. */
   eraseContact(contactWaId: string): Promise<number>;
   /** Records the author's edit, deletion or the contact's reaction; returns the message as it now is. */
@@ -212,5 +220,5 @@ export interface MessageRepository {
    * Records a text message of ours once per `key` (one opt-out's confirmation, say): a repeat
    * changes nothing and hands back the first (`duplicate: true`), so queueing it is safe to retry.
    */
-  recordOutboundOnce(message: Pick<NewOutboundMessage, 'contactWaId' | 'body' | 'purpose' | 'at' | 'state'>, key: string): Promise<{ message: StoredMessage; duplicate: boolean }>;
+  recordOutboundOnce(message: Pick<NewOutboundMessage, 'contactWaId' | 'body' | 'purpose' | 'at' | 'state' | 'template'> & { broadcastId?: string }, key: string): Promise<{ message: StoredMessage; duplicate: boolean }>;
 }

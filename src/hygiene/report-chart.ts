@@ -23,8 +23,8 @@ const whiteBackground: ChartJs.Plugin<'bar'> = {
 };
 
 /**
- * The report's chart: contacts by activity per report (stacked bars) and how many are opted in
- * (line), oldest report first. Drawn locally — chart.js on @napi-rs/canvas, whose binary ships in
+ * The report's chart: contacts by activity per report (stacked bars), how many are opted in
+ * (line) and the broadcast copies sent in each period (red line, right axis), oldest report first. Drawn locally — chart.js on @napi-rs/canvas, whose binary ships in
  * its npm package — so reports need no network and no image service.
  */
 export function renderReportChart(points: Array<{ at: Date; figures: ReportFigures }>, timezone: string): Buffer {
@@ -40,6 +40,8 @@ export function renderReportChart(points: Array<{ at: Date; figures: ReportFigur
         { label: 'Inactive', data: series((f) => f.inactive), backgroundColor: '#ecb22e', stack: 'contacts', order: 1 },
         { label: 'Archived', data: series((f) => f.archived), backgroundColor: '#9e9ea6', stack: 'contacts', order: 1 },
         { label: 'Opted in', data: series((f) => f.optedIn), type: 'line' as never, stack: 'opted-in', order: 0, borderColor: '#1264a3', backgroundColor: '#1264a3', borderWidth: 3 },
+        // Broadcast copies sent in each period, on their own axis: a few hundred beside thousands of contacts.
+        { label: 'Broadcast copies sent', data: series((f) => f.broadcastsSent ?? 0), type: 'line' as never, stack: 'broadcasts', yAxisID: 'y1', order: 0, borderColor: '#e01e5a', backgroundColor: '#e01e5a', borderWidth: 2 } as never,
       ],
     },
     options: {
@@ -47,7 +49,11 @@ export function renderReportChart(points: Array<{ at: Date; figures: ReportFigur
       responsive: false,
       devicePixelRatio: 1,
       plugins: { title: { display: true, text: 'Contacts per report' }, legend: { position: 'bottom' } },
-      scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+      scales: {
+        x: { stacked: true },
+        y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
+        y1: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, ticks: { precision: 0 }, title: { display: true, text: 'broadcast copies' } },
+      },
     },
     plugins: [whiteBackground],
   });

@@ -5,6 +5,7 @@ import type { JobRunRepository } from '../domain/job-run';
 import type { Logger } from '../logger';
 import { hygieneReportBlocks } from '../slack/blocks/hygiene-report';
 import { slackErrorCode } from '../slack/slack-errors';
+import { broadcastsInPeriod, type ReportBroadcastDeps } from './report-broadcasts';
 import { renderReportChart } from './report-chart';
 import { reportMetadata } from './report-posted';
 import type { HygieneSettings } from './settings';
@@ -13,7 +14,7 @@ const DAY = 86_400_000;
 /** Reports on the chart: this one and the seven before it (two months of weekly reports). */
 const CHART_REPORTS = 8;
 
-const FIGURE_KEYS: Array<keyof ReportFigures> = ['total', 'active', 'inactive', 'archived', 'optedIn', 'optedOut', 'pending', 'newlyInactive', 'optedOutInPeriod', 'expiredInPeriod', 'consentRate'];
+const FIGURE_KEYS: Array<keyof ReportFigures> = ['total', 'active', 'inactive', 'archived', 'optedIn', 'optedOut', 'pending', 'newlyInactive', 'optedOutInPeriod', 'expiredInPeriod', 'consentRate', 'broadcastsSent'];
 const asFigures = (counts: Record<string, number>): ReportFigures =>
   Object.fromEntries(FIGURE_KEYS.map((k) => [k, Number(counts[k] ?? 0)])) as unknown as ReportFigures;
 
@@ -21,7 +22,7 @@ const asFigures = (counts: Record<string, number>): ReportFigures =>
  * The report's numbers at `now`. A period runs from the previous recorded report to now (the last
  * seven days for the first one), so each opt-out is counted in exactly one report.
  */
-export async function buildReport(deps: { hygiene: HygieneRepository; jobRuns: JobRunRepository; conversations: ConversationRepository }, now: Date): Promise<ReportData> {
+export async function buildReport(deps: { hygiene: HygieneRepository; jobRuns: JobRunRepository; conversations: ConversationRepository } & Partial<ReportBroadcastDeps>, now: Date): Promise<ReportData> {
   const earlier = await deps.jobRuns.recentOk('hygiene-report', CHART_REPORTS - 1);
   const last = earlier[0];
   const from = last ? last.startedAt : new Date(now.getTime() - 7 * DAY);
@@ -30,9 +31,12 @@ export async function buildReport(deps: { hygiene: HygieneRepository; jobRuns: J
     deps.conversations.medianMs('first_response', from, now),
     deps.conversations.medianMs('resolution', from, now),
   ]);
+  const broadcasts = deps.broadcasts && deps.messages && deps.broadcastOutcomes ? await broadcastsInPeriod(deps as ReportBroadcastDeps, { from, to: now }) : undefined;
+  if (broadcasts) figures.broadcastsSent = broadcasts.reduce((n, b) => n + b.sent, 0);
   return {
     period: { from, to: now },
     figures,
+    ...(broadcasts ? { broadcasts } : {}),
     topLabels,
     previous: last ? asFigures(last.counts) : undefined,
     conversations: { ...(firstResponseMs !== undefined ? { firstResponseMs } : {}), ...(resolutionMs !== undefined ? { resolutionMs } : {}) },

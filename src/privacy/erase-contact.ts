@@ -70,6 +70,8 @@ export async function finishErasure(deps: Deps, client: webApi.WebClient, waId: 
 
 async function eraseStored(deps: Deps, waId: string, thread?: Contact['slack']): Promise<number> {
   const count = await deps.repos.messages.eraseContact(waId);
+  // Their copies of broadcasts name their number too.
+  await deps.repos.broadcasts.eraseContact(waId);
   await deps.repos.erasure.pseudonymize(waId, thread);
   return count;
 }

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { broadcastRecipientSchema, broadcastSchema } from './schemas/broadcast-schema';
 import { cloudWebhookSchema } from './schemas/cloud-webhook-schema';
 import { contactSchema } from './schemas/contact-schema';
 import { consentEventSchema } from './schemas/consent-event-schema';
@@ -28,6 +29,8 @@ export function createModels(connection: Connection) {
     SeenRequest: connection.model('SeenRequest', seenRequestSchema),
     Erasure: connection.model('Erasure', erasureSchema),
     CloudWebhook: connection.model('CloudWebhook', cloudWebhookSchema),
+    Broadcast: connection.model('Broadcast', broadcastSchema),
+    BroadcastRecipient: connection.model('BroadcastRecipient', broadcastRecipientSchema),
   };
 }
 

@@ -37,6 +37,12 @@ export interface InboundMessage {
   content: InboundContent;
   /** Id of the message this one replies to, with its text if known. */
   quoted?: { id: string; text?: string };
+  /**
+   * `sent_from_phone` only: written by the WhatsApp Business App's own automations (greeting,
+   * away), not by a person. Set only where the gateway can tell: the simulator can; WhatsApp Web
+   * does not mark such messages.
+   */
+  automated?: true;
   at: Date;
 }
 
@@ -117,6 +123,8 @@ export const ALL_CAPABILITIES: GatewayCapabilities = Object.freeze({ edit: true,
 export interface WhatsAppGateway {
   /** Absent: everything ({@link ALL_CAPABILITIES}). */
   readonly capabilities?: GatewayCapabilities;
+  /** Sends a second it takes at most, when it knows its own pace; absent: the configured throttle applies. */
+  sendsPerSecond?(): number;
   start(): Promise<void>;
   stop(): Promise<void>;
   status(): GatewayStatus;

@@ -75,6 +75,9 @@ const WRITTEN_TYPES = new Set(['chat', 'image', 'video', 'audio', 'ptt', 'ptv', 
 /**
  * A message our account wrote, as a message of the contact's chat (`from` is the chat). Whether the
  * app sent it is for the gateway to judge (see own-sends.ts); this keeps only what a person wrote.
+ * It never sets `automated`: WhatsApp Web does not mark the Business App's greeting and away
+ * messages (`ctwaContext.automatedGreetingMessageShown` is about a click-to-WhatsApp ad's greeting
+ * shown to the customer, on their message), so here those count as typed on the phone.
  */
 export function toPhoneMessage(msg: Message, options: MappingOptions): InboundMessage | null {
   if (!msg.fromMe || !WRITTEN_TYPES.has(msg.type) || msg.isStatus || msg.broadcast || !mirrored(msg.to, options)) return null;

@@ -8,9 +8,13 @@ import { escapeMrkdwn } from '../../slack/mrkdwn';
  */
 export function formatInbound(message: StoredMessage): string {
   if (message.revoked) return ':wastebasket: _The sender deleted this message._';
-  const text = formatContent(message);
+  const content = formatContent(message);
+  const text = message.fromPhone && message.automated ? `${PHONE_AUTO_REPLY}\n${content}` : content;
   return message.edited ? `${text} _(edited)_` : text;
 }
+
+/** Heads the WhatsApp Business App's own greeting or away message, worded like the app's own automatic replies. */
+export const PHONE_AUTO_REPLY = ':robot_face: *auto-reply (phone)* (sent by the WhatsApp Business App, not counted as a response)';
 
 function formatContent(message: StoredMessage): string {
   const parts: string[] = [];

@@ -26,6 +26,8 @@ export interface PhoneSendsDeps {
  * What someone wrote from the phone itself, in a conversation the app mirrors: stored (once, by its
  * WhatsApp id) and posted in the thread as sent from the phone, so agents see the whole
  * conversation. It is a reply that reached WhatsApp, so the conversation waits on the customer.
+ * The Business App's own greeting and away messages, where the gateway marks them (`automated`),
+ * are posted as the phone's automatic reply and answer nothing.
  * A chat the phone starts with someone who never wrote is not mirrored (no contact, no thread).
  * When the store is down these wait in memory and are retried, in order, in the contact's lane.
  */
@@ -49,10 +51,14 @@ export function startPhoneSends(deps: PhoneSendsDeps): { hold(): () => void; sto
     const { message: stored } = await deps.messages.recordInbound({
       ...toNewInbound(message),
       fromPhone: true,
+      ...(message.automated ? { automated: true } : {}),
       // Held until its file is fetched, however long that takes (a crash: the recorder's sweep finishes it).
       ...(media ? { steps: ['media' as const] } : {}),
     });
     if (media && stored.steps?.includes('media')) await deps.messages.release(stored.id, deps.clock(), { media: await keepMedia({ ...deps, logger: log }, media, message.id) });
+    // The Business App's greeting or away message answers nobody: the customer still waits, and it
+    // is no first response (nor does the card change, so it is not redrawn).
+    if (message.automated) return deps.wakeSlack(message.from);
     await deps.conversations.agentReplied(message.from, message.at);
     // The card is redrawn after the post (now waiting on the customer, most likely). Recorded every
     // time, not only when the status changed: a retry after a failure here must still redraw it.

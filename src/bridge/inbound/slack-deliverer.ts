@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import { broadcastReplyNote } from '../../broadcast/reply-mark';
 import type { Contact, ContactRepository, SlackConversation } from '../../domain/contact';
 import type { LabelRepository } from '../../domain/label';
 import type { MessageRepository, StoredMessage } from '../../domain/message';
@@ -233,7 +234,7 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
       const found = mayHavePosted(message, reclaimed) ? await alreadyPosted(conversation, message, key) : undefined;
       if (found?.complete) return messages.markPosted(message.id, { channel, ts: found.tsByPart.get(1) ?? [...found.tsByPart.values()][0]! });
       message = await uploadMedia(message, conversation);
-      const note = message.fromPhone ? phoneNote(contact) : message.consentNotice;
+      const note = message.fromPhone ? phoneNote(contact, message) : (message.consentNotice ?? broadcastReplyNote(contact, message.createdAt));
       const banner = note ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: note }] }] : [];
       // Long text goes in several posts, in order, each within Slack's limits (the banner under the last).
       const parts = splitForPosts(formatInbound(message), { sections: banner.length > 0, reservedBlocks: banner.length });
@@ -249,7 +250,9 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
           ...(banner.length ? { blocks: [...sections, ...(i === parts.length - 1 ? banner : [])] } : {}),
           // Ours from the phone reads as the team's, not the contact's.
           ...(message.fromPhone
-            ? { username: 'Sent from the phone', icon_emoji: ':iphone:' }
+            ? message.automated
+              ? { username: 'Auto-reply (phone)', icon_emoji: ':robot_face:' }
+              : { username: 'Sent from the phone', icon_emoji: ':iphone:' }
             : { username: contactPlainName({ ...contact, name: contact.name ?? message.pushName }, 80), icon_emoji: ':speech_balloon:' }),
           unfurl_links: false,
           unfurl_media: false,
@@ -270,8 +273,12 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
  * The line under a message sent from the phone. The app never messages a contact who opted out;
  * the phone can, and the thread says so.
  */
-function phoneNote(contact: Contact): string {
-  return contact.consent.status === 'opted_out'
+function phoneNote(contact: Contact, message: Pick<StoredMessage, 'automated'>): string {
+  const optedOut = contact.consent.status === 'opted_out';
+  if (message.automated) {
+    return `${optedOut ? ':warning: ' : ''}Sent automatically by the WhatsApp Business App (greeting or away message)${optedOut ? ' to a contact who *opted out*' : ''}; not counted as a response.`;
+  }
+  return optedOut
     ? ':warning: Sent from the phone, not through Switchboard, to a contact who *opted out*.'
     : 'Sent from the phone, not through Switchboard.';
 }

@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import { contactZone, quietUntil, type QuietHours } from '../../broadcast/quiet-hours';
 import type { GateDecision } from '../../consent/consent-gate';
 import { checkTemplateConsent } from '../../consent/template-consent';
 import { checkPersonConsent } from '../../consent/twins';
@@ -39,6 +40,8 @@ export interface WhatsAppDelivererDeps {
   intakes?: Pick<IntakeRepository, 'findByKey'>;
   /** The simulator is the gateway: contacts played on its page may be written to. */
   simulator?: boolean;
+  /** Broadcast copies are not sent in the contact's quiet hours (BROADCAST_QUIET_HOURS; TZ_REPORTS where their zone is unknown). */
+  quietHours?: { hours: QuietHours; timeZone: string };
   /** Marketing stops, for a MARKETING template's gate in the send slot (without it, judged when queued and by WhatsApp's 131050). */
   ledger?: Pick<ConsentLedger, 'listForContact'>;
 }
@@ -141,6 +144,15 @@ export function whatsappDeliverer(deps: WhatsAppDelivererDeps): Deliverer {
         if (contact.simulated && !deps.simulator) throw failPermanently(SIMULATED);
         const gate = message.template ? await templateGate(contact, message.template.category) : await checkPersonConsent({ contacts }, contact, purpose);
         if (!gate.allowed) throw failPermanently(gate.reason, 'consent_refused');
+        if (purpose === 'broadcast') {
+          // A broadcast template passes its category's rule and the broadcast's own: a confirmed opt-in.
+          const confirmed = message.template ? await checkPersonConsent({ contacts }, contact, 'broadcast') : gate;
+          if (!confirmed.allowed) throw failPermanently(confirmed.reason, 'consent_refused');
+          // Queued by day but held up (WhatsApp away, a long queue) into the contact's night: it waits for the morning.
+          const now = deps.clock();
+          const until = deps.quietHours ? quietUntil(deps.quietHours.hours, now, contactZone(waId, now, deps.quietHours.timeZone)) : null;
+          if (until) throw retryLater('quiet hours for the contact', { afterMs: until.getTime() - now.getTime(), countAttempt: false });
+        }
         if (purpose === 'reply' && (await typedInNotesOnly(message))) throw failPermanently(NOTES_ONLY);
         if (deps.caughtUp && !deps.caughtUp(waId)) throw retryLater('waiting for the catch-up with WhatsApp', { afterMs: CATCH_UP_WAIT_MS, countAttempt: false });
         // A consent keyword of theirs is stored but not handled yet (a store error or a crash came

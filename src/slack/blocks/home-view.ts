@@ -5,9 +5,17 @@ import { gatewayStateLine } from './gateway-state';
 export const HOME_REFRESH = 'home_refresh';
 /** App Home's shortcuts to what agents most often type `/wa` for (listeners in slack/listeners/actions/home-buttons.ts). */
 export const HOME_ACTIONS = { findContact: 'home_find_contact', quickReplies: 'home_quick_replies', labels: 'home_labels' } as const;
+/** Buttons shown to team leads only (their listeners check the role again: a button is no permission). */
+export const HOME_LEAD_ACTIONS = { editHours: 'home_edit_hours', newBroadcast: 'home_new_broadcast' } as const;
+
+/** What App Home shows besides the overview: the open-state line (null: no hours set) and whether the viewer is a lead. */
+export interface HomeExtras {
+  opening?: string | null;
+  lead?: boolean;
+}
 
 /** App Home: the state of the bridge for anyone who opens the app, refreshed on every visit. */
-export function homeView({ report, queues, consent, lastHygiene, lastHygieneOk, conversations }: Overview): types.HomeView {
+export function homeView({ report, queues, consent, lastHygiene, lastHygieneOk, conversations }: Overview, extras: HomeExtras = {}): types.HomeView {
   const field = (title: string, text: string) => ({ type: 'mrkdwn' as const, text: `*${title}*\n${text}` });
   return {
     type: 'home',
@@ -18,6 +26,7 @@ export function homeView({ report, queues, consent, lastHygiene, lastHygieneOk, 
         fields: [
           field('WhatsApp', gatewayStateLine(report.whatsapp)),
           field('Store', report.store.ok ? ':large_green_circle: reachable' : ':red_circle: unreachable'),
+          ...(extras.opening ? [field('Business hours', extras.opening)] : []),
           ...(queues
             ? [
                 field('WhatsApp → Slack', queueLine(queues.inbound)),
@@ -40,6 +49,8 @@ export function homeView({ report, queues, consent, lastHygiene, lastHygieneOk, 
           button(HOME_ACTIONS.findContact, 'Find a contact', 'primary'),
           button(HOME_ACTIONS.quickReplies, 'Quick replies'),
           button(HOME_ACTIONS.labels, 'Labels'),
+          ...(extras.lead ? [button(HOME_LEAD_ACTIONS.editHours, 'Edit hours and automatic replies')] : []),
+          ...(extras.lead ? [button(HOME_LEAD_ACTIONS.newBroadcast, 'New broadcast')] : []),
           button(HOME_REFRESH, 'Refresh'),
         ],
       },

@@ -20,6 +20,15 @@ const replies = (c: ReportData['conversations']) =>
     ? 'none recorded'
     : `first response ${c.firstResponseMs === undefined ? '–' : durationText(c.firstResponseMs)} · resolution ${c.resolutionMs === undefined ? '–' : durationText(c.resolutionMs)} (medians)`;
 
+/** Each broadcast started in the period: copies sent and its opt-out rate (within 72 h), flagged over 2 %. */
+const broadcastLines = (list: NonNullable<ReportData['broadcasts']>) =>
+  list.length === 0
+    ? 'none'
+    : list
+        .slice(0, 10)
+        .map((b) => `\n• “${escapeMrkdwn(b.name)}” — ${n(b.sent)} sent · opt-outs ${Math.round(b.optOutRate * 1000) / 10} %${b.warning ? ' :warning: over 2 %: check the list or the message' : ''}`)
+        .join('');
+
 const day = (at: Date) => `<!date^${Math.floor(at.getTime() / 1000)}^{date_short}|${at.toISOString().slice(0, 10)}>`;
 
 /**
@@ -50,6 +59,7 @@ export function hygieneReportBlocks(data: ReportData, rules: { inactiveDays: num
       },
       { type: 'section', text: { type: 'mrkdwn', text: `*Top labels* ${labels}` } },
       { type: 'section', text: { type: 'mrkdwn', text: `*Replies this period* ${replies(data.conversations)}` } },
+      ...(data.broadcasts ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `*Broadcasts this period* ${broadcastLines(data.broadcasts)}` } }] : []),
       {
         type: 'actions',
         elements: [

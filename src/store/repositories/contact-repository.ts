@@ -13,8 +13,10 @@ type ContactDoc = Omit<Contact, 'id'> & { _id: { toString(): string }; recentInb
 function toContact(doc: ContactDoc | null): Contact | null {
   if (!doc) return null;
   // The automatic replies' bookkeeping stays in the store (see auto-reply-repository.ts).
-  const { _id, recentInboundAt: _times, autoReply: _replies, ...rest } = doc;
-  return { ...rest, id: _id.toString(), labels: rest.labels ?? [] } as Contact;
+  const { _id, recentInboundAt: _times, autoReply: _replies, broadcastLog, ...rest } = doc as ContactDoc & { broadcastLog?: Array<{ at: Date; b: string; n?: string }> };
+  const last = broadcastLog?.[0];
+  const lastBroadcast = last ? { lastBroadcast: { id: last.b, at: last.at, ...(last.n ? { name: last.n } : {}) } } : {};
+  return { ...rest, ...lastBroadcast, id: _id.toString(), labels: rest.labels ?? [] } as Contact;
 }
 
 /** Contacts in MongoDB. Every write is a single atomic update keyed on the WhatsApp id. */

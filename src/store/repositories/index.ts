@@ -3,6 +3,8 @@ import type { Privacy } from '../../privacy/privacy';
 import type { Models } from '../models';
 import { createAuditLog } from './audit-log';
 import { createAutoReplyRepository } from './auto-reply-repository';
+import { createBroadcastOutcomes } from './broadcast-outcomes';
+import { createBroadcastRepository } from './broadcast-repository';
 import { createCloudWebhookRepository } from './cloud-webhook-repository';
 import { createConsentLedger } from './consent-ledger';
 import { createContactRepository } from './contact-repository';
@@ -45,6 +47,8 @@ export function createRepositories(models: Models, clock: Clock, privacy: Privac
     seenRequests: createSeenRequestRepository(models),
     cloudWebhooks: createCloudWebhookRepository(models),
     autoReplies: createAutoReplyRepository(models),
+    broadcasts: createBroadcastRepository(models),
+    broadcastOutcomes: createBroadcastOutcomes(models),
   };
 }
 

@@ -60,6 +60,7 @@ export function createMessageRepository(models: Models): MessageRepository {
           quoted: message.quoted,
           pushName: message.pushName,
           fromPhone: message.fromPhone,
+          automated: message.automated,
           delivery: { state: 'pending', attempts: 0, nextAttemptAt: message.steps?.length ? HELD : (message.holdUntil ?? message.at) },
           steps: message.steps?.length ? message.steps : undefined,
           createdAt: message.at,
@@ -161,6 +162,25 @@ export function createMessageRepository(models: Models): MessageRepository {
       const ended = await model.updateMany({ ...parts, withdrawn: true, 'delivery.state': 'pending' }, { $set: { 'delivery.state': 'failed', 'delivery.lastError': reason } });
       return { withdrawn: ended.modifiedCount, inFlight: Math.max(0, flagged.modifiedCount - ended.modifiedCount) };
     },
+    async withdrawBroadcast(broadcastId, reason) {
+      const copies = { direction: 'outbound' as const, broadcastId: { $eq: broadcastId } };
+      // As cancelPendingForSlack: flagged first, so a copy being sent right now is not retried should it fail.
+      const flagged = await model.updateMany({ ...copies, 'delivery.state': trusted({ $in: UNFINISHED }) }, { $set: { withdrawn: true } });
+      const ended = await model.updateMany({ ...copies, withdrawn: true, 'delivery.state': 'pending' }, { $set: { 'delivery.state': 'failed', 'delivery.lastError': reason } });
+      return { withdrawn: ended.modifiedCount, inFlight: Math.max(0, flagged.modifiedCount - ended.modifiedCount) };
+    },
+    async broadcastCounts(broadcastId) {
+      const rows = await model.aggregate<{ _id: { state: DeliveryState; withdrawn?: boolean }; n: number }>([
+        { $match: { direction: 'outbound', broadcastId } },
+        { $group: { _id: { state: '$delivery.state', withdrawn: '$withdrawn' }, n: { $sum: 1 } } },
+      ]);
+      const counts: Partial<Record<DeliveryState | 'withdrawn', number>> = {};
+      for (const row of rows) {
+        const key = row._id.withdrawn && row._id.state === 'failed' ? 'withdrawn' : row._id.state;
+        counts[key] = (counts[key] ?? 0) + row.n;
+      }
+      return counts;
+    },
     async eraseContact(contactWaId) {
       if (stringKey(contactWaId) === undefined) return 0;
       const docs = await model.find({ contactWaId: { $eq: contactWaId } }, { media: 1 }).lean<MessageDoc[]>();
@@ -211,6 +231,8 @@ export function createMessageRepository(models: Models): MessageRepository {
           kind: 'text',
           body: message.body,
           purpose: message.purpose,
+          ...(message.broadcastId ? { broadcastId: message.broadcastId } : {}),
+          ...(message.template ? { template: message.template } : {}),
           slackKey: onceKey,
           delivery: { state: message.state, attempts: 0, nextAttemptAt: message.at },
           createdAt: message.at,

@@ -41,6 +41,8 @@ export const contactSchema = new Schema(
       ),
       default: undefined,
     },
+    // The broadcasts this contact was sent lately, newest first: the frequency cap, claimed in one write.
+    broadcastLog: { type: [new Schema({ at: Date, b: String, n: String }, { _id: false })], default: undefined },
     inboundSeq: Number,
     lastOutboundAt: Date,
     activity: {

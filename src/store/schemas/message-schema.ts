@@ -32,12 +32,14 @@ export const messageSchema = new Schema(
     quoted: { type: new Schema({ id: String, text: String }, { _id: false }) },
     pushName: String,
     fromPhone: Boolean,
+    automated: Boolean,
     slack: { type: new Schema({ channel: String, ts: String }, { _id: false }) },
     // Outbound only: "channel:ts" of the agent's Slack message, the dedupe key for retried events.
     slackKey: String,
     agent: String,
     signature: String,
-    purpose: { type: String, enum: ['reply', 'opt_out_confirmation', 'opt_in_request', 'auto_reply'] },
+    purpose: { type: String, enum: ['reply', 'opt_out_confirmation', 'opt_in_request', 'auto_reply', 'broadcast'] },
+    broadcastId: String,
     via: { type: String, enum: ['thread', 'modal'] },
     // Outbound: an approved template (Cloud API), sent instead of the body.
     template: { type: new Schema({ name: String, language: String, category: String, params: { type: [String], default: undefined }, paramNames: { type: [String], default: undefined } }, { _id: false }) },
@@ -67,3 +69,5 @@ messageSchema.index({ contactWaId: 1, createdAt: 1 });
 messageSchema.index({ 'slack.channel': 1, 'slack.ts': 1 }, { sparse: true });
 // The recorder's sweep: the few messages whose steps a crash left owed.
 messageSchema.index({ steps: 1 }, { sparse: true });
+// A broadcast's copies by delivery state (its progress and summary).
+messageSchema.index({ broadcastId: 1, 'delivery.state': 1 }, { sparse: true });

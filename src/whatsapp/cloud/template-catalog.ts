@@ -1,3 +1,4 @@
+import { createKeywordClassifier, defaultKeywordLists } from '../../consent/keywords';
 import type { Logger } from '../../logger';
 import type { GraphClient } from './graph-client';
 
@@ -11,10 +12,26 @@ export interface CloudTemplate {
   /** The body's placeholders in order of first appearance: `['1', '2']`, or names when the template uses named parameters. */
   params: string[];
   named: boolean;
+  /**
+   * A quick-reply button whose words are an opt-out keyword ("Stop promotions", "Unsubscribe"): a
+   * tap sends those words back and opts the contact out. A broadcast template needs one, since no
+   * opt-out line can be added to a template.
+   */
+  optOutButton: boolean;
 }
 
+/** Opt-out words, plus the words of WhatsApp Manager's marketing opt-out button. */
+const isOptOutWords = ((classify) => (text: string) => classify(text) === 'opt_out')(createKeywordClassifier(defaultKeywordLists()));
+
 interface TemplatePage {
-  data?: Array<{ name?: unknown; language?: unknown; status?: unknown; category?: unknown; parameter_format?: unknown; components?: Array<{ type?: unknown; text?: unknown }> }>;
+  data?: Array<{
+    name?: unknown;
+    language?: unknown;
+    status?: unknown;
+    category?: unknown;
+    parameter_format?: unknown;
+    components?: Array<{ type?: unknown; text?: unknown; buttons?: Array<{ type?: unknown; text?: unknown }> }>;
+  }>;
   paging?: { next?: unknown; cursors?: { after?: unknown } };
 }
 
@@ -73,7 +90,9 @@ export class TemplateCatalog {
         const body = t.components?.find((c) => c.type === 'BODY')?.text;
         const text = typeof body === 'string' ? body : '';
         const params = [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
-        found.push({ name: t.name, language: t.language, category: typeof t.category === 'string' ? t.category : 'MARKETING', body: text, params, named: t.parameter_format === 'NAMED' || params.some((p) => !/^\d+$/.test(p)) });
+        const buttons = t.components?.find((c) => c.type === 'BUTTONS')?.buttons ?? [];
+        const optOutButton = buttons.some((b) => b.type === 'QUICK_REPLY' && typeof b.text === 'string' && isOptOutWords(b.text));
+        found.push({ name: t.name, language: t.language, category: typeof t.category === 'string' ? t.category : 'MARKETING', body: text, params, named: t.parameter_format === 'NAMED' || params.some((p) => !/^\d+$/.test(p)), optOutButton });
       }
       const next = answer.paging?.cursors?.after;
       if (!answer.paging?.next || typeof next !== 'string') break;

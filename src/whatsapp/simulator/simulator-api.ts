@@ -30,6 +30,13 @@ export const messageInput = z
   })
   .refine((m) => (m.text === undefined) !== (m.media === undefined), { message: 'send either text or media, not both or neither' });
 
+/** The business's own phone writes (text only); `automated`: as the Business App's greeting or away message. */
+export const phoneMessageInput = z.object({
+  waId,
+  text: z.string().trim().min(1, 'cannot be empty').max(4096, 'at most 4096 characters'),
+  automated: z.boolean().optional(),
+});
+
 export const reactionInput = z.object({
   waId,
   messageId,

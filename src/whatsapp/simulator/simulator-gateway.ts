@@ -37,6 +37,10 @@ export interface SimMessage {
   edited?: boolean;
   revoked?: boolean;
   quotedId?: string;
+  /** The business wrote it on its own phone, not through the app. */
+  fromPhone?: true;
+  /** …and the WhatsApp Business App wrote it by itself (a greeting or away message). */
+  automated?: true;
 }
 
 /** What the page hears, in order. */
@@ -144,6 +148,23 @@ export class SimulatorGateway implements WhatsAppGateway {
     this.inbound.push(message);
     this.put(shown);
     this.emit({ type: 'message', message });
+    return shown;
+  }
+
+  /**
+   * The business writes on its own phone, not through the app: the app hears it as
+   * `sent_from_phone`. `automated` plays the Business App's greeting or away message, marked as
+   * such — a mark real WhatsApp Web does not give, so this is where that path can be tried.
+   */
+  phoneSends(waId: string, text: string, options: { automated?: boolean } = {}): SimMessage {
+    this.assertConnected();
+    const contact = this.known(waId);
+    const id = newId(true, contact.waId);
+    const at = this.clock();
+    const mark = options.automated ? { automated: true as const } : {};
+    const shown: SimMessage = { id, waId: contact.waId, from: 'business', at: at.toISOString(), ack: 'sent', reactions: {}, text, fromPhone: true, ...mark };
+    this.put(shown);
+    this.emit({ type: 'sent_from_phone', message: { id, from: contact.waId, content: { kind: 'text', text }, at, ...mark } });
     return shown;
   }
 

@@ -50,6 +50,8 @@ export const SIMULATOR_PAGE = `<!doctype html>
       <button type="submit" id="send-button">Send</button>
     </form>
     <label>📎 <input type="file" id="file"></label>
+    <button type="button" id="phone" title="Write the text as the business, on its own phone (not through Switchboard)">📱 As the business phone</button>
+    <label title="As the WhatsApp Business App's own greeting or away message"><input type="checkbox" id="automated"> automatic</label>
     <button type="button" id="stop">STOP</button>
     <button type="button" id="yes">YES</button>
   </footer>
@@ -113,7 +115,8 @@ export const SIMULATOR_PAGE = `<!doctype html>
       }
       var reactions = [m.reactions.customer, m.reactions.business].filter(Boolean).join(' ');
       if (reactions) box.appendChild(el('div', 'reactions', reactions));
-      var meta = el('div', 'meta', new Date(m.at).toLocaleTimeString() + (m.edited ? ' · edited' : '') + ' ');
+      var origin = m.automated ? ' · auto-reply (business phone)' : m.fromPhone ? ' · business phone' : '';
+      var meta = el('div', 'meta', new Date(m.at).toLocaleTimeString() + origin + (m.edited ? ' · edited' : '') + ' ');
       var ack = el('span', 'ack ack-' + m.ack, TICKS[m.ack]);
       ack.title = m.ack;
       ack.dataset.ack = m.ack;
@@ -190,6 +193,12 @@ export const SIMULATOR_PAGE = `<!doctype html>
     if (!text.trim()) return;
     var sent = sendText(text);
     if (sent) sent.then(function () { $('text').value = ''; }, function () {});
+  });
+  $('phone').addEventListener('click', function () {
+    var text = $('text').value;
+    if (!current) { showError('Pick or create a contact first.'); return; }
+    if (!text.trim()) { showError('Type the text the business phone sends.'); return; }
+    api('phone-messages', { waId: current, text: text, automated: $('automated').checked }).then(function () { $('text').value = ''; }, function () {});
   });
   $('stop').addEventListener('click', function () { var s = sendText('STOP'); if (s) s.catch(function () {}); });
   $('yes').addEventListener('click', function () { var s = sendText('YES'); if (s) s.catch(function () {}); });

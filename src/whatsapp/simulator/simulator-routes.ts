@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CountryCode } from 'libphonenumber-js';
 import type { z } from 'zod';
 import { GatewaySendError, type WhatsAppGateway } from '../gateway';
-import { contactInput, MAX_BODY_BYTES, messageInput, parseNumber, reactionInput, reasonOf, receiptsInput } from './simulator-api';
+import { contactInput, MAX_BODY_BYTES, messageInput, parseNumber, phoneMessageInput, reactionInput, reasonOf, receiptsInput } from './simulator-api';
 import type { SimulatorGateway } from './simulator-gateway';
 import { SIMULATOR_PAGE } from './simulator-page';
 import { simulatorBehind } from './simulator-registry';
@@ -114,6 +114,7 @@ export function simulatorRoutes(simulator: SimulatorGateway, options: SimulatorR
             })();
       return { message: simulator.customerSends(waId, content, quotedId) };
     }),
+    post('/simulator/phone-messages', phoneMessageInput, ({ waId, text, automated }) => ({ message: simulator.phoneSends(waId, text, { automated }) })),
     post('/simulator/reactions', reactionInput, ({ waId, messageId, emoji }) => {
       simulator.customerReacts(waId, messageId, emoji);
       return {};

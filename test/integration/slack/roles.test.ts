@@ -88,6 +88,62 @@ describe('who may do what: lead-only effects, tried by an agent who is not a lea
   const labels = async () => (await repos().labels.list()).map((l) => [l.name, l.routeChannel ?? null]);
   const quickReplies = async () => (await repos().quickReplies.list()).map((r) => [r.shortcut, r.body]);
   const anaExists = async () => (await repos().contacts.findByWaId(ANA)) !== null;
+  /** A broadcast the runner leaves alone (paused, or scheduled for next year), made at the first press of the test. */
+  let broadcast: { app: TestApp; id: string } | undefined;
+  const ensureBroadcast = async (state: 'scheduled' | 'paused') => {
+    if (broadcast?.app !== t) {
+      const at = time.clock();
+      const made = await repos().broadcasts.create({
+        name: 'Opening hours',
+        author: LEAD,
+        audience: { labels: ['vip'], includeInactive: false },
+        message: { kind: 'text', quickReply: 'hours', body: 'We open at 8.' },
+        sendAt: new Date(at.getTime() + 365 * DAY),
+        state,
+        gateway: 'wwebjs',
+        planned: { recipients: 1, excluded: {} },
+        createdAt: at,
+      });
+      broadcast = { app: t, id: made.id };
+    }
+    return broadcast.id;
+  };
+  const onBroadcast = (actionId: string, state: 'scheduled' | 'paused') => async (user: string) => button(actionId, await ensureBroadcast(state), 'C0LEADS01')(user);
+  const broadcastState = (state: 'scheduled' | 'paused') => async () => (await repos().broadcasts.get(await ensureBroadcast(state)))?.state;
+  // Broadcasts: Ana (labelled vip) opted in, so the audience is not empty; a request by another lead waits for approval.
+  const anaOptedIn = () => repos().contacts.setConsent(ANA, { status: 'opted_in', since: time.clock(), source: 'reply:YES' });
+  const BROADCAST_FORM = {
+    bc_name: text('Opening hours'),
+    bc_labels: { value: { type: 'multi_static_select', selected_options: [{ value: 'vip', text: { type: 'plain_text', text: 'vip' } }] } },
+    bc_quick_reply: { value: { type: 'static_select', selected_option: { value: 'thanks', text: { type: 'plain_text', text: 'thanks' } } } },
+  };
+  let previews = 0;
+  const composeBroadcast = async (user: string) => {
+    await anaOptedIn();
+    const res = await postInteraction(t.baseUrl, SIGNING_SECRET, viewSubmissionPayload({ callbackId: 'broadcast_compose', privateMetadata: '', userId: user, values: BROADCAST_FORM }));
+    const ack = JSON.parse(res.body || '{}') as { response_action?: string; errors?: Record<string, string> };
+    if (ack.response_action === 'update') previews++;
+    return () => Promise.resolve(Object.values(ack.errors ?? {}).join(' '));
+  };
+  const confirmBroadcast = async (user: string) => {
+    await anaOptedIn();
+    return submission('broadcast_preview', { name: 'Opening hours', labels: ['vip'], includeInactive: false, quickReply: 'thanks' })(user);
+  };
+  const broadcasts = async () => (await repos().broadcasts.recent(5)).map((b) => [b.name, b.state]);
+  const awaitingApproval = async () =>
+    (await repos().broadcasts.recent(1))[0] ??
+    repos().broadcasts.create({
+      name: 'Opening hours',
+      author: 'U0LEAD09',
+      audience: { labels: ['vip'], includeInactive: false },
+      message: { kind: 'text', quickReply: 'thanks', body: 'Thanks!' },
+      sendAt: time.clock(),
+      state: 'awaiting_approval',
+      gateway: 'wwebjs',
+      planned: { recipients: 1, excluded: {} },
+      createdAt: time.clock(),
+    });
+  const decideBroadcast = (actionId: string) => async (user: string) => button(actionId, (await awaitingApproval()).id)(user);
 
   const cases: LeadOnly[] = [
     cmd('qr add', '/wa qr add (opens the modal)', calls('views.open')),
@@ -117,6 +173,31 @@ describe('who may do what: lead-only effects, tried by an agent who is not a lea
     { way: 'button', via: 'action:card_forget', name: 'Forget contact on the card', run: button('card_forget', ANA), effect: anaExists },
     { way: 'shortcut', via: 'shortcut:forget_contact', name: 'Forget contact (opens the confirmation)', run: shortcut('forget_contact'), effect: calls('views.open') },
     { way: 'submission', via: 'view:forget_contact_modal', name: 'forgetting a contact', run: submission('forget_contact_modal', { waId: ANA, channel: 'C0INBOX01' }), effect: anaExists },
+    cmd('hours edit', '/wa hours edit (opens the modal)', calls('views.open')),
+    cmd('broadcast', '/wa broadcast (opens the form)', calls('views.open')),
+    { way: 'button', via: 'action:home_new_broadcast', name: 'New broadcast on App Home (opens the form)', run: button('home_new_broadcast'), effect: calls('views.open') },
+    { way: 'submission', via: 'view:broadcast_compose', name: 'a broadcast form (its preview)', run: composeBroadcast, effect: () => Promise.resolve(previews) },
+    { way: 'submission', via: 'view:broadcast_preview', name: 'a broadcast preview (creates it)', run: confirmBroadcast, effect: broadcasts },
+    { way: 'button', via: 'action:broadcast_approve', name: 'Approve on a broadcast request', run: decideBroadcast('broadcast_approve'), effect: async () => (await awaitingApproval()).state },
+    { way: 'button', via: 'action:broadcast_reject', name: 'Reject on a broadcast request', run: decideBroadcast('broadcast_reject'), effect: async () => (await awaitingApproval()).state },
+    { way: 'button', via: 'action:home_edit_hours', name: 'Edit hours and automatic replies on App Home (opens the modal)', run: button('home_edit_hours'), effect: calls('views.open') },
+    {
+      way: 'submission',
+      via: 'view:hours_modal',
+      name: 'business hours and automatic replies',
+      run: submission('hours_modal', '', {
+        hours_mon: { hours_form: { type: 'plain_text_input', value: '09:00-17:00' } },
+        greeting_text: { hours_form: { type: 'plain_text_input', value: 'Hello {{first_name}}' } },
+        away_text: { hours_form: { type: 'plain_text_input', value: 'Back {{opens_at}}' } },
+        help_text: { hours_form: { type: 'plain_text_input', value: 'Reply STOP to stop.' } },
+      }),
+      effect: () => repos().settings.get('business-hours'),
+    },
+    cmd('broadcasts', '/wa broadcasts (list, with CSV buttons)', () => Promise.resolve(slack.responses.filter((r) => /broadcasts yet|most recent broadcasts/.test(String(r.body.text))).length)),
+    { way: 'button', via: 'action:broadcast_pause', name: 'Pause a broadcast', run: onBroadcast('broadcast_pause', 'scheduled'), effect: broadcastState('scheduled') },
+    { way: 'button', via: 'action:broadcast_resume', name: 'Resume a broadcast', run: onBroadcast('broadcast_resume', 'paused'), effect: broadcastState('paused') },
+    { way: 'button', via: 'action:broadcast_cancel', name: 'Cancel a broadcast', run: onBroadcast('broadcast_cancel', 'scheduled'), effect: broadcastState('scheduled') },
+    { way: 'button', via: 'action:broadcast_export', name: 'Recipients (CSV) of a broadcast', run: onBroadcast('broadcast_export', 'paused'), effect: calls('files.completeUploadExternal') },
   ];
 
   it.each(cases)('when an agent tries $name ($way), then it is refused privately and audited, nothing changes, and a lead can', async ({ run, effect }) => {

@@ -31,4 +31,12 @@ describe('checkConsent', () => {
     expect(checkConsent(contact({ consent: { status: 'opted_in' } }), 'opt_out_confirmation')).toMatchObject({ allowed: false });
     expect(checkConsent(contact(), 'opt_out_confirmation')).toEqual({ allowed: true });
   });
+
+  it('when a broadcast is to go out, then only a confirmed opt-in receives it', () => {
+    expect(checkConsent(contact({ consent: { status: 'opted_in' } }), 'broadcast')).toEqual({ allowed: true });
+    for (const status of ['unknown', 'pending'] as const) {
+      expect(checkConsent(contact({ consent: { status } }), 'broadcast')).toEqual({ allowed: false, reason: `broadcasts go only to confirmed opt-ins; consent is ${status}; not sent` });
+    }
+    expect(checkConsent(contact(), 'broadcast')).toMatchObject({ allowed: false });
+  });
 });

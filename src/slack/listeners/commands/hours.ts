@@ -1,7 +1,9 @@
 import type { AppDeps } from '../../../app-deps';
+import { AppError } from '../../../errors';
 import { WEEKDAYS, describeOpening, minutesOf, openState, spanEnd, type BusinessHours, type Span } from '../../../hours/business-hours';
 import { createHoursStore } from '../../../hours/hours-store';
 import { wallClockIn } from '../../../time-zone';
+import { openHoursModal } from '../actions/hours-modal';
 import type { Subcommand } from './subcommand';
 
 type HoursDeps = Pick<AppDeps, 'repos' | 'logger' | 'clock' | 'config'>;
@@ -28,13 +30,20 @@ export async function openingNow(deps: HoursDeps): Promise<string | null> {
   return describeOpening(openState(hours, deps.clock(), zone), zone);
 }
 
-/** `/wa hours`: the weekly schedule, the coming closed dates and whether the team is open now. Everyone may run it. */
+/**
+ * `/wa hours`: the weekly schedule, the coming closed dates and whether the team is open now. Everyone
+ * may run it; `/wa hours edit` (leads) opens the modal for the hours and the automatic replies.
+ */
 export function hoursSubcommand(deps: HoursDeps): Subcommand {
   return {
     name: 'hours',
     usage: '/wa hours',
-    summary: 'business hours: the weekly schedule, closed dates and whether the team is open now',
-    async run({ respond }) {
+    summary: 'business hours: the weekly schedule, closed dates and whether the team is open now; leads change them and the automatic replies with /wa hours edit',
+    leadOnly: (args) => args[0]?.toLowerCase() === 'edit',
+    async run({ args, respond, client, triggerId }) {
+      const verb = args[0]?.toLowerCase();
+      if (verb === 'edit') return openHoursModal(deps, client, triggerId);
+      if (verb !== undefined) throw new AppError('BAD_ARGUMENTS', 'Say `/wa hours` to see the hours, or `/wa hours edit` (team leads) to change them.');
       const hours = await createHoursStore({ settings: deps.repos.settings, logger: deps.logger }).load();
       if (!hours) {
         await respond({ response_type: 'ephemeral', text: 'No business hours are set, so the team is never shown as open or closed. Team leads will set them.' });

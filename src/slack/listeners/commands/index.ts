@@ -1,4 +1,6 @@
 import type { AppDeps } from '../../../app-deps';
+import { broadcastSubcommand } from './broadcast';
+import { broadcastsSubcommand } from './broadcasts';
 import { consentSubcommand, contactSubcommand } from './contact';
 import { forgetSubcommand } from './forget';
 import { channelSubcommand } from './channel-mode';
@@ -37,6 +39,8 @@ export function waSubcommands(deps: AppDeps): Subcommand[] {
     optinSubcommand(deps),
     quickRepliesSubcommand(deps),
     segmentSubcommand(deps),
+    broadcastSubcommand(deps),
+    broadcastsSubcommand(deps),
     forgetSubcommand(deps),
     consentSubcommand(deps),
     hygieneSubcommand(deps),

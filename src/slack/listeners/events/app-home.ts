@@ -1,9 +1,10 @@
-import type { BlockAction, types } from '@slack/bolt';
+import type { BlockAction, types, webApi } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import { HOME_REFRESH, homeView } from '../../blocks/home-view';
 import { readOverview } from '../../overview';
 import { requestLog } from '../../request-context';
-import { refusalText } from '../../roles';
+import { leadCheck, refusalText } from '../../roles';
+import { openingNow } from '../commands/hours';
 import type { Listeners } from '../listener-table';
 
 /** App Home for someone who is not an agent: why there is nothing for them, and nothing else. */
@@ -18,12 +19,19 @@ export function notAnAgentHome(): types.HomeView {
 }
 
 /** Refreshes App Home each time someone opens it (and on its Refresh button), so it never shows stale state. */
-export function registerAppHome(on: Listeners, deps: Pick<AppDeps, 'health' | 'logger' | 'repos' | 'clock'>): void {
+export function registerAppHome(on: Listeners, deps: Pick<AppDeps, 'health' | 'logger' | 'repos' | 'clock' | 'config'>): void {
+  const isLead = leadCheck(deps);
+  /** The overview, the open-state line when hours are set, and the leads' buttons for a lead. */
+  const home = async (client: webApi.WebClient, user: string) => {
+    const overview = await readOverview(deps);
+    const [opening, lead] = await Promise.all([overview.report.store.ok ? openingNow(deps) : null, isLead(client, user)]);
+    return homeView(overview, { opening, lead });
+  };
   on.event(
     'app_home_opened',
     async ({ event, client, context }) => {
       if (event.tab !== 'home') return;
-      await client.views.publish({ user_id: event.user, view: homeView(await readOverview(deps)) });
+      await client.views.publish({ user_id: event.user, view: await home(client, event.user) });
       requestLog(context, deps.logger).debug('home published');
     },
     {
@@ -39,6 +47,6 @@ export function registerAppHome(on: Listeners, deps: Pick<AppDeps, 'health' | 'l
   );
   on.action<BlockAction>(HOME_REFRESH, async ({ ack, body, client }) => {
     await ack();
-    await client.views.publish({ user_id: body.user.id, view: homeView(await readOverview(deps)) });
+    await client.views.publish({ user_id: body.user.id, view: await home(client, body.user.id) });
   });
 }
