@@ -16,6 +16,7 @@ const SEND_RECIPIENTS = Number(process.env.BROADCAST_SEND_RECIPIENTS ?? 10_000);
 const PACE = Number(process.env.BROADCAST_BENCH_PACE ?? 80);
 const CRASH_RECIPIENTS = Number(process.env.BROADCAST_CRASH_RECIPIENTS ?? 1_000);
 const CRASH_OPT_OUTS = 50;
+const debug = (line: string) => process.env.BENCH_DEBUG && process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
 /**
  * A fake WhatsApp taking at most `pace` sends a second (a token bucket, as Meta's limit behaves).
@@ -223,12 +224,24 @@ async function crashAndResume(): Promise<void> {
   try {
     const broadcast = await scheduled(first.app.deps.repos, 'crash', now);
     await until(async () => gateway.texts.length >= CRASH_RECIPIENTS * 0.4, 10 * 60_000);
+    debug(`crash at ${gateway.texts.length} sends`);
     crash.pull();
     await first.stop().catch((err: unknown) => (err instanceof CrashedError ? undefined : Promise.reject(err)));
+    // Its shutdown stopped the (shared) fake WhatsApp; the next process links it again.
+    gateway.setState('connected');
+    debug('first stopped');
     second = live = await rig(cloudEnv(), undefined, { store, dbName, gateway });
-    await until(async () => (await second!.app.deps.repos.broadcasts.get(broadcast.id))?.state === 'done', 20 * 60_000);
+    debug('second started');
+    let polls = 0;
+    await until(async () => {
+      const b = await second!.app.deps.repos.broadcasts.get(broadcast.id);
+      if (++polls % 50 === 0) debug(`${b?.state} ${JSON.stringify(await second!.app.bridge.broadcasts.figures(broadcast.id))} sent ${gateway.texts.length} ${gateway.status().state}`);
+      return b?.state === 'done';
+    }, 20 * 60_000);
+    debug(`done at ${gateway.texts.length} sends`);
     stopping = false;
     await optOuts;
+    debug('opt-outs done');
     const copies = gateway.texts.filter((s) => s.text.startsWith('Hi '));
     const perContact = new Map<string, number[]>();
     for (const copy of copies) perContact.set(copy.chatId, [...(perContact.get(copy.chatId) ?? []), copy.checkedAt]);
