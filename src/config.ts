@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { AppError } from './errors';
 import type { JobName } from './domain/hygiene';
 import { cronSchedule, inactiveDays, noReplyDays, optInExpiryDays } from './hygiene/rules';
+import { autoReplyConfig, autoReplyEnv, type AutoReplyConfig } from './auto-reply/auto-reply-config';
+import { broadcastConfig, broadcastEnv, type BroadcastConfig } from './broadcast/broadcast-config';
 import { cloudConfig, cloudEnv, cloudMissing, type CloudConfig } from './whatsapp/cloud/cloud-config';
 
 const channelId = z.string().regex(/^[CG][A-Z0-9]{5,}$/, 'must be a Slack channel ID like C0123ABCD');
@@ -80,13 +82,8 @@ const schema = z.object({
   OPT_OUT_CONFIRMATION: optional(z.string().min(1).max(1000)),
   OPT_IN_REQUEST: optional(z.string().min(1).max(1000)),
   OPT_IN_ANSWER_WINDOW_HOURS: optional(z.coerce.number({ error: 'must be a number of hours' }).int('must be whole hours').min(1, 'must be at least 1').max(168, 'must be at most 168')),
-  GREETING_AFTER_DAYS: optional(z.coerce.number({ error: 'must be a number of days' }).int('must be whole days').min(1, 'must be at least 1').max(365, 'must be at most 365')),
-  AWAY_EVERY_HOURS: optional(z.coerce.number({ error: 'must be a number of hours' }).int('must be whole hours').min(1, 'must be at least 1').max(168, 'must be at most 168')),
-  BUSINESS_NAME: optional(z.string().trim().min(1).max(100, 'must be at most 100 characters')),
-  BROADCAST_MAX_PER_WEEK: optional(z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(50, 'must be at most 50')),
-  BROADCAST_QUIET_HOURS: optional(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM-HH:MM, like 21:00-08:00').refine((v) => v.slice(0, 5) !== v.slice(6), 'must be a span, not one time')),
-  BROADCAST_OPT_OUT_LINE: optional(z.string().trim().min(1).max(200, 'must be at most 200 characters')),
-  BROADCAST_APPROVAL_OVER: optional(z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be at least 0')),
+  ...autoReplyEnv,
+  ...broadcastEnv,
   PORT: optional(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535)),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   NODE_ENV: optional(z.string()),
@@ -170,26 +167,8 @@ export interface Config {
     /** Added under each agent reply: `— Ana` (first name), `— Ana Lima` (full name), or nothing. */
     signature: 'none' | 'first_name' | 'full_name';
   };
-  /** Greeting, away and HELP replies; their texts and switches are the leads' (stored, see auto-reply/). */
-  autoReplies: {
-    /** A contact's first message after this much silence gets the greeting again. */
-    greetingAfterMs: number;
-    /** At most one away message per contact this often. */
-    awayEveryMs: number;
-    /** `{{business_name}}` in the texts. */
-    businessName: string;
-  };
-  /** Broadcasts to confirmed opt-ins (see broadcast/). */
-  broadcasts: {
-    /** No contact gets more than this many broadcasts in any seven days. */
-    maxPerWeek: number;
-    /** Nothing is sent between these wall times ('HH:MM') in the contact's local time. */
-    quietHours: { from: string; to: string };
-    /** Ends every text broadcast (a template carries its own opt-out button or gets it too). */
-    optOutLine: string;
-    /** More recipients than this need a second lead's approval. */
-    approvalOver: number;
-  };
+  autoReplies: AutoReplyConfig;
+  broadcasts: BroadcastConfig;
   port: number;
   log: { level: string; pretty: boolean };
   /** Time zone of the job schedules and of dates in reports. */
@@ -282,17 +261,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       undoMs: (e.UNDO_SECONDS ?? 5) * 1000,
       signature: e.AGENT_SIGNATURE ?? 'none',
     },
-    autoReplies: {
-      greetingAfterMs: (e.GREETING_AFTER_DAYS ?? 14) * 86_400_000,
-      awayEveryMs: (e.AWAY_EVERY_HOURS ?? 12) * 3_600_000,
-      businessName: e.BUSINESS_NAME ?? 'our team',
-    },
-    broadcasts: {
-      maxPerWeek: e.BROADCAST_MAX_PER_WEEK ?? 2,
-      quietHours: { from: (e.BROADCAST_QUIET_HOURS ?? '21:00-08:00').slice(0, 5), to: (e.BROADCAST_QUIET_HOURS ?? '21:00-08:00').slice(6) },
-      optOutLine: e.BROADCAST_OPT_OUT_LINE ?? 'Reply STOP to stop these messages.',
-      approvalOver: e.BROADCAST_APPROVAL_OVER ?? 50,
-    },
+    autoReplies: autoReplyConfig(e),
+    broadcasts: broadcastConfig(e),
     port: e.PORT ?? 3000,
     log: { level: e.LOG_LEVEL ?? 'info', pretty: e.NODE_ENV === 'development' },
     reportsTimezone: e.TZ_REPORTS ?? 'UTC',

@@ -96,6 +96,17 @@ describe('loadConfig', () => {
     expect(problemsOf(validEnv({ OPT_IN_ANSWER_WINDOW_HOURS: 'a day' }))).toEqual(['OPT_IN_ANSWER_WINDOW_HOURS must be a number of hours']);
   });
 
+  it('when the automatic-reply and broadcast keys are set, then they are read in the units the app uses; unset they have their defaults; wrong ones are named', () => {
+    const config = loadConfig(validEnv({ GREETING_AFTER_DAYS: '7', AWAY_EVERY_HOURS: '6', BUSINESS_NAME: ' Acme Bikes ', BROADCAST_MAX_PER_WEEK: '3', BROADCAST_QUIET_HOURS: '22:30-07:15', BROADCAST_OPT_OUT_LINE: 'Reply STOP to end.', BROADCAST_APPROVAL_OVER: '0' }));
+    expect(config.autoReplies).toEqual({ greetingAfterMs: 7 * 86_400_000, awayEveryMs: 6 * 3_600_000, businessName: 'Acme Bikes' });
+    expect(config.broadcasts).toEqual({ maxPerWeek: 3, quietHours: { from: '22:30', to: '07:15' }, optOutLine: 'Reply STOP to end.', approvalOver: 0 });
+    expect(loadConfig(validEnv()).broadcasts).toEqual({ maxPerWeek: 2, quietHours: { from: '21:00', to: '08:00' }, optOutLine: 'Reply STOP to stop these messages.', approvalOver: 50 });
+    const problems = problemsOf(validEnv({ GREETING_AFTER_DAYS: '0', BROADCAST_QUIET_HOURS: '9pm-8am', BROADCAST_MAX_PER_WEEK: '2.5' })).join('\n');
+    expect(problems).toMatch(/GREETING_AFTER_DAYS.*at least 1/);
+    expect(problems).toMatch(/BROADCAST_QUIET_HOURS.*HH:MM-HH:MM/);
+    expect(problems).toMatch(/BROADCAST_MAX_PER_WEEK.*whole number/);
+  });
+
   it('when PHONE_DEFAULT_COUNTRY is set, then it must be a country libphonenumber knows', () => {
     expect(loadConfig(validEnv({ PHONE_DEFAULT_COUNTRY: 'br' })).phoneDefaultCountry).toBe('BR');
     expect(problemsOf(validEnv({ PHONE_DEFAULT_COUNTRY: 'XX' }))).toEqual(['PHONE_DEFAULT_COUNTRY must be a two-letter country code like GB or BR']);
