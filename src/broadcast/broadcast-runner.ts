@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import { checkPersonConsent } from '../consent/twins';
-import type { Broadcast, BroadcastRecipient } from '../domain/broadcast';
+import type { Broadcast, BroadcastRecipient, SkipCode } from '../domain/broadcast';
 import type { Contact, ContactRepository } from '../domain/contact';
 import type { DeliveryState, MessageRepository } from '../domain/message';
 import type { Logger } from '../logger';
@@ -79,11 +79,14 @@ export function createBroadcastRunner(deps: BroadcastRunnerDeps): BroadcastRunne
   }
 
   /** Why this recipient is not to get it now, if so: checked again right before queuing. */
-  async function refusal(contact: Contact | null): Promise<string | undefined> {
-    if (!contact) return 'erased';
-    if (contact.activity.status === 'archived') return 'archived';
+  async function refusal(contact: Contact | null): Promise<{ code: SkipCode; text: string } | undefined> {
+    if (!contact) return { code: 'erased', text: 'erased' };
+    if (contact.activity.status === 'archived') return { code: 'archived', text: 'archived' };
     const gate = await checkPersonConsent({ contacts: deps.contacts }, contact, 'broadcast');
-    return gate.allowed ? undefined : gate.reason;
+    if (gate.allowed) return undefined;
+    const status = contact.consent.status;
+    const code = status === 'opted_out' ? 'opted_out' : status !== 'opted_in' ? 'not_opted_in' : 'twin_opted_out';
+    return { code, text: gate.reason };
   }
 
   async function queue(broadcast: Broadcast, recipient: BroadcastRecipient, now: Date): Promise<boolean> {
@@ -101,7 +104,7 @@ export function createBroadcastRunner(deps: BroadcastRunnerDeps): BroadcastRunne
     }
     const cap = await deps.broadcasts.claimCap(recipient.waId, { id, name: broadcast.name }, now, deps.rules.maxPerWeek);
     if (cap === 'over_cap') {
-      await deps.broadcasts.markSkipped(id, recipient.person, `over the frequency cap (${deps.rules.maxPerWeek} in seven days)`, now);
+      await deps.broadcasts.markSkipped(id, recipient.person, { code: 'frequency_cap', text: `over the frequency cap (${deps.rules.maxPerWeek} in seven days)` }, now);
       return false;
     }
     const text = textFor(broadcast, contact!);

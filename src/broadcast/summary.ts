@@ -1,4 +1,4 @@
-import type { Broadcast, BroadcastRecipient } from '../domain/broadcast';
+import type { Broadcast, BroadcastRecipient, SkipCode } from '../domain/broadcast';
 import type { BroadcastFigures } from './broadcast-runner';
 
 /** Replies and opt-outs this long after a recipient's copy went are the broadcast's doing. */
@@ -63,7 +63,18 @@ export function attribute(copies: SentCopy[], events: ContactEvent[], windowMs =
 }
 
 /** A skip's recorded reason (a sentence naming dates and ids) as the kind it counts under. */
-export function skipKind(reason: string | undefined): string {
+const SKIP_LABELS: Record<SkipCode, string> = {
+  opted_out: 'opted out',
+  twin_opted_out: 'opted out (under their other id)',
+  not_opted_in: 'not a confirmed opt-in',
+  frequency_cap: 'over the frequency cap',
+  erased: 'erased',
+  archived: 'archived',
+};
+
+/** What a skip counts as: its code, or for a recipient recorded before codes, its words. */
+export function skipKind(reason: string | undefined, code?: SkipCode): string {
+  if (code) return SKIP_LABELS[code];
   if (!reason) return 'unknown';
   if (/same person opted out/.test(reason)) return 'opted out (under their other id)';
   if (/opted out/.test(reason)) return 'opted out';
@@ -83,7 +94,10 @@ export async function summarize(deps: SummaryDeps, broadcast: Pick<Broadcast, 'i
   const d = figures.delivery;
   const skippedBy: Record<string, number> = {};
   for await (const r of deps.recipients(broadcast.id)) {
-    if (r.state === 'skipped') skippedBy[skipKind(r.reason)] = (skippedBy[skipKind(r.reason)] ?? 0) + 1;
+    if (r.state === 'skipped') {
+      const kind = skipKind(r.reason, r.reasonCode);
+      skippedBy[kind] = (skippedBy[kind] ?? 0) + 1;
+    }
   }
   const summary: BroadcastSummary = {
     sent: (d.sent ?? 0) + (d.delivered ?? 0) + (d.read ?? 0),

@@ -73,6 +73,9 @@ export interface Broadcast {
 /** One person's copy: `pending` until queued to WhatsApp (then the outbound message tracks delivery), or `skipped` at send time with why. */
 export type RecipientState = 'pending' | 'queued' | 'skipped';
 
+/** Why a recipient was skipped at send time, as a code (the summary counts by it) beside the words. */
+export type SkipCode = 'opted_out' | 'twin_opted_out' | 'not_opted_in' | 'frequency_cap' | 'erased' | 'archived';
+
 export interface BroadcastRecipient {
   broadcastId: string;
   /** The person (one per broadcast): their WhatsApp id, or the smaller of their two ids. */
@@ -84,5 +87,6 @@ export interface BroadcastRecipient {
   /** The outbound message that carries it, once queued. */
   messageId?: string;
   reason?: string;
+  reasonCode?: SkipCode;
   updatedAt: Date;
 }

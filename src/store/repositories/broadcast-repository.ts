@@ -1,5 +1,5 @@
 import { trusted } from 'mongoose';
-import type { Broadcast, BroadcastRecipient, BroadcastState, RecipientState } from '../../domain/broadcast';
+import type { Broadcast, BroadcastRecipient, BroadcastState, RecipientState, SkipCode } from '../../domain/broadcast';
 import type { AudienceContact, PlannedRecipient } from '../../broadcast/plan';
 import type { Models } from '../models';
 import { stringKey } from './filter-values';
@@ -44,7 +44,7 @@ export interface BroadcastRepository {
   /** The earliest time a deferred recipient becomes due, if any are pending. */
   nextDue(id: string): Promise<Date | undefined>;
   markQueued(id: string, person: string, messageId: string, at: Date): Promise<void>;
-  markSkipped(id: string, person: string, reason: string, at: Date): Promise<void>;
+  markSkipped(id: string, person: string, reason: { code: SkipCode; text: string }, at: Date): Promise<void>;
   defer(id: string, person: string, notBefore: Date, at: Date): Promise<void>;
   recipientCounts(id: string): Promise<Partial<Record<RecipientState, number>>>;
   recipients(id: string): AsyncIterable<BroadcastRecipient>;
@@ -126,7 +126,7 @@ export function createBroadcastRepository(models: Models): BroadcastRepository {
       await recipients.updateOne(key(id, person), { $set: { state: 'queued', messageId, queuedAt: at, updatedAt: at }, $unset: { notBefore: 1 } });
     },
     async markSkipped(id, person, reason, at) {
-      await recipients.updateOne({ ...key(id, person), state: 'pending' }, { $set: { state: 'skipped', reason, updatedAt: at } });
+      await recipients.updateOne({ ...key(id, person), state: 'pending' }, { $set: { state: 'skipped', reason: reason.text, reasonCode: reason.code, updatedAt: at } });
     },
     async defer(id, person, notBefore, at) {
       await recipients.updateOne({ ...key(id, person), state: 'pending' }, { $set: { notBefore, updatedAt: at } });

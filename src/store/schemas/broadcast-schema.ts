@@ -47,6 +47,7 @@ export const broadcastRecipientSchema = new Schema(
     notBefore: Date,
     messageId: String,
     reason: { type: String },
+    reasonCode: { type: String, enum: ['opted_out', 'twin_opted_out', 'not_opted_in', 'frequency_cap', 'erased', 'archived'] },
     queuedAt: Date,
     updatedAt: { type: Date, required: true },
   },

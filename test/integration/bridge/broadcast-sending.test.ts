@@ -135,6 +135,9 @@ describe('sending a broadcast: once per person, whatever happens', () => {
     expect(texts(t.gateway, last)).toEqual([t.app.deps.config.bridge.optOutConfirmation]);
     const counts = await t.app.deps.repos.broadcasts.recipientCounts(broadcast.id);
     expect(counts).toEqual({ queued: 3, skipped: 1 });
+    const skipped = [];
+    for await (const r of t.app.deps.repos.broadcasts.recipients(broadcast.id)) if (r.state === 'skipped') skipped.push(r);
+    expect(skipped).toEqual([expect.objectContaining({ waId: last, reasonCode: 'opted_out', reason: expect.stringContaining('opted out') })]);
   });
 
   it('holds a send in the quiet hours of the contact until 08:00 their time', async () => {
