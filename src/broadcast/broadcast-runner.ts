@@ -17,6 +17,11 @@ export interface BroadcastRules {
   timeZone: string;
 }
 
+/** Template parameters as one recipient gets them: `{{first_name}}` and `{{name}}` filled from their WhatsApp name. */
+export function templateParamsFor(params: string[], contact: Pick<Contact, 'name'>): string[] {
+  return params.map((param) => fillQuickReply(param, { name: contact.name ?? 'there', agent: '' }));
+}
+
 /** A broadcast's figures: its recipients (pending, queued, skipped) and its copies' delivery states. */
 export interface BroadcastFigures {
   recipients: Partial<Record<BroadcastRecipient['state'], number>>;
@@ -109,7 +114,8 @@ export function createBroadcastRunner(deps: BroadcastRunnerDeps): BroadcastRunne
     }
     const text = textFor(broadcast, contact!);
     const body = text ?? `Template “${broadcast.message.kind === 'template' ? broadcast.message.template.name : ''}”`;
-    const template = broadcast.message.kind === 'template' ? { template: broadcast.message.template } : {};
+    // A template's parameters may name the recipient ({{first_name}}, {{name}}), filled per person.
+    const template = broadcast.message.kind === 'template' ? { template: { ...broadcast.message.template, params: templateParamsFor(broadcast.message.template.params, contact!) } } : {};
     const key = `broadcast:${id}:${recipient.person}`;
     // No notice in the contact's thread: thousands of them would hold up every real message in the
     // channel for hours (Slack takes one post a second per channel). A reply is marked instead.

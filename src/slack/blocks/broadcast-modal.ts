@@ -55,7 +55,7 @@ function messageBlocks(o: { quickReplies: Array<{ shortcut: string; body: string
       type: 'input',
       block_id: COMPOSE_FIELDS.params,
       optional: true,
-      label: { type: 'plain_text', text: 'Template parameters, one per line (the same for everyone)' },
+      label: { type: 'plain_text', text: 'Template parameters, one per line ({{first_name}} is filled per person)' },
       element: { type: 'plain_text_input', action_id: COMPOSE_ACTION, multiline: true },
     },
   ];

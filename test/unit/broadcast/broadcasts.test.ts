@@ -1,3 +1,4 @@
+import { templateParamsFor } from '../../../src/broadcast/broadcast-runner';
 import { createBroadcasts, type BroadcastDraft } from '../../../src/broadcast/broadcasts';
 import type { BroadcastRepository } from '../../../src/store/repositories/broadcast-repository';
 
@@ -31,5 +32,12 @@ describe('creating a broadcast: what is refused before anything is read or store
   it('refuses a template without an opt-out button, and a template off the Cloud API', async () => {
     await expect(service('cloud').create(draft({ message: template(false) }))).rejects.toMatchObject({ message: expect.stringContaining('no opt-out button') });
     await expect(service('wwebjs').create(draft({ message: template(true) }))).rejects.toMatchObject({ message: expect.stringContaining('only be sent through the WhatsApp Cloud API') });
+  });
+});
+
+describe('template parameters per recipient', () => {
+  it('fills {{first_name}} and {{name}} from each contact, and leaves the rest as typed', () => {
+    expect(templateParamsFor(['{{first_name}}', 'Friday 8:00', '{{name}}'], { name: 'Ana Lima' })).toEqual(['Ana', 'Friday 8:00', 'Ana Lima']);
+    expect(templateParamsFor(['{{first_name}}'], {})).toEqual(['there']);
   });
 });

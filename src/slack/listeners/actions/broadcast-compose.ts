@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { AppDeps } from '../../../app-deps';
 import type { Plan } from '../../../broadcast/plan';
+import { templateParamsFor } from '../../../broadcast/broadcast-runner';
 import { gatewayRules } from '../../../broadcast/planner';
 import type { BroadcastMessage } from '../../../domain/broadcast';
 import { isAppError } from '../../../errors';
@@ -110,7 +111,7 @@ async function messageFor(deps: Deps, draft: BroadcastFormDraft): Promise<{ mess
     template: { name: template.name, language: template.language, category: template.category, params, ...(template.named ? { paramNames: template.params } : {}) },
     hasOptOutButton: true,
   };
-  return { message, sample: () => `${fillTemplate(template, params)}\n[opt-out button]` };
+  return { message, sample: (name) => `${fillTemplate(template, templateParamsFor(params, { name }))}\n[opt-out button]` };
 }
 
 /** Why this plan cannot be sent (the core refuses the same at create), or null. */
