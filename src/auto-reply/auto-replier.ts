@@ -4,12 +4,11 @@ import type { Contact } from '../domain/contact';
 import type { InboundNews } from '../domain/contact';
 import type { MessageRepository } from '../domain/message';
 import { openState, weekdayAndTime, type BusinessHours } from '../hours/business-hours';
-import { HOURS_KEY } from '../hours/hours-store';
-import { parseBusinessHours } from '../hours/schedule-input';
+import { createHoursStore } from '../hours/hours-store';
 import type { Logger } from '../logger';
 import { escapeMrkdwn } from '../slack/mrkdwn';
 import type { SettingsRepository } from '../store/repositories/settings-repository';
-import { AUTO_REPLIES_KEY, DEFAULT_AUTO_REPLIES, fillAutoReply, firstNameOf, parseAutoReplies, type AutoReplySettings } from './auto-reply-settings';
+import { createAutoReplyStore, fillAutoReply, firstNameOf, type AutoReplySettings } from './auto-reply-settings';
 import { decideAutoReply } from './decide';
 
 /** HELP is answered at most this often per contact: two bots must not keep answering each other. */
@@ -64,18 +63,12 @@ const LABELS: Record<AutoReplyKind, string> = { greeting: 'greeting', away: 'awa
  */
 export function createAutoReplier(deps: AutoReplierDeps): AutoReplier {
   const log = deps.logger.child({ component: 'auto-replies' });
-  let parsed: { rawHours: unknown; rawTexts: unknown; hours: BusinessHours | null; texts: AutoReplySettings } | undefined;
-
-  /** The settings in force, parsed once per stored value (the cache hands out the same object while it holds). */
+  const hoursStore = createHoursStore(deps);
+  const textsStore = createAutoReplyStore(deps);
+  /** The settings in force (each parsed once per stored value; the settings are cached for a moment). */
   async function current(): Promise<{ hours: BusinessHours | null; texts: AutoReplySettings }> {
-    const [rawHours, rawTexts] = await Promise.all([deps.settings.get(HOURS_KEY), deps.settings.get(AUTO_REPLIES_KEY)]);
-    if (parsed && parsed.rawHours === rawHours && parsed.rawTexts === rawTexts) return parsed;
-    const hours = rawHours === undefined || rawHours === null ? null : parseBusinessHours(rawHours);
-    const texts = rawTexts === undefined || rawTexts === null ? null : parseAutoReplies(rawTexts);
-    if (hours && !hours.ok) log.warn({ errors: hours.errors }, 'stored business hours are invalid: no away messages until a lead saves them again');
-    if (texts && !texts.ok) log.warn({ errors: texts.errors }, 'stored automatic replies are invalid: the defaults are used');
-    parsed = { rawHours, rawTexts, hours: hours?.ok ? hours.hours : null, texts: texts?.ok ? texts.settings : DEFAULT_AUTO_REPLIES };
-    return parsed;
+    const [hours, texts] = await Promise.all([hoursStore.load(), textsStore.load()]);
+    return { hours, texts };
   }
 
   function every(kind: AutoReplyKind): number {

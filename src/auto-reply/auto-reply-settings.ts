@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import type { SettingsRepository } from '../store/repositories/settings-repository';
+import { storedSetting, type StoredSetting } from '../store/repositories/stored-setting';
 
 import { type AutoReplyKind } from '../domain/auto-reply';
 
@@ -90,29 +91,16 @@ export function firstNameOf(name: string | undefined): string | undefined {
 
 export const AUTO_REPLIES_KEY = 'auto-replies';
 
-export interface AutoReplyStore {
-  /** The texts in force: the stored ones, or the defaults while none are stored (or they no longer parse). */
-  load(): Promise<AutoReplySettings>;
-  /** Stores `raw` only when it is valid; the errors come back by field otherwise. */
-  save(raw: unknown): Promise<ParsedAutoReplies>;
-}
+/** The texts in force: the stored ones, or the defaults while none are stored (or they no longer parse). */
+export type AutoReplyStore = StoredSetting<AutoReplySettings, ParsedAutoReplies>;
 
 export function createAutoReplyStore(deps: { settings: SettingsRepository; logger: Logger }): AutoReplyStore {
-  const log = deps.logger.child({ component: 'auto-replies' });
-  return {
-    async load() {
-      const raw = await deps.settings.get(AUTO_REPLIES_KEY);
-      if (raw === undefined || raw === null) return DEFAULT_AUTO_REPLIES;
-      const parsed = parseAutoReplies(raw);
-      if (parsed.ok) return parsed.settings;
-      // Never send a text nobody can see in the modal: the defaults stand until a lead saves again.
-      log.warn({ key: AUTO_REPLIES_KEY, errors: parsed.errors }, 'stored automatic replies are invalid: the defaults are used');
-      return DEFAULT_AUTO_REPLIES;
-    },
-    async save(raw) {
-      const parsed = parseAutoReplies(raw);
-      if (parsed.ok) await deps.settings.set(AUTO_REPLIES_KEY, parsed.settings);
-      return parsed;
-    },
-  };
+  return storedSetting(deps, {
+    key: AUTO_REPLIES_KEY,
+    parse: parseAutoReplies,
+    value: (parsed) => parsed.settings,
+    fallback: DEFAULT_AUTO_REPLIES,
+    // Never send a text nobody can see in the form.
+    invalid: 'stored automatic replies are invalid: the defaults are used until a lead saves them again',
+  });
 }
