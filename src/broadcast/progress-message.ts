@@ -105,11 +105,16 @@ export function createProgressMessages(deps: ProgressMessagesDeps): (broadcast: 
       told = true;
       return;
     }
+    const now = deps.clock();
+    const recent = (b: Broadcast) => {
+      const last = drawnAt.get(b.id) ?? b.progress?.updatedAt?.getTime();
+      return b.progress !== undefined && last !== undefined && now.getTime() - last < PROGRESS_EVERY_MS && !SETTLED.has(b.state);
+    };
+    // Most passes (one a second) end here, without a read.
+    if (recent(passed)) return;
     // The pass read it before a lead's Pause or Cancel maybe: drawn as it is now, never back.
     const broadcast = (await deps.broadcasts.get(passed.id)) ?? passed;
-    const now = deps.clock();
-    const last = drawnAt.get(broadcast.id) ?? broadcast.progress?.updatedAt?.getTime();
-    if (broadcast.progress && last !== undefined && now.getTime() - last < PROGRESS_EVERY_MS && !SETTLED.has(broadcast.state)) return;
+    if (recent(broadcast)) return;
     try {
       const { text, blocks } = await drawBroadcast(deps, broadcast, figures, now);
       const client = deps.client();

@@ -7,6 +7,8 @@ import type { Models } from '../models';
 export interface BroadcastOutcomes extends BroadcastOutcomeQueries {
   /** The delivery state of each of these outbound messages (a recipient's copy). */
   deliveryStates(messageIds: string[]): Promise<Map<string, DeliveryState>>;
+  /** The WhatsApp names of these contacts, those that have one (one query for a page of the export). */
+  namesOf(waIds: string[]): Promise<Map<string, string>>;
 }
 
 export function createBroadcastOutcomes(models: Models): BroadcastOutcomes {
@@ -35,6 +37,11 @@ export function createBroadcastOutcomes(models: Models): BroadcastOutcomes {
         .find({ type: 'opt_out', contact: trusted({ $in: strings(contactWaIds) }), at: trusted({ $gt: since }) }, { _id: 0, contact: 1, at: 1 })
         .lean<ContactEvent[]>();
       return docs;
+    },
+    async namesOf(waIds) {
+      if (waIds.length === 0) return new Map();
+      const docs = await models.Contact.find({ waId: trusted({ $in: strings(waIds) }), name: trusted({ $exists: true }) }, { _id: 0, waId: 1, name: 1 }).lean<Array<{ waId: string; name: string }>>();
+      return new Map(docs.map((d) => [d.waId, d.name]));
     },
     async deliveryStates(messageIds) {
       const ids = messageIds.filter((id) => /^[0-9a-f]{24}$/.test(id));

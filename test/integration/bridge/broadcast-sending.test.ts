@@ -106,6 +106,7 @@ describe('sending a broadcast: once per person, whatever happens', () => {
     for await (const r of t.app.deps.repos.broadcasts.recipients(broadcast.id)) recipients.push(r);
     const states = await outcomes.deliveryStates(recipients.map((r) => r.messageId!));
     expect([...states.values()]).toEqual(['sent', 'sent']);
+    expect(await outcomes.namesOf([a!, b!, 'unknown@c.us'])).toEqual(new Map([[a!, 'Ana Lima'], [b!, 'Ana Lima']])); // renamed by their replies (the fake's default name)
   });
 
   it('the hygiene report lists the period\'s broadcasts with their opt-out rate, flagged over 2 %, and counts their copies for the chart', async () => {

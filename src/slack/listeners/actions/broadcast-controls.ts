@@ -10,8 +10,8 @@ import type { Listeners } from '../listener-table';
 type Deps = Pick<AppDeps, 'repos' | 'clock' | 'gateway' | 'bridge' | 'broadcasts' | 'logger' | 'config'>;
 export const BROADCAST_EXPORT = 'broadcast_export';
 
-/** How many contacts are read at once for the export. */
-const LOOKUP_BATCH = 20;
+/** How many recipients are looked up at once for the export (one query each for names and delivery states). */
+const LOOKUP_BATCH = 500;
 
 /**
  * The progress message's Pause / Resume / Cancel (Cancel confirmed by Slack's `confirm` dialog) and
@@ -82,14 +82,14 @@ async function recipientsCsv(deps: Deps, id: string): Promise<{ csv: Buffer; cou
   let count = 0;
   let batch: BroadcastRecipient[] = [];
   const flush = async () => {
-    const [contacts, states] = await Promise.all([
-      Promise.all(batch.map((r) => deps.repos.contacts.findByWaId(r.waId))),
+    const [names, states] = await Promise.all([
+      deps.repos.broadcastOutcomes.namesOf(batch.map((r) => r.waId)),
       deps.repos.broadcastOutcomes.deliveryStates(batch.flatMap((r) => (r.messageId ? [r.messageId] : []))),
     ]);
-    batch.forEach((r, i) => {
+    for (const r of batch) {
       const delivery = r.messageId ? (states.get(r.messageId) ?? '') : '';
-      out.write([phoneOf(r.waId), defuseCell(r.waId), defuseCell(contacts[i]?.name ?? ''), r.state, defuseCell(r.reason ?? ''), delivery]);
-    });
+      out.write([phoneOf(r.waId), defuseCell(r.waId), defuseCell(names.get(r.waId) ?? ''), r.state, defuseCell(r.reason ?? ''), delivery]);
+    }
     count += batch.length;
     batch = [];
   };
