@@ -1,6 +1,5 @@
 import { webApi } from '@slack/bolt';
-import { createAutoReplier } from '../auto-reply/auto-replier';
-import { createBroadcastRunner, type BroadcastFigures, type BroadcastRunner } from '../broadcast/broadcast-runner';
+import type { BroadcastFigures, BroadcastRunner } from '../broadcast/broadcast-runner';
 import type { Broadcast } from '../domain/broadcast';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
@@ -16,6 +15,7 @@ import type { WhatsAppGateway } from '../whatsapp/gateway';
 import { createConversationNotices, type ConversationNotices } from '../workflow/conversation-notices';
 import { Dispatcher } from './dispatch/dispatcher';
 import { LaneLimiter } from './dispatch/lane-limiter';
+import { autoReplierFor, broadcastRunnerFor } from './bridge-extras';
 import { startCatchUp, type CatchUp, type CatchUpState } from './inbound/catch-up';
 import { startContactChanges } from './inbound/contact-changes';
 import { startInboundRecorder } from './inbound/inbound-recorder';
@@ -130,33 +130,20 @@ export function createBridge(deps: BridgeDeps): Bridge {
   const lists = defaultKeywordLists();
   const classify = createKeywordClassifier({ ...lists, optOut: [...lists.optOut, ...config.bridge.extraOptOutKeywords] });
   const isHelpKeyword = createHelpMatcher();
-  const autoReplier = createAutoReplier({
-    autoReplies: repos.autoReplies,
-    messages: repos.messages,
-    contacts: repos.contacts,
-    settings: repos.settings,
-    ...config.autoReplies,
-    timeZone: config.reportsTimezone,
-    isConsentKeyword: (text) => classify(text) !== null,
+  const extras = {
+    config,
+    repos,
+    gateway,
+    isConsentKeyword: (text: string) => classify(text) !== null,
     isHelpKeyword,
-    wakeSlack: (contact) => toSlack.wake(contact),
-    wakeWhatsApp: (contact) => toWhatsApp.wake(contact),
+    wakeSlack: (contact: string) => toSlack.wake(contact),
+    wakeWhatsApp: (contact: string) => toWhatsApp.wake(contact),
+    ...(deps.onBroadcastProgress ? { onBroadcastProgress: deps.onBroadcastProgress } : {}),
     clock,
     logger,
-  });
-  const broadcasts = createBroadcastRunner({
-    broadcasts: repos.broadcasts,
-    contacts: repos.contacts,
-    messages: repos.messages,
-    rules: { ...config.broadcasts, timeZone: config.reportsTimezone },
-    gateway: { name: config.whatsapp.gateway, connected: () => gateway.status().state === 'connected' },
-    // Two seconds of the gateway's pace waiting in the send queue, never fewer than two.
-    window: () => Math.max(2, Math.ceil((gateway.sendsPerSecond?.() ?? configuredPace(config)) * 2)),
-    wakeWhatsApp: (contact) => toWhatsApp.wake(contact),
-    ...(deps.onBroadcastProgress ? { onProgress: deps.onBroadcastProgress } : {}),
-    clock,
-    logger,
-  });
+  };
+  const autoReplier = autoReplierFor(extras);
+  const broadcasts = broadcastRunnerFor(extras);
   let broadcaster: NodeJS.Timeout | undefined;
   let recorder: ReturnType<typeof startInboundRecorder> | undefined;
   let sweeper: NodeJS.Timeout | undefined;
@@ -270,11 +257,6 @@ export function createBridge(deps: BridgeDeps): Bridge {
       await Promise.all([toSlack.stop(), toWhatsApp.stop()]);
     },
   };
-}
-
-/** Sends a second the configuration allows: the Cloud API's per-number rate, or the anti-ban throttle's. */
-function configuredPace(config: Config): number {
-  return config.whatsapp.gateway === 'cloud' ? (config.whatsapp.cloud?.sendPerSecond ?? 80) : config.whatsapp.throttle.globalPerMinute / 60;
 }
 
 /** Holds both at once; the returned release lets both go. */

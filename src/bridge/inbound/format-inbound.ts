@@ -1,3 +1,4 @@
+import type { Contact } from '../../domain/contact';
 import type { StoredMessage } from '../../domain/message';
 import { escapeMrkdwn } from '../../slack/mrkdwn';
 
@@ -63,4 +64,18 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * The line under a message sent from the phone. The app never messages a contact who opted out;
+ * the phone can, and the thread says so.
+ */
+export function phoneNote(contact: Pick<Contact, 'consent'>, message: Pick<StoredMessage, 'automated'>): string {
+  const optedOut = contact.consent.status === 'opted_out';
+  if (message.automated) {
+    return `${optedOut ? ':warning: ' : ''}Sent automatically by the WhatsApp Business App (greeting or away message)${optedOut ? ' to a contact who *opted out*' : ''}; not counted as a response.`;
+  }
+  return optedOut
+    ? ':warning: Sent from the phone, not through Switchboard, to a contact who *opted out*.'
+    : 'Sent from the phone, not through Switchboard.';
 }

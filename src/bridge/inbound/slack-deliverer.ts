@@ -12,7 +12,7 @@ import type { Deliverer } from '../dispatch/dispatcher';
 import type { LaneLimiter } from '../dispatch/lane-limiter';
 import type { MediaRepository } from '../../store/repositories/media-repository';
 import { splitForPosts } from '../../slack/blocks/long-text';
-import { formatInbound } from './format-inbound';
+import { formatInbound, phoneNote } from './format-inbound';
 import { findPostedParts, lookupOldest, LOOKUP_PAGE, mayHavePosted, partlyPosted, postMetadata, type PostedParts, type RepliesPage } from './posted-lookup';
 
 export interface SlackDelivererDeps {
@@ -269,16 +269,3 @@ export function slackDeliverer(deps: SlackDelivererDeps): Deliverer {
   };
 }
 
-/**
- * The line under a message sent from the phone. The app never messages a contact who opted out;
- * the phone can, and the thread says so.
- */
-function phoneNote(contact: Contact, message: Pick<StoredMessage, 'automated'>): string {
-  const optedOut = contact.consent.status === 'opted_out';
-  if (message.automated) {
-    return `${optedOut ? ':warning: ' : ''}Sent automatically by the WhatsApp Business App (greeting or away message)${optedOut ? ' to a contact who *opted out*' : ''}; not counted as a response.`;
-  }
-  return optedOut
-    ? ':warning: Sent from the phone, not through Switchboard, to a contact who *opted out*.'
-    : 'Sent from the phone, not through Switchboard.';
-}
