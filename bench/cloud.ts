@@ -109,10 +109,12 @@ async function cloudRig(slackUrl: string, graphOrigin: string): Promise<{ app: R
 /**
  * Resolves once Slack has a thread post for each of `texts`, or after `ms` (a loss then shows in
  * cloud.lost). Counted by text: a contact's first message also brings its card, so the number of
- * thread posts alone says little.
+ * thread posts alone says little. The texts are only fetched once there are posts enough for them
+ * (Slack's process says when): fetched all along, the growing list would load the app it measures.
  */
-async function slackHas(slack: Awaited<ReturnType<typeof remoteSlack>>, texts: Set<string>, ms: number): Promise<void> {
+async function slackHas(slack: Awaited<ReturnType<typeof remoteSlack>>, texts: Set<string>, ms: number, postsBefore: number): Promise<void> {
   const deadline = Date.now() + ms;
+  await Promise.race([slack.waitFor(postsBefore + texts.size), new Promise((res) => setTimeout(res, ms))]);
   while (Date.now() < deadline) {
     const seen = new Set((await slack.posts()).map((p) => p.text).filter((t) => texts.has(t)));
     if (seen.size === texts.size) return;
@@ -133,9 +135,10 @@ async function inbound(graphOrigin: string): Promise<void> {
   try {
     // JIT, sockets and every contact's thread in place first: the figures are for steady state.
     await sendWebhooks(r.baseUrl, WARM_BASE, WARM_UP);
-    await slackHas(slack, texts(WARM_BASE, WARM_UP), 60_000);
+    await slackHas(slack, texts(WARM_BASE, WARM_UP), 60_000, 0);
+    const before = await slack.count();
     const run = await sendWebhooks(r.baseUrl, 0, MESSAGES);
-    await slackHas(slack, texts(0, MESSAGES), 120_000);
+    await slackHas(slack, texts(0, MESSAGES), 120_000, before);
     await r.app.bridge.recorded();
     await r.app.bridge.toSlack.runDue();
     const sent = texts(0, MESSAGES);

@@ -51,6 +51,8 @@ export async function remoteSlack(options: { down?: boolean } = {}): Promise<{
   /** Resolves once Slack has received at least `n` thread posts. */
   waitFor(n: number): Promise<void>;
   posts(): Promise<Array<{ text: string; at: number }>>;
+  /** How many thread posts Slack has received. */
+  count(): Promise<number>;
   /** Base for response URLs, and what was posted to them. */
   origin: string;
   responses(): Promise<Array<{ id: string; text: string }>>;
@@ -68,6 +70,7 @@ export async function remoteSlack(options: { down?: boolean } = {}): Promise<{
     url,
     waitFor: async (n) => void (await (await fetch(`${control}/wait?n=${n}`)).json()),
     posts: async () => (await (await fetch(`${control}/posts`)).json()) as Array<{ text: string; at: number }>,
+    count: async () => ((await (await fetch(`${control}/count`)).json()) as { count: number }).count,
     origin: new URL(url).origin,
     responses: async () => (await (await fetch(`${control}/responses`)).json()) as Array<{ id: string; text: string }>,
     async close() {

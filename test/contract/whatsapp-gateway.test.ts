@@ -143,14 +143,14 @@ const APP_SECRET = 'contract-app-secret-0123456789';
 function memoryWebhookStore() {
   const stored = new Map<string, StoredWebhook & { processed?: boolean }>();
   return {
-    async store(id: string, body: string, receivedAt: Date) {
-      if (stored.has(id)) return false;
-      stored.set(id, { id, body, receivedAt });
-      return true;
+    async storeMany(bodies: StoredWebhook[]) {
+      return bodies.map((b) => !stored.has(b.id) && !!stored.set(b.id, { ...b }));
     },
-    async markProcessed(id: string) {
-      const w = stored.get(id);
-      if (w) w.processed = true;
+    async markProcessed(ids: string[]) {
+      for (const id of ids) {
+        const w = stored.get(id);
+        if (w) w.processed = true;
+      }
     },
     async unprocessed(limit: number) {
       return [...stored.values()].filter((w) => !w.processed).slice(0, limit);

@@ -23,6 +23,8 @@ export interface CloudApp {
   postWebhook(body: unknown, options?: { signature?: string | null }): Promise<{ status: number; text: string }>;
   /** After the next webhook is stored, the app crashes (store and WhatsApp calls fail) before it is processed. */
   crashAfterNextStore(): void;
+  /** The next webhook write reaches MongoDB, but its answer is lost (a connection reset): the request fails. */
+  loseNextStoreAnswer(): void;
   crashed(): boolean;
   stop(): Promise<void>;
 }
@@ -56,6 +58,7 @@ export async function startCloudApp(slack: FakeSlackApi, graph: FakeGraphApi, op
   );
   const crashSwitch = new CrashSwitch();
   let crashNext = false;
+  let loseAnswer = false;
   const app = await startApp(config, createLogger({ level: 'silent', pretty: false, pseudonym: createPrivacy(config.privacy).pseudonym }), {
     slack: { clientOptions: { retryConfig: { retries: 0 } } },
     printQr: () => {},
@@ -64,8 +67,12 @@ export async function startCloudApp(slack: FakeSlackApi, graph: FakeGraphApi, op
       const inner = repos.cloudWebhooks;
       const cloudWebhooks: CloudWebhookRepository = {
         ...inner,
-        async store(...args) {
-          const fresh = await inner.store(...args);
+        async storeMany(...args) {
+          const fresh = await inner.storeMany(...args);
+          if (loseAnswer) {
+            loseAnswer = false;
+            throw new Error('connection reset before the answer (harness)');
+          }
           if (crashNext) crashSwitch.pull();
           return fresh;
         },
@@ -87,6 +94,9 @@ export async function startCloudApp(slack: FakeSlackApi, graph: FakeGraphApi, op
     },
     crashAfterNextStore() {
       crashNext = true;
+    },
+    loseNextStoreAnswer() {
+      loseAnswer = true;
     },
     crashed: () => crashSwitch.crashed,
     async stop() {

@@ -119,7 +119,8 @@ export class Dispatcher {
     if (this.stopped) return;
     try {
       const due = await this.options.messages.dueConversations(this.options.direction, this.options.clock(), 1000);
-      for (const contact of due) if (!this.active.has(contact)) this.startDrain(contact);
+      // One being drained is marked to go again: its drain may have read before this work was stored.
+      for (const contact of due) this.wake(contact);
     } catch (err) {
       this.log.error({ err }, 'could not look for due messages; will retry');
     }
@@ -156,6 +157,7 @@ export class Dispatcher {
         return;
       }
       if (batch.length === 0) return;
+      let delivered = 0;
       for (const item of batch) {
         if (this.stopped || this.options.ready?.(contact) === false) return;
         let claim: Awaited<ReturnType<MessageRepository['claim']>>;
@@ -172,7 +174,11 @@ export class Dispatcher {
         if (reclaimed) this.log.warn({ messageId: message.id, contact }, 'taking over a message whose claim lapsed (a crash mid-delivery?)');
         const ok = await this.deliverOne(message, reclaimed);
         if (!ok) return; // a retry keeps its place at the head; the conversation waits for it
+        delivered++;
       }
+      // The read found all there was and all of it went: anything stored since woke this
+      // conversation while it was draining (see startDrain), so reading again would find nothing.
+      if (batch.length < BATCH && delivered === batch.length) return;
     }
   }
 

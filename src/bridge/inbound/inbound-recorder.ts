@@ -39,6 +39,8 @@ export interface InboundRecorderDeps {
 /** A message owing steps for longer than this, and not being worked on here, was left by a crash: the sweep finishes it. */
 const SWEEP_AFTER_MS = 2 * 60_000;
 const SWEEP_BATCH = 100;
+/** Recorded message ids remembered to skip redeliveries (about a minute of a busy number's traffic). */
+const FINISHED_REMEMBERED = 10_000;
 
 export interface InboundRecorder {
   /** Takes a message as if WhatsApp had just delivered it (the catch-up after downtime uses this). */
@@ -81,6 +83,11 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
   const linked = new Map<string, string>();
   /** Ids of the messages taken and not yet recorded. */
   const taken = new Set<string>();
+  /**
+   * Ids of the messages recorded here lately with every step done: a redelivery of one (Meta sends
+   * a webhook again, whatsapp-web.js emits twice) has nothing left to do, so not even a store write.
+   */
+  const finished = new Set<string>();
   /** Messages per contact received and not yet recorded: a burst updates its contact once, at its end. */
   const queued = new Map<string, number>();
   /** What a contact's recorded messages have told us that is not in the store yet (merged over a burst). */
@@ -103,7 +110,7 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
   function accept(message: InboundMessage): void {
     // One already on its way (a catch-up run again after a reconnect, say) is not taken twice: the
     // store would ignore the repeat, but it would count in its burst and hold back the contact update.
-    if (stopped || taken.has(message.id)) return;
+    if (stopped || taken.has(message.id) || finished.has(message.id)) return;
     taken.add(message.id);
     const contact = message.from;
     queued.set(contact, (queued.get(contact) ?? 0) + 1);
@@ -113,7 +120,12 @@ export function startInboundRecorder(deps: InboundRecorderDeps): InboundRecorder
       if (left > 0) queued.set(contact, left);
       else queued.delete(contact);
     };
-    sequence(contact, () => record(message), { kind: 'an inbound message', waMessageId: message.id }, done);
+    const job = async () => {
+      await record(message);
+      if (finished.size >= FINISHED_REMEMBERED) finished.delete(finished.values().next().value!);
+      finished.add(message.id);
+    };
+    sequence(contact, job, { kind: 'an inbound message', waMessageId: message.id }, done);
   }
 
   /** A lane's job is retried with backoff until it succeeds or the recorder stops, so the lane waits, in order, and never breaks. */

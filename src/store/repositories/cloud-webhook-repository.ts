@@ -10,12 +10,13 @@ export interface StoredWebhook {
 /** Cloud API webhook bodies, stored before they are answered and processed (`cloud_webhooks`). */
 export interface CloudWebhookRepository {
   /**
-   * Stores a body under its hash: true if it is new, false if the same bytes were stored already
-   * (a redelivery; whoever stored it first processes it). Throws if the store cannot say.
+   * Stores bodies under their hashes, in one round trip: per body, true if new, false if the same
+   * bytes were stored already (a redelivery; whoever stored it first processes it), or the error
+   * that kept the store from saying (Meta's retry finds out).
    */
-  store(id: string, body: string, receivedAt: Date): Promise<boolean>;
-  /** Marks it processed and drops its body (the hash is kept to recognise a redelivery). */
-  markProcessed(id: string, at: Date): Promise<void>;
+  storeMany(bodies: StoredWebhook[]): Promise<Array<boolean | Error>>;
+  /** Marks them processed and drops their bodies (the hashes are kept to recognise a redelivery). */
+  markProcessed(ids: string[], at: Date): Promise<void>;
   /** Stored and not processed yet, oldest first. */
   unprocessed(limit: number): Promise<StoredWebhook[]>;
 }
@@ -23,19 +24,28 @@ export interface CloudWebhookRepository {
 export function createCloudWebhookRepository(models: Models): CloudWebhookRepository {
   const model = models.CloudWebhook;
   return {
-    async store(id, body, receivedAt) {
+    async storeMany(bodies) {
+      if (bodies.length === 0) return [];
       try {
-        await model.collection.insertOne({ _id: id as never, body, receivedAt });
-        return true;
+        // Unordered: a redelivery among them does not keep the others out.
+        await model.collection.insertMany(bodies.map((b) => ({ _id: b.id as never, body: b.body, receivedAt: b.receivedAt })), { ordered: false });
+        return bodies.map(() => true);
       } catch (err) {
-        if ((err as { code?: number }).code === 11000) return false;
-        throw err;
+        const refused = writeErrorsOf(err);
+        // Not a per-document answer (the server or the network failed): nothing can be said of any.
+        if (!refused) return bodies.map(() => asError(err));
+        return bodies.map((_, i) => {
+          const code = refused.get(i);
+          if (code === undefined) return true;
+          return code === 11000 ? false : asError(err);
+        });
       }
     },
-    async markProcessed(id, at) {
+    async markProcessed(ids, at) {
+      if (ids.length === 0) return;
       // The body goes once processed: it holds customers' numbers and words, which erasure must be
       // able to remove; the hash stays (7 days) to recognise a redelivery.
-      await model.updateOne({ _id: { $eq: id } }, { $set: { processedAt: at }, $unset: { body: 1 } });
+      await model.updateMany({ _id: trusted({ $in: ids.map(String) }) }, { $set: { processedAt: at }, $unset: { body: 1 } });
     },
     async unprocessed(limit) {
       const docs = await model
@@ -46,4 +56,16 @@ export function createCloudWebhookRepository(models: Models): CloudWebhookReposi
       return docs.map((d) => ({ id: d._id, body: d.body, receivedAt: d.receivedAt }));
     },
   };
+}
+
+/** The bulk write's per-document refusals (index → code), or undefined when it failed as a whole. */
+function writeErrorsOf(err: unknown): Map<number, number> | undefined {
+  const e = err as { writeErrors?: unknown; code?: number };
+  if (!e || !('writeErrors' in e) || e.writeErrors === undefined) return undefined;
+  const list = (Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors]) as Array<{ index: number; code: number }>;
+  return new Map(list.map((w) => [w.index, w.code]));
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

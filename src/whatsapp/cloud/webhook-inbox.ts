@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
-import type { CloudWebhookRepository } from '../../store/repositories/cloud-webhook-repository';
+import type { CloudWebhookRepository, StoredWebhook } from '../../store/repositories/cloud-webhook-repository';
 import type { CloudGateway } from './cloud-gateway';
 
 export interface WebhookInboxDeps {
@@ -34,14 +34,52 @@ export class WebhookInbox {
   private readonly pending: Array<{ id: string; body: string }> = [];
   private working: Promise<void> | undefined;
   private readonly done = new Set<string>();
+  /** Bodies waiting for the next write, each with its request's answer. */
+  private unwritten: Array<{ webhook: StoredWebhook; settle: (fresh: boolean | Error) => void }> = [];
+  private writing = false;
 
   constructor(private readonly deps: WebhookInboxDeps) {}
 
-  /** Stores a verified body; true if new. Throws when the store cannot say (Meta then retries). */
+  /**
+   * Stores a verified body; true if new. Throws when the store cannot say (Meta then retries).
+   * One write at a time; the bodies that arrive meanwhile go together in the next (a group
+   * commit): each request still waits for its own body to be stored, and a burst costs the store
+   * one round trip per write, not per request.
+   */
   async store(raw: Buffer): Promise<{ id: string; fresh: boolean }> {
     const id = createHash('sha256').update(raw).digest('hex');
-    const fresh = await this.deps.store.store(id, raw.toString('utf8'), this.deps.clock());
+    const fresh = await new Promise<boolean | Error>((settle) => {
+      this.unwritten.push({ webhook: { id, body: raw.toString('utf8'), receivedAt: this.deps.clock() }, settle });
+      // The first of a quiet spell: the ones read in the same turn of the event loop join it.
+      if (!this.writing && this.unwritten.length === 1) setImmediate(() => void this.write());
+    });
+    if (fresh instanceof Error) throw fresh;
     return { id, fresh };
+  }
+
+  private async write(): Promise<void> {
+    if (this.writing || this.unwritten.length === 0) return;
+    this.writing = true;
+    const batch = this.unwritten;
+    this.unwritten = [];
+    // The same bytes twice in one write (Meta retrying fast): stored once, the second is a redelivery.
+    const first = new Map<string, number>();
+    const unique: StoredWebhook[] = [];
+    for (const { webhook } of batch) if (!first.has(webhook.id)) first.set(webhook.id, unique.push(webhook) - 1);
+    let results: Array<boolean | Error>;
+    try {
+      results = await this.deps.store.storeMany(unique);
+    } catch (err) {
+      results = unique.map(() => (err instanceof Error ? err : new Error(String(err))));
+    }
+    const answered = new Set<string>();
+    for (const { webhook, settle } of batch) {
+      const result = results[first.get(webhook.id)!]!;
+      settle(answered.has(webhook.id) && result === true ? false : result);
+      answered.add(webhook.id);
+    }
+    this.writing = false;
+    void this.write();
   }
 
   /** Processes a stored body after the ones before it, if the gateway runs; otherwise its start will. */
@@ -105,9 +143,9 @@ export class WebhookInbox {
     // Marked only once the bridge has stored what they carried (see WebhookInboxDeps.recorded).
     await this.deps.recorded?.();
     for (const id of handed) this.remember(id);
-    const at = this.deps.clock();
-    const marks = await Promise.allSettled(handed.map((id) => this.deps.store.markProcessed(id, at)));
-    for (const mark of marks) if (mark.status === 'rejected') log.warn({ err: mark.reason }, 'could not mark a webhook processed; it is processed again at the next start');
+    await this.deps.store.markProcessed(handed, this.deps.clock()).catch((err: unknown) => {
+      log.warn({ err, webhooks: handed.length }, 'could not mark webhooks processed; they are processed again at the next start');
+    });
   }
 
   private ingest(id: string, body: string): void {
