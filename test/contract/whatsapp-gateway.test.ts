@@ -152,6 +152,10 @@ function memoryWebhookStore() {
         if (w) w.processed = true;
       }
     },
+    async findUnprocessed(id: string) {
+      const w = stored.get(id);
+      return w && !w.processed ? w : null;
+    },
     async unprocessed(limit: number) {
       return [...stored.values()].filter((w) => !w.processed).slice(0, limit);
     },

@@ -17,6 +17,8 @@ export interface CloudWebhookRepository {
   storeMany(bodies: StoredWebhook[]): Promise<Array<boolean | Error>>;
   /** Marks them processed and drops their bodies (the hashes are kept to recognise a redelivery). */
   markProcessed(ids: string[], at: Date): Promise<void>;
+  /** The body stored under this hash, if it is not processed yet. */
+  findUnprocessed(id: string): Promise<StoredWebhook | null>;
   /** Stored and not processed yet, oldest first. */
   unprocessed(limit: number): Promise<StoredWebhook[]>;
 }
@@ -46,6 +48,10 @@ export function createCloudWebhookRepository(models: Models): CloudWebhookReposi
       // The body goes once processed: it holds customers' numbers and words, which erasure must be
       // able to remove; the hash stays (7 days) to recognise a redelivery.
       await model.updateMany({ _id: trusted({ $in: ids.map(String) }) }, { $set: { processedAt: at }, $unset: { body: 1 } });
+    },
+    async findUnprocessed(id) {
+      const doc = await model.findOne({ _id: { $eq: id }, processedAt: trusted({ $exists: false }) }).lean<{ _id: string; body: string; receivedAt: Date }>();
+      return doc ? { id: doc._id, body: doc.body, receivedAt: doc.receivedAt } : null;
     },
     async unprocessed(limit) {
       const docs = await model

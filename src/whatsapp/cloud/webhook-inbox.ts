@@ -34,6 +34,8 @@ export class WebhookInbox {
   private readonly pending: Array<{ id: string; body: string }> = [];
   private working: Promise<void> | undefined;
   private readonly done = new Set<string>();
+  /** Ids handed to the worker here and not yet through it. */
+  private readonly inFlight = new Set<string>();
   /** Bodies waiting for the next write, each with its request's answer. */
   private unwritten: Array<{ webhook: StoredWebhook; settle: (fresh: boolean | Error) => void }> = [];
   private writing = false;
@@ -88,6 +90,17 @@ export class WebhookInbox {
     this.enqueue(id, body);
   }
 
+  /**
+   * The bytes of a body stored before. Whoever stored it processes it; but when that request failed
+   * after the write reached MongoDB (its answer lost), nobody does, and Meta's retry lands here.
+   * Processed from the store then, unless it is processed already or under way here.
+   */
+  async redelivered(id: string): Promise<void> {
+    if (!this.deps.gateway.running || this.done.has(id) || this.inFlight.has(id)) return;
+    const stored = await this.deps.store.findUnprocessed(id);
+    if (stored && !this.done.has(id) && !this.inFlight.has(id)) this.enqueue(stored.id, stored.body);
+  }
+
   /** Processes every stored, unprocessed body, oldest first. */
   async drain(): Promise<number> {
     let count = 0;
@@ -108,6 +121,7 @@ export class WebhookInbox {
   }
 
   private enqueue(id: string, body: string): void {
+    this.inFlight.add(id);
     this.pending.push({ id, body });
     this.working ??= this.work();
   }
@@ -121,6 +135,7 @@ export class WebhookInbox {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, PROCESS_BATCH);
       await this.run(batch).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not process stored webhooks; they are processed again at the next start'));
+      for (const { id } of batch) this.inFlight.delete(id);
     }
     // Set in the same turn as the last look at `pending`: a body enqueued after it starts a new worker.
     this.working = undefined;

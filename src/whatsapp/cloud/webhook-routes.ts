@@ -73,6 +73,7 @@ export function cloudWebhookRoutesFor(gateway: WhatsAppGateway, deps: CloudWebho
     answer(res, 200, 'ok');
     // A byte-identical redelivery was stored (and is processed) once.
     if (fresh) inbox.process(id, raw.toString('utf8'));
+    else void inbox.redelivered(id).catch((err: unknown) => log.warn({ err, webhook: id }, 'could not look up a redelivered webhook; the next start processes it if it waits'));
   }
 }
 

@@ -25,6 +25,14 @@ describe('stored Cloud API webhooks, over a real MongoDB wire connection', () =>
     expect(await repos.cloudWebhooks.storeMany([body(3)])).toEqual([false]);
   });
 
+  it('when a redelivered body is looked up, then it is found only while it waits to be processed', async () => {
+    await repos.cloudWebhooks.storeMany([body(1)]);
+    expect(await repos.cloudWebhooks.findUnprocessed('hash-1')).toEqual(body(1));
+    await repos.cloudWebhooks.markProcessed(['hash-1'], at);
+    expect(await repos.cloudWebhooks.findUnprocessed('hash-1')).toBeNull();
+    expect(await repos.cloudWebhooks.findUnprocessed('hash-9')).toBeNull();
+  });
+
   it('when nothing is given, then nothing is written', async () => {
     expect(await repos.cloudWebhooks.storeMany([])).toEqual([]);
     await expect(repos.cloudWebhooks.markProcessed([], at)).resolves.toBeUndefined();

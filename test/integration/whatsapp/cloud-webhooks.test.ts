@@ -135,6 +135,21 @@ describe('the Cloud API gateway end to end (WHATSAPP_GATEWAY=cloud, webhooks ove
     expect(posted('survives the crash')).toHaveLength(1);
   });
 
+  it("when a webhook was stored but the store's answer was lost, then Meta's redelivery gets it processed at once, and once", async () => {
+    const app = await start();
+    const raw = JSON.stringify(buildWebhook({ messages: [inboundMessage(ANA, 'text', { body: 'stored, answer lost' })] }));
+    app.loseNextStoreAnswer();
+    expect((await app.postWebhook(raw)).status).toBe(500);
+    expect(await storedWebhooks(app.dbName)).toBe(1);
+    // Meta retries what got no 200: the same bytes, already stored, and nobody processing them.
+    expect((await app.postWebhook(raw)).status).toBe(200);
+    await eventually(() => posted('stored, answer lost').length > 0, 'the message in Slack after the redelivery', 5000);
+    expect((await app.postWebhook(raw)).status).toBe(200);
+    await app.app.bridge.recorded();
+    await app.app.bridge.toSlack.runDue();
+    expect(posted('stored, answer lost')).toHaveLength(1);
+  });
+
   it('when the customer writes STOP, then they are opted out and exactly one confirmation goes through the Graph API', async () => {
     const app = await start();
     await anaWrites(app, 'Hi there');

@@ -14,6 +14,9 @@ function scriptedStore(answer: (bodies: StoredWebhook[]) => Promise<Array<boolea
         return answer(bodies);
       },
       async markProcessed() {},
+      async findUnprocessed() {
+        return null;
+      },
       async unprocessed() {
         return [];
       },
