@@ -86,3 +86,68 @@ describe('the webhook inbox stores bodies in group writes', () => {
     await expect(inbox.store(Buffer.from('x'))).resolves.toMatchObject({ fresh: true });
   });
 });
+
+describe('the webhook inbox lets Meta be answered first', () => {
+  /** A clock the test moves: sleeping moves it. */
+  function scriptedPace() {
+    const pace = {
+      at: 0,
+      sleeps: 0,
+      now: () => pace.at,
+      async sleep(ms: number) {
+        pace.sleeps++;
+        pace.at += ms;
+      },
+    };
+    return pace;
+  }
+
+  function runningInbox(pace: ReturnType<typeof scriptedPace>, storeMs: number) {
+    const ingested: unknown[] = [];
+    const gateway = { running: true, read: (payload: unknown) => ({ ok: true, items: [payload] }), ingest: (items: unknown[]) => ingested.push(...items) };
+    const s = scriptedStore(async (bodies) => {
+      // The store's answer takes storeMs on the scripted clock: the requests' wait.
+      pace.at += storeMs;
+      return bodies.map(() => true);
+    });
+    const inbox = new WebhookInbox({ store: s.store, gateway: gateway as unknown as CloudGateway, clock: () => new Date(), logger: createLogger({ level: 'silent', pretty: false }), pace });
+    return { inbox, ingested };
+  }
+
+  async function arrive(inbox: WebhookInbox, n: number, from = 0): Promise<void> {
+    for (let i = from; i < from + n; i++) {
+      const raw = Buffer.from(JSON.stringify({ n: i }));
+      const { id } = await inbox.store(raw);
+      inbox.process(id, raw.toString('utf8'));
+    }
+  }
+
+  it('when requests are answered quickly, then what they brought is processed at once, in order', async () => {
+    const pace = scriptedPace();
+    const { inbox, ingested } = runningInbox(pace, 2);
+    await arrive(inbox, 25);
+    await inbox.idle();
+    expect(ingested).toEqual(Array.from({ length: 25 }, (_, n) => ({ n })));
+    expect(pace.sleeps).toBe(0);
+  });
+
+  it('when requests wait longer than the budget, then processing steps aside, a batch at most every 250 ms, and still gets everything through in order', async () => {
+    const pace = scriptedPace();
+    const { inbox, ingested } = runningInbox(pace, 40);
+    // Meta presses: its requests wait 40 ms each for their writes, over the 10 ms budget.
+    for (let i = 0; i < 20; i++) await inbox.store(Buffer.from(`pressing ${i}`));
+    const sleep = pace.sleep;
+    pace.sleep = async (ms) => {
+      await sleep(ms);
+      // And keeps pressing while processing waits.
+      await inbox.store(Buffer.from(`pressing at ${pace.at}`));
+    };
+    const started = pace.at;
+    for (let n = 0; n < 30; n++) inbox.process(`body-${n}`, JSON.stringify({ n }));
+    await inbox.idle();
+    expect(ingested).toEqual(Array.from({ length: 30 }, (_, n) => ({ n })));
+    // Three batches of ten, each after the longest step aside, and not much more.
+    expect(pace.at - started).toBeGreaterThanOrEqual(3 * 250);
+    expect(pace.at - started).toBeLessThan(4 * 250);
+  });
+});
