@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
-import type { CloudWebhookRepository, StoredWebhook } from '../../store/repositories/cloud-webhook-repository';
+import type { CloudWebhookRepository } from '../../store/repositories/cloud-webhook-repository';
 import type { CloudGateway } from './cloud-gateway';
 import { FrontDoor } from './front-door';
+import { WebhookWrites } from './webhook-writes';
 
 export interface WebhookInboxDeps {
   store: CloudWebhookRepository;
@@ -54,59 +55,28 @@ export class WebhookInbox {
   private readonly done = new Set<string>();
   /** Ids handed to the worker here and not yet through it. */
   private readonly inFlight = new Set<string>();
-  /** Bodies waiting for the next write, each with its request's answer. */
-  private unwritten: Array<{ webhook: StoredWebhook; settle: (fresh: boolean | Error) => void }> = [];
-  private writing = false;
+  private readonly writes: WebhookWrites;
   private readonly frontDoor = new FrontDoor({ budgetMs: ACK_BUDGET_MS, quietAfterMs: 50 });
   private readonly pace: NonNullable<WebhookInboxDeps['pace']>;
 
   constructor(private readonly deps: WebhookInboxDeps) {
     this.pace = deps.pace ?? defaultPace;
+    this.writes = new WebhookWrites(deps.store);
   }
 
   /**
-   * Stores a verified body; true if new. Throws when the store cannot say (Meta then retries).
-   * One write at a time; the bodies that arrive meanwhile go together in the next (a group
-   * commit): each request still waits for its own body to be stored, and a burst costs the store
-   * one round trip per write, not per request.
+   * Stores a verified body (in a group write, see WebhookWrites); true if new. Throws when the store
+   * cannot say (Meta then retries). How long it waited tells the front door how hard Meta presses.
    */
   async store(raw: Buffer): Promise<{ id: string; fresh: boolean }> {
     const id = createHash('sha256').update(raw).digest('hex');
     const came = this.pace.now();
-    const fresh = await new Promise<boolean | Error>((settle) => {
-      this.unwritten.push({ webhook: { id, body: raw.toString('utf8'), receivedAt: this.deps.clock() }, settle });
-      // The first of a quiet spell: the ones read in the same turn of the event loop join it.
-      if (!this.writing && this.unwritten.length === 1) setImmediate(() => void this.write());
-    });
-    const now = this.pace.now();
-    this.frontDoor.answered(now - came, now);
-    if (fresh instanceof Error) throw fresh;
-    return { id, fresh };
-  }
-
-  private async write(): Promise<void> {
-    if (this.writing || this.unwritten.length === 0) return;
-    this.writing = true;
-    const batch = this.unwritten;
-    this.unwritten = [];
-    // The same bytes twice in one write (Meta retrying fast): stored once, the second is a redelivery.
-    const first = new Map<string, number>();
-    const unique: StoredWebhook[] = [];
-    for (const { webhook } of batch) if (!first.has(webhook.id)) first.set(webhook.id, unique.push(webhook) - 1);
-    let results: Array<boolean | Error>;
     try {
-      results = await this.deps.store.storeMany(unique);
-    } catch (err) {
-      results = unique.map(() => (err instanceof Error ? err : new Error(String(err))));
+      return { id, fresh: await this.writes.write({ id, body: raw.toString('utf8'), receivedAt: this.deps.clock() }) };
+    } finally {
+      const now = this.pace.now();
+      this.frontDoor.answered(now - came, now);
     }
-    const answered = new Set<string>();
-    for (const { webhook, settle } of batch) {
-      const result = results[first.get(webhook.id)!]!;
-      settle(answered.has(webhook.id) && result === true ? false : result);
-      answered.add(webhook.id);
-    }
-    this.writing = false;
-    void this.write();
   }
 
   /** Processes a stored body after the ones before it, if the gateway runs; otherwise its start will. */
