@@ -17,6 +17,8 @@ export interface WebhookInboxDeps {
    * history to catch up from). While MongoDB is down it waits, and so do the bodies after it.
    */
   recorded?: () => Promise<void>;
+  /** Bodies that may wait in memory for processing; above it, Meta is asked to come back (default 20,000: ~20–60 MB). */
+  maxWaiting?: number;
   /** A monotonic clock in ms and a wait on it (tests script them; by default the process's own). */
   pace?: { now(): number; sleep(ms: number): Promise<void> };
 }
@@ -38,6 +40,7 @@ const ACK_BUDGET_MS = 10;
 /** Stepping aside lasts at most this long per batch: a flood of webhooks slows processing (to 40 bodies a second), never stops it. */
 const MAX_DEFER_MS = 250;
 const PRESSURE_POLL_MS = 5;
+const MAX_WAITING = 20_000;
 const defaultPace = { now: () => performance.now(), sleep: (ms: number) => new Promise<void>((res) => setTimeout(res, ms)) };
 
 /**
@@ -77,6 +80,15 @@ export class WebhookInbox {
       const now = this.pace.now();
       this.frontDoor.answered(now - came, now);
     }
+  }
+
+  /**
+   * Too many bodies wait for processing to take another: Meta should deliver it later. Processing
+   * steps aside for Meta's requests, so a flood it cannot keep up with would otherwise grow memory
+   * without end; refused before it is stored, the webhook stays Meta's to deliver again.
+   */
+  full(): boolean {
+    return this.pending.length >= (this.deps.maxWaiting ?? MAX_WAITING);
   }
 
   /** Processes a stored body after the ones before it, if the gateway runs; otherwise its start will. */

@@ -21,6 +21,8 @@ export interface CloudWebhookRouteDeps {
   logger: Logger;
   /** Resolves once every message heard so far is stored by the bridge (see WebhookInboxDeps.recorded). */
   recorded?: () => Promise<void>;
+  /** See WebhookInboxDeps.maxWaiting. */
+  maxWaiting?: number;
 }
 
 /** The webhook routes when the app's gateway is the Cloud API's; none otherwise. */
@@ -28,7 +30,14 @@ export function cloudWebhookRoutesFor(gateway: WhatsAppGateway, deps: CloudWebho
   const cloud = cloudBehind(gateway);
   if (!cloud) return [];
   const log = deps.logger.child({ component: 'whatsapp-webhook' });
-  const inbox = new WebhookInbox({ store: deps.webhooks, gateway: cloud, clock: deps.clock, logger: log, ...(deps.recorded ? { recorded: deps.recorded } : {}) });
+  const inbox = new WebhookInbox({
+    store: deps.webhooks,
+    gateway: cloud,
+    clock: deps.clock,
+    logger: log,
+    ...(deps.recorded ? { recorded: deps.recorded } : {}),
+    ...(deps.maxWaiting !== undefined ? { maxWaiting: deps.maxWaiting } : {}),
+  });
   cloud.onStarted(async () => {
     const count = await inbox.drain();
     if (count > 0) log.info({ count }, 'stored webhooks processed at start');
@@ -68,6 +77,10 @@ export function cloudWebhookRoutesFor(gateway: WhatsAppGateway, deps: CloudWebho
     if (!verifyWebhookSignature(raw, req.headers['x-hub-signature-256'], appSecret)) {
       log.warn('webhook refused: missing or wrong X-Hub-Signature-256 (check WHATSAPP_CLOUD_APP_SECRET)');
       return answer(res, 401, 'bad signature');
+    }
+    if (inbox.full()) {
+      log.warn('webhook refused with 503: too many webhooks wait for processing; Meta delivers it again later');
+      return answer(res, 503, 'busy');
     }
     const { id, fresh } = await inbox.store(raw);
     answer(res, 200, 'ok');
