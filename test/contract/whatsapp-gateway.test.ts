@@ -1,13 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, silentLogger } from '../../src/logger';
-import type { StoredWebhook } from '../../src/store/repositories/cloud-webhook-repository';
-import { CloudGateway } from '../../src/whatsapp/cloud/cloud-gateway';
-import { registerCloud } from '../../src/whatsapp/cloud/cloud-registry';
+import { silentLogger } from '../../src/logger';
 import { cloudWebhookRoutesFor } from '../../src/whatsapp/cloud/webhook-routes';
 import { GatewaySendError, type OutboundMedia } from '../../src/whatsapp/gateway';
 import type { WwebjsClient } from '../../src/whatsapp/wwebjs-client';
 import { WwebjsGateway } from '../../src/whatsapp/wwebjs-gateway';
+import { cloudGatewayOver, memoryWebhookStore } from '../support/cloud-webhook-rig';
 import { buildWebhook, FakeGraphApi, inboundMessage, signWebhook, statusUpdate } from '../support/fake-graph-api';
 import { FakeClient } from '../support/fake-wwebjs-client';
 import { gatewayContract, type GatewayHarness, type HeldMessage } from './whatsapp-gateway.contract';
@@ -139,40 +137,9 @@ async function wwebjsHarness(): Promise<GatewayHarness> {
 const TOKEN = 'EAAG-contract-token-0123456789';
 const APP_SECRET = 'contract-app-secret-0123456789';
 
-/** The webhook store in memory: the routes' store-then-process path without MongoDB. */
-function memoryWebhookStore() {
-  const stored = new Map<string, StoredWebhook & { processed?: boolean }>();
-  return {
-    async storeMany(bodies: StoredWebhook[]) {
-      return bodies.map((b) => !stored.has(b.id) && !!stored.set(b.id, { ...b }));
-    },
-    async markProcessed(ids: string[]) {
-      for (const id of ids) {
-        const w = stored.get(id);
-        if (w) w.processed = true;
-      }
-    },
-    async findUnprocessed(id: string) {
-      const w = stored.get(id);
-      return w && !w.processed ? w : null;
-    },
-    async unprocessed(limit: number) {
-      return [...stored.values()].filter((w) => !w.processed).slice(0, limit);
-    },
-  };
-}
-
 function cloudHarnessFactory(graph: FakeGraphApi): () => Promise<GatewayHarness> {
   return async () => {
-    graph.reset();
-    graph.token = TOKEN;
-    const gateway = new CloudGateway({
-      config: { phoneNumberId: graph.phoneNumberId, wabaId: graph.wabaId, token: TOKEN, appSecret: APP_SECRET, verifyToken: 'contract-verify-token', apiUrl: graph.origin, apiVersion: graph.version, sendPerSecond: 1000 },
-      clock: () => new Date(),
-      logger: createLogger({ level: 'silent', pretty: false }),
-      backoff: { baseMs: 60_000, maxMs: 60_000 },
-    });
-    registerCloud(gateway, gateway);
+    const gateway = cloudGatewayOver(graph, { token: TOKEN, appSecret: APP_SECRET });
     // The app's own webhook routes on a server of their own: inbound traffic is a signed POST, as from Meta.
     const routes = cloudWebhookRoutesFor(gateway, { webhooks: memoryWebhookStore(), clock: () => new Date(), logger: silentLogger() });
     const server: Server = createServer((req, res) => {

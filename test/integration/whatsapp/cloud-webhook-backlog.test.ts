@@ -1,11 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, silentLogger } from '../../../src/logger';
-import type { StoredWebhook } from '../../../src/store/repositories/cloud-webhook-repository';
-import { CloudGateway } from '../../../src/whatsapp/cloud/cloud-gateway';
-import { registerCloud } from '../../../src/whatsapp/cloud/cloud-registry';
+import { silentLogger } from '../../../src/logger';
 import { cloudWebhookRoutesFor } from '../../../src/whatsapp/cloud/webhook-routes';
 import type { InboundMessage } from '../../../src/whatsapp/gateway';
+import { cloudGatewayOver, memoryWebhookStore } from '../../support/cloud-webhook-rig';
 import { buildWebhook, FakeGraphApi, inboundMessage, signWebhook } from '../../support/fake-graph-api';
 
 const APP_SECRET = 'backlog-app-secret-0123456789';
@@ -21,31 +19,9 @@ describe('a backlog of webhooks waiting for processing', () => {
   afterAll(() => graph.close());
 
   it('when more webhooks wait for processing than the cap, then the next one gets 503 and is not stored; once processing catches up, its redelivery is taken and everything is processed once', async () => {
-    graph.reset();
-    graph.token = TOKEN;
-    const gateway = new CloudGateway({
-      config: { phoneNumberId: graph.phoneNumberId, wabaId: graph.wabaId, token: TOKEN, appSecret: APP_SECRET, verifyToken: 'backlog-verify-token', apiUrl: graph.origin, apiVersion: graph.version, sendPerSecond: 1000 },
-      clock: () => new Date(),
-      logger: createLogger({ level: 'silent', pretty: false }),
-      backoff: { baseMs: 60_000, maxMs: 60_000 },
-    });
-    registerCloud(gateway, gateway);
-    const stored = new Map<string, StoredWebhook & { processed?: boolean }>();
-    const webhooks = {
-      async storeMany(bodies: StoredWebhook[]) {
-        return bodies.map((b) => !stored.has(b.id) && !!stored.set(b.id, { ...b }));
-      },
-      async markProcessed(ids: string[]) {
-        for (const id of ids) stored.get(id)!.processed = true;
-      },
-      async findUnprocessed(id: string) {
-        const w = stored.get(id);
-        return w && !w.processed ? w : null;
-      },
-      async unprocessed(limit: number) {
-        return [...stored.values()].filter((w) => !w.processed).slice(0, limit);
-      },
-    };
+    const gateway = cloudGatewayOver(graph, { token: TOKEN, appSecret: APP_SECRET });
+    const webhooks = memoryWebhookStore();
+    const stored = webhooks.stored;
     let unstick!: () => void;
     const stuck = new Promise<void>((res) => (unstick = res));
     const routes = cloudWebhookRoutesFor(gateway, { webhooks, clock: () => new Date(), logger: silentLogger(), recorded: () => stuck, maxWaiting: 15 });
